@@ -1,0 +1,25 @@
+# The two commands: `make run` (set up, then serve on http://127.0.0.1:8000) and `make test`.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PY := .venv/bin/python
+
+.PHONY: run test setup db-stop
+
+run: setup
+	@echo
+	@echo "PEKA is starting on http://$(HOST):$(PORT)/"
+	@echo "  map and pages       http://$(HOST):$(PORT)/"
+	@echo "  API documentation   http://$(HOST):$(PORT)/api/docs/"
+	@echo "  public complaints   http://$(HOST):$(PORT)/api/v1/complaints/"
+	@echo "  admin               http://$(HOST):$(PORT)/admin/"
+	@echo "Stop with Ctrl-C (the database keeps running; 'make db-stop' stops it)."
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(PY) -m pytest
+
+setup:
+	bin/setup
+
+db-stop:
+	bin/db stop

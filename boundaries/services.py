@@ -1,0 +1,118 @@
+"""Writing boundaries: imports keyed on the official code, and the subdivided routing pieces."""
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+
+from boundaries.importer import AreaRecord, BoundaryFileError
+from boundaries.models import BoundaryPiece, Kecamatan, Kelurahan, Layer
+
+MODELS = {Layer.KECAMATAN: Kecamatan, Layer.KELURAHAN: Kelurahan}
+# ST_Subdivide's vertex limit: small enough that a piece's bounding box is tight, large enough that
+# the city stays a few hundred pieces.
+PIECE_MAX_VERTICES = 64
+
+
+@dataclass
+class ImportReport:
+    layer: str
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def summary(self) -> str:
+        verb = "imported" if self.committed else "would import (dry run, nothing written)"
+        return (
+            f"{self.layer}: {verb}: {len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.repaired)} repaired"
+        )
+
+
+def areas_import(records: Iterable[AreaRecord], *, layer: Layer, commit: bool = False) -> ImportReport:
+    """Create or update the areas of ``layer`` from ``records``, keyed on their code, in one transaction.
+
+    Without ``commit`` everything is rolled back and the report says what would have changed. Areas
+    whose name, boundary and parent are already as given are left untouched, so a second run changes
+    nothing. Kelurahan are attached to the kecamatan named by their parent code or, without one, to
+    the kecamatan that covers a point on their surface.
+    """
+    model = MODELS[layer]
+    report = ImportReport(layer=str(layer))
+    with transaction.atomic():
+        existing = {area.code: area for area in model.objects.all()}
+        for record in records:
+            values = {"name": record.name, "boundary": record.boundary}
+            if layer == Layer.KELURAHAN:
+                values["kecamatan"] = _parent_kecamatan(record)
+            area = existing.get(record.code)
+            if record.repaired:
+                report.repaired.append(record.code)
+            if area is None:
+                model.objects.create(code=record.code, **values)
+                report.created.append(record.code)
+            elif _differs(area, values):
+                for name, value in values.items():
+                    setattr(area, name, value)
+                area.save()
+                report.updated.append(record.code)
+            else:
+                report.unchanged.append(record.code)
+        if report.changed:
+            pieces_rebuild(layer)
+        report.committed = commit
+        if not commit:
+            transaction.set_rollback(True)
+    return report
+
+
+def _differs(area, values) -> bool:
+    for name, value in values.items():
+        current = getattr(area, name)
+        if name == "boundary":
+            # Same vertices (to 1e-9°, far below the 1e-6° the files carry) means the same boundary.
+            if not current.equals_exact(value, 1e-9):
+                return True
+        elif current != value:
+            return True
+    return False
+
+
+def _parent_kecamatan(record: AreaRecord) -> Kecamatan:
+    if record.parent_code:
+        kecamatan = Kecamatan.objects.filter(code=record.parent_code).first()
+        if kecamatan is None:
+            raise BoundaryFileError(
+                f"Kelurahan {record.code}: its kecamatan {record.parent_code} is not imported; import the kecamatan first."
+            )
+        return kecamatan
+    inside = record.boundary.point_on_surface
+    kecamatan = Kecamatan.objects.filter(boundary__covers=inside).order_by("code").first()
+    if kecamatan is None:
+        raise BoundaryFileError(
+            f"Kelurahan {record.code} lies in no imported kecamatan; import the kecamatan first or name "
+            "the kecamatan code field with --parent-field."
+        )
+    return kecamatan
+
+
+def pieces_rebuild(layer: Layer) -> int:
+    """Replace the routing pieces of ``layer`` with a fresh ST_Subdivide of its boundaries.
+
+    Raw SQL because ST_Subdivide is a set-returning function the ORM cannot express.
+    """
+    table = MODELS[layer]._meta.db_table
+    pieces = BoundaryPiece._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {pieces} WHERE layer = %s", [str(layer)])
+        cursor.execute(
+            f"INSERT INTO {pieces} (layer, area_id, code, piece) "
+            f"SELECT %s, id, code, ST_Subdivide(boundary, %s) FROM {table}",
+            [str(layer), PIECE_MAX_VERTICES],
+        )
+        return cursor.rowcount

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from boundaries import views
+
+urlpatterns = [
+    path("boundaries/kecamatan/", views.KecamatanList.as_view(), name="kecamatan-list"),
+]

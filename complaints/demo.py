@@ -1,0 +1,102 @@
+"""Realistic demo complaints for a city that has none yet: clustered where Pekanbaru's problems are.
+
+Every draw comes from one seeded generator, so the same seed gives the same complaints (and the
+same tracking codes) on every machine, and loading them twice adds nothing.
+"""
+import math
+import random
+from datetime import datetime, timedelta
+
+from django.contrib.gis.db.models import Extent
+from django.contrib.gis.geos import Point
+from django.utils import timezone
+
+from boundaries.models import Kecamatan
+from complaints.models import Category
+from complaints.services import NewComplaint
+from complaints.tracking import new_tracking_code
+from geo.spatial import WGS84
+
+# (lon, lat) corridors and places where complaints gather, with the categories they draw most.
+# Coordinates are approximate (±100 m); the spread around them is drawn in metres.
+HOTSPOTS = [
+    ("Pasar Pusat & Pasar Bawah", [(101.4432, 0.5360), (101.4475, 0.5378)], 3.0, ["sampah", "drainase", "kesehatan"]),
+    ("Jl. Jend. Sudirman", [(101.4497, 0.5290), (101.4470, 0.4980), (101.4445, 0.4620)], 3.0, ["lampu-jalan", "jalan-rusak", "drainase"]),
+    ("Jl. H.R. Soebrantas (Panam)", [(101.3700, 0.4660), (101.4050, 0.4700), (101.4300, 0.4720)], 3.0, ["jalan-rusak", "drainase", "sampah"]),
+    ("Jl. Riau", [(101.4180, 0.5300), (101.4440, 0.5340)], 1.5, ["lampu-jalan", "jalan-rusak"]),
+    ("Jl. Tuanku Tambusai", [(101.4090, 0.4960), (101.4470, 0.4970)], 2.0, ["lampu-jalan", "sampah", "pohon-tumbang"]),
+    ("Pasar Arengka", [(101.4180, 0.4650), (101.4220, 0.4700)], 1.5, ["sampah", "kesehatan"]),
+    ("Sungai Sail", [(101.4600, 0.5150), (101.4800, 0.5000), (101.4950, 0.4860)], 2.0, ["drainase", "kesehatan"]),
+    ("Jl. Kaharuddin Nasution", [(101.4530, 0.4550), (101.4580, 0.4300)], 1.0, ["jalan-rusak", "lampu-jalan"]),
+    ("Rumbai", [(101.4400, 0.5600), (101.4350, 0.5900)], 1.0, ["pohon-tumbang", "jalan-rusak"]),
+]
+# Share of each category over the whole city (the rest of a complaint's chances).
+CATEGORY_WEIGHTS = {
+    "sampah": 25, "jalan-rusak": 20, "drainase": 18, "lampu-jalan": 15,
+    "kesehatan": 7, "lainnya": 7, "pohon-tumbang": 5, "kdrt": 3,
+}
+DESCRIPTIONS = {
+    "lampu-jalan": ["Lampu jalan mati sudah {n} malam, jalan gelap dan rawan.", "Beberapa tiang lampu padam di ruas ini."],
+    "sampah": ["Sampah tidak diangkut sejak {n} hari, mulai berbau.", "Tumpukan sampah di pinggir jalan menutup trotoar."],
+    "jalan-rusak": ["Jalan berlubang dalam, sudah {n} motor jatuh.", "Aspal mengelupas dan retak sepanjang sekitar {n}0 meter."],
+    "drainase": ["Parit tersumbat, air meluap ke jalan setiap hujan.", "Banjir setinggi {n}0 cm setelah hujan deras."],
+    "pohon-tumbang": ["Pohon tumbang menutup sebagian badan jalan.", "Dahan besar patah dan menggantung di atas kabel."],
+    "kesehatan": ["Genangan air jadi sarang nyamuk, ada warga kena DBD.", "Bangkai hewan di saluran air, bau menyengat."],
+    "kdrt": ["Sering terdengar kekerasan di rumah tetangga, mohon ditindaklanjuti."],
+    "lainnya": ["Papan nama jalan hilang.", "Trotoar dipakai parkir sehingga pejalan kaki turun ke jalan."],
+}
+# Rainy months in Riau (Nov–Jan, Mar–Apr) bring more drain, flood and fallen-tree complaints.
+RAINY_MONTHS = {11, 12, 1, 3, 4}
+RAINY_CATEGORIES = {"drainase", "pohon-tumbang", "kesehatan"}
+METRES_PER_DEGREE = 111_320
+
+
+def demo_complaints(count: int, *, seed: int = 1471, days: int = 365, now: datetime | None = None) -> list[NewComplaint]:
+    """``count`` candidate complaints (some may fall outside the city and be refused by routing)."""
+    rng = random.Random(seed)
+    now = now or timezone.now()
+    categories = {c.code: c for c in Category.objects.all()}
+    weights = {code: w for code, w in CATEGORY_WEIGHTS.items() if code in categories}
+    bounds = _city_box()
+    rows = []
+    for _ in range(count):
+        created_at = now - timedelta(days=days * rng.random() ** 1.3, seconds=rng.randrange(86_400))
+        if rng.random() < 0.7:
+            name, corridor, _weight, favourites = rng.choices(HOTSPOTS, weights=[h[2] for h in HOTSPOTS])[0]
+            lon, lat = _near_corridor(rng, corridor, spread_m=250)
+            pool = {code: w * (4 if code in favourites else 1) for code, w in weights.items()}
+        else:
+            lon, lat = rng.uniform(bounds[0], bounds[2]), rng.uniform(bounds[1], bounds[3])
+            pool = dict(weights)
+        if timezone.localtime(created_at).month in RAINY_MONTHS:
+            pool = {code: w * (3 if code in RAINY_CATEGORIES else 1) for code, w in pool.items()}
+        code = rng.choices(list(pool), weights=list(pool.values()))[0]
+        rows.append(
+            NewComplaint(
+                tracking_code=new_tracking_code(rng),
+                category=categories[code],
+                description=rng.choice(DESCRIPTIONS[code]).format(n=rng.randint(2, 9)),
+                location=Point(round(lon, 6), round(lat, 6), srid=WGS84),
+                created_at=created_at,
+            )
+        )
+    return rows
+
+
+def _near_corridor(rng: random.Random, corridor, *, spread_m: float) -> tuple[float, float]:
+    """A point along the polyline ``corridor``, scattered with a normal spread of ``spread_m`` metres."""
+    i = rng.randrange(len(corridor) - 1) if len(corridor) > 1 else 0
+    (x1, y1), (x2, y2) = corridor[i], corridor[min(i + 1, len(corridor) - 1)]
+    t = rng.random()
+    # Near the equator a degree is ~111 km both ways; the cosine keeps it honest elsewhere.
+    dx = rng.gauss(0, spread_m) / (METRES_PER_DEGREE * math.cos(math.radians(y1)))
+    dy = rng.gauss(0, spread_m) / METRES_PER_DEGREE
+    return x1 + t * (x2 - x1) + dx, y1 + t * (y2 - y1) + dy
+
+
+def _city_box() -> tuple[float, float, float, float]:
+    """(min_lon, min_lat, max_lon, max_lat) of all kecamatan."""
+    extent = Kecamatan.objects.aggregate(extent=Extent("boundary"))["extent"]
+    if extent is None:
+        raise ValueError("No kecamatan loaded: run `manage.py load_city` first.")
+    return extent

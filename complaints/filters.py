@@ -1,0 +1,56 @@
+"""Query filters of the public complaint list."""
+import django_filters
+from django import forms
+from django.contrib.gis.geos import Polygon
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from boundaries.models import Kecamatan
+from complaints.models import Category, Complaint, Status
+from geo.spatial import WGS84, is_lon_lat
+
+
+class BBoxField(forms.CharField):
+    """"min_lon,min_lat,max_lon,max_lat" in WGS84, cleaned to a polygon."""
+
+    default_error_messages = {
+        "invalid": _("bbox must be four numbers: min_lon,min_lat,max_lon,max_lat (WGS84), with min below max."),
+    }
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            x1, y1, x2, y2 = (float(part) for part in value.split(","))
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if not (is_lon_lat(x1, y1) and is_lon_lat(x2, y2)) or x1 >= x2 or y1 >= y2:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        polygon = Polygon.from_bbox((x1, y1, x2, y2))
+        polygon.srid = WGS84
+        return polygon
+
+
+class BBoxFilter(django_filters.Filter):
+    field_class = BBoxField
+
+    def filter(self, qs, value):
+        return qs if value is None else qs.filter(**{f"{self.field_name}__intersects": value})
+
+
+class ComplaintFilter(django_filters.FilterSet):
+    bbox = BBoxFilter(field_name="location", help_text="min_lon,min_lat,max_lon,max_lat in WGS84")
+    category = django_filters.ModelChoiceFilter(
+        queryset=Category.objects.filter(sensitive=False), to_field_name="code", help_text="category code"
+    )
+    status = django_filters.ChoiceFilter(choices=Status.choices)
+    kecamatan = django_filters.ModelChoiceFilter(
+        queryset=Kecamatan.objects.all(), to_field_name="code", help_text="kecamatan code, e.g. 14.71.01"
+    )
+    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    until = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    class Meta:
+        model = Complaint
+        fields = ["bbox", "category", "status", "kecamatan", "since", "until"]

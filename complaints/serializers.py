@@ -1,0 +1,148 @@
+"""Translating complaints to and from JSON. Validation of shape and type only; decisions are services'."""
+from django.contrib.gis.geos import Point
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
+
+from complaints.models import Category, Complaint
+from geo.spatial import WGS84, is_lon_lat
+
+DESCRIPTION_MAX = 4000
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know, so a typo ("desciption") is an error and not silently lost."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        name: [_("Unknown field. Allowed fields: %(allowed)s.") % {"allowed": ", ".join(self.fields)}]
+                        for name in unknown
+                    }
+                )
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "GeoJSON Point in WGS84: [longitude, latitude].",
+        "properties": {
+            "type": {"type": "string", "enum": ["Point"]},
+            "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+        },
+        "required": ["type", "coordinates"],
+        "example": {"type": "Point", "coordinates": [101.4478, 0.5071]},
+    }
+)
+class GeoJSONPointField(serializers.Field):
+    """A GeoJSON Point {"type": "Point", "coordinates": [lon, lat]} in WGS84, and nothing else."""
+
+    default_error_messages = {
+        "not_point": _('Expected a GeoJSON Point: {"type": "Point", "coordinates": [longitude, latitude]}.'),
+        "coordinates": _("Coordinates must be two numbers: [longitude, latitude]."),
+        "range": _("Coordinates out of range: longitude must be between -180 and 180, latitude between -90 and 90."),
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict) or data.get("type") != "Point":
+            self.fail("not_point")
+        coordinates = data.get("coordinates")
+        if (
+            not isinstance(coordinates, list | tuple)
+            or len(coordinates) != 2
+            or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in coordinates)
+        ):
+            self.fail("coordinates")
+        lon, lat = (float(c) for c in coordinates)
+        if not is_lon_lat(lon, lat):
+            self.fail("range")
+        return Point(lon, lat, srid=WGS84)
+
+    def to_representation(self, value):
+        return {"type": "Point", "coordinates": [value.x, value.y]}
+
+
+class ReporterSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    phone = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        validators=[
+            RegexValidator(r"^\+?[0-9][0-9 ()-]{5,30}$", _("Enter a phone number of digits, e.g. 0812 3456 7890."))
+        ],
+    )
+    email = serializers.EmailField(required=False, allow_blank=True)
+
+
+class ComplaintCreateSerializer(StrictSerializer):
+    category = serializers.CharField(help_text="Category code, e.g. lampu-jalan.")
+    description = serializers.CharField(
+        max_length=DESCRIPTION_MAX,
+        error_messages={
+            "blank": _("Describe the problem."),
+            "max_length": _("The description is too long: at most {max_length} characters."),
+        },
+    )
+    location = GeoJSONPointField()
+    reporter = ReporterSerializer(required=False, help_text="Private contact details; never public.")
+
+    def validate_category(self, code):
+        category = Category.objects.filter(code=code).first()
+        if category is None:
+            codes = ", ".join(Category.objects.values_list("code", flat=True))
+            raise serializers.ValidationError(
+                _("Unknown category “%(code)s”. Choose one of: %(codes)s.") % {"code": code, "codes": codes}
+            )
+        return category
+
+
+class AreaSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ComplaintSerializer(GeoFeatureModelSerializer):
+    """The public face of a complaint. No reporter field may ever be added here."""
+
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    kecamatan = AreaSerializer(read_only=True)
+    kelurahan = AreaSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Complaint
+        geo_field = "location"
+        id_field = "tracking_code"
+        fields = [
+            "tracking_code",
+            "category",
+            "category_name",
+            "description",
+            "status",
+            "status_label",
+            "kecamatan",
+            "kelurahan",
+            "routing_reason",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class LocateQuerySerializer(StrictSerializer):
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lon = serializers.FloatField(min_value=-180, max_value=180)
+
+    def validate(self, attrs):
+        # FloatField accepts "nan" and "inf", and NaN slips past min/max comparisons.
+        if not is_lon_lat(attrs["lon"], attrs["lat"]):
+            raise serializers.ValidationError(GeoJSONPointField.default_error_messages["range"])
+        return attrs
+
