@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from boundaries.models import BoundaryPiece, Kecamatan, Kelurahan
+from geo.spatial import METRES_PER_DEGREE
 
 
 class Rule(enum.StrEnum):
@@ -67,8 +68,9 @@ def outside_city_message() -> str:
 
 
 # One statement routes a whole array of points, so a single pin and a bulk import share the same rules.
-# Pieces (ST_Subdivide) make ST_Covers cheap and index-driven; ST_Covers (not ST_Contains) so that a
-# point exactly on a boundary line still counts as inside.
+# Pieces (ST_Subdivide) keep the index lookups small. A point counts as in an area when it lies within
+# the boundary data's precision of it (ST_DWithin a tiny degree distance; it covers the border
+# itself): closer than that, the files cannot tell which side it is on, so it is on the border.
 _ROUTE_SQL = f"""
 WITH pt AS (
     SELECT i, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS g
@@ -83,7 +85,7 @@ LEFT JOIN LATERAL (
         FROM (
             SELECT array_agg(DISTINCT p.code ORDER BY p.code) AS candidates
             FROM {BoundaryPiece._meta.db_table} p
-            WHERE p.layer = 'kecamatan' AND ST_Covers(p.piece, pt.g)
+            WHERE p.layer = 'kecamatan' AND ST_DWithin(p.piece, pt.g, %(border_deg)s)
         ) c
         JOIN {Kecamatan._meta.db_table} k ON k.code = c.candidates[1]
     )
@@ -104,7 +106,7 @@ LEFT JOIN LATERAL (
     (
         SELECT l.id, l.code, l.name
         FROM {BoundaryPiece._meta.db_table} p JOIN {Kelurahan._meta.db_table} l ON l.id = p.area_id
-        WHERE p.layer = 'kelurahan' AND l.kecamatan_id = kec.id AND ST_Covers(p.piece, pt.g)
+        WHERE p.layer = 'kelurahan' AND l.kecamatan_id = kec.id AND ST_DWithin(p.piece, pt.g, %(border_deg)s)
         ORDER BY l.code
         LIMIT 1
     )
@@ -135,6 +137,7 @@ def route_many(points: Sequence[tuple[float, float]]) -> list[RouteDecision]:
         "tolerance_m": tolerance_m,
         # A box of tolerance_m / 50 km degrees holds every point within tolerance_m up to ~60° latitude.
         "tolerance_deg": tolerance_m / 50_000,
+        "border_deg": settings.PEKA_BORDER_PRECISION_M / METRES_PER_DEGREE,
     }
     with connection.cursor() as cursor:
         cursor.execute(_ROUTE_SQL, params)

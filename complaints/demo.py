@@ -15,7 +15,7 @@ from boundaries.models import Kecamatan
 from complaints.models import Category
 from complaints.services import NewComplaint
 from complaints.tracking import new_tracking_code
-from geo.spatial import WGS84
+from geo.spatial import METRES_PER_DEGREE, WGS84
 
 # (lon, lat) corridors and places where complaints gather, with the categories they draw most.
 # Coordinates are approximate (±100 m); the spread around them is drawn in metres.
@@ -48,7 +48,6 @@ DESCRIPTIONS = {
 # Rainy months in Riau (Nov–Jan, Mar–Apr) bring more drain, flood and fallen-tree complaints.
 RAINY_MONTHS = {11, 12, 1, 3, 4}
 RAINY_CATEGORIES = {"drainase", "pohon-tumbang", "kesehatan"}
-METRES_PER_DEGREE = 111_320
 
 
 def demo_complaints(count: int, *, seed: int = 1471, days: int = 365, now: datetime | None = None) -> list[NewComplaint]:

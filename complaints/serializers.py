@@ -44,7 +44,8 @@ class GeoJSONPointField(serializers.Field):
     """A GeoJSON Point {"type": "Point", "coordinates": [lon, lat]} in WGS84, and nothing else."""
 
     default_error_messages = {
-        "not_point": _('Expected a GeoJSON Point: {"type": "Point", "coordinates": [longitude, latitude]}.'),
+        # DRF formats these with str.format: literal braces are doubled.
+        "not_point": _('Expected a GeoJSON Point: {{"type": "Point", "coordinates": [longitude, latitude]}}.'),
         "coordinates": _("Coordinates must be two numbers: [longitude, latitude]."),
         "range": _("Coordinates out of range: longitude must be between -180 and 180, latitude between -90 and 90."),
     }
@@ -139,10 +140,3 @@ class ComplaintSerializer(GeoFeatureModelSerializer):
 class LocateQuerySerializer(StrictSerializer):
     lat = serializers.FloatField(min_value=-90, max_value=90)
     lon = serializers.FloatField(min_value=-180, max_value=180)
-
-    def validate(self, attrs):
-        # FloatField accepts "nan" and "inf", and NaN slips past min/max comparisons.
-        if not is_lon_lat(attrs["lon"], attrs["lat"]):
-            raise serializers.ValidationError(GeoJSONPointField.default_error_messages["range"])
-        return attrs
-

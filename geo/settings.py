@@ -123,7 +123,7 @@ MEDIA_URL = "media/"
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["geo.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -150,6 +150,9 @@ PEKA_BOUNDARY_DIRS = [
 PEKA_CITY_NAME = os.environ.get("PEKA_CITY_NAME", "Kota Pekanbaru")
 # How far outside the city limit a pin is still accepted (GPS noise) and given the nearest kecamatan.
 PEKA_CITY_TOLERANCE_M = float(os.environ.get("PEKA_CITY_TOLERANCE_M", "50"))
+# How close to a boundary a point counts as on it: the boundary files carry 6 decimals (~0.11 m), so
+# nearer than this they cannot say which side a point is on, and the border rule (lowest code) decides.
+PEKA_BORDER_PRECISION_M = float(os.environ.get("PEKA_BORDER_PRECISION_M", "0.15"))
 # How many demo complaints `seed_demo` creates by default.
 PEKA_DEMO_COMPLAINTS = int(os.environ.get("PEKA_DEMO_COMPLAINTS", "3000"))
 

@@ -9,6 +9,8 @@ from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point, Polygon
 
 WGS84 = 4326
 UTM47N = 32647
+# Length of one degree of latitude, and of longitude at the equator (Pekanbaru lies at 0.5° N).
+METRES_PER_DEGREE = 111_320
 
 
 def as_multipolygon(geometry: GEOSGeometry) -> MultiPolygon:

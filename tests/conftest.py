@@ -1,0 +1,68 @@
+"""Shared fixtures. The test database is migrated once and loaded with the real city (15 kecamatan,
+83 kelurahan) and the categories; each test runs in a transaction that is rolled back."""
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.core.management import call_command
+from django.test import Client
+
+from boundaries.sources import boundary_dir
+from geo.spatial import WGS84, offset_point
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_city", stdout=io.StringIO())
+        call_command("load_categories", stdout=io.StringIO())
+
+
+@pytest.fixture(scope="session")
+def city_dir() -> Path:
+    """The folder with the real Pekanbaru boundary files."""
+    return boundary_dir()
+
+
+@pytest.fixture(scope="session")
+def west_edge(city_dir):
+    """(lon, lat) of a point ``metres`` due west of the city's westernmost vertex: exactly that far outside."""
+    city = json.loads((city_dir / "kota_pekanbaru.geojson").read_text())["features"][0]["geometry"]
+    lon, lat = min(city["coordinates"][0], key=lambda xy: xy[0])
+
+    def outside(metres: float) -> tuple[float, float]:
+        point = offset_point(Point(lon, lat, srid=WGS84), east_m=-metres)
+        return point.x, point.y
+
+    return outside
+
+
+@pytest.fixture
+def client(db) -> Client:
+    return Client()
+
+
+@pytest.fixture
+def post_complaint(client):
+    """POST a body to the intake endpoint; JSON-encodes dicts and lists, sends strings as they are."""
+
+    def post(body, *, content_type="application/json", language="id", **headers):
+        data = body if isinstance(body, str | bytes) else json.dumps(body)
+        return client.post(
+            "/api/v1/complaints/", data, content_type=content_type, headers={"Accept-Language": language, **headers}
+        )
+
+    return post
+
+
+def complaint_body(lon=101.44, lat=0.51, **overrides) -> dict:
+    """A valid intake body (a point in Sukajadi unless moved), with fields overridden as given."""
+    body = {
+        "category": "sampah",
+        "description": "Sampah tidak diangkut sejak tiga hari.",
+        "location": {"type": "Point", "coordinates": [lon, lat]},
+    }
+    body.update(overrides)
+    return body
