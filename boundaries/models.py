@@ -1,5 +1,6 @@
-"""Administrative areas of the city, stored as MultiPolygons in WGS84 (EPSG:4326)."""
+"""Administrative areas of the city and the agencies that work them; polygons in WGS84 (EPSG:4326)."""
 from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,9 +33,71 @@ class Kelurahan(Area):
         verbose_name_plural = _("kelurahan")
 
 
+class Agency(models.Model):
+    """A city agency (dinas), e.g. DLHK. Its code is how configuration and categories name it."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+    def __str__(self):
+        return self.code
+
+
+class TaskForce(models.Model):
+    """A task force (satgas) of one agency, working the complaints routed to it."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="task_forces")
+    code = models.CharField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("task force")
+        verbose_name_plural = _("task forces")
+
+    def __str__(self):
+        return self.code
+
+
+class Jurisdiction(models.Model):
+    """Where an agency, or one of its task forces, takes complaints of some categories.
+
+    When several cover a point for a category, the highest ``priority`` wins, then the smallest
+    area, then the lowest code (DESIGN.md, routing rule 3). Categories are named by code (the
+    Open311 service_code) so that boundaries need not know the complaints app.
+    """
+
+    code = models.CharField(_("code"), max_length=60, unique=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="jurisdictions")
+    task_force = models.ForeignKey(
+        TaskForce, on_delete=models.PROTECT, related_name="jurisdictions", null=True, blank=True
+    )
+    categories = ArrayField(models.SlugField(max_length=40), verbose_name=_("category codes"))
+    area = models.MultiPolygonField(_("area"), srid=4326)
+    area_m2 = models.FloatField(_("area (m²)"), editable=False, help_text=_("Measured in UTM 47N."))
+    priority = models.SmallIntegerField(_("priority"), default=0, help_text=_("Higher wins where jurisdictions overlap."))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdictions")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(categories__len__gt=0), name="jurisdiction_has_categories"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+
 class Layer(models.TextChoices):
     KECAMATAN = "kecamatan", _("kecamatan")
     KELURAHAN = "kelurahan", _("kelurahan")
+    JURISDICTION = "jurisdiction", _("jurisdiction")
 
 
 class BoundaryPiece(models.Model):
@@ -46,7 +109,7 @@ class BoundaryPiece(models.Model):
     """
 
     layer = models.CharField(max_length=16, choices=Layer.choices)
-    area_id = models.BigIntegerField(help_text="Primary key of the Kecamatan or Kelurahan this piece belongs to.")
+    area_id = models.BigIntegerField(help_text="Primary key of the Kecamatan, Kelurahan or Jurisdiction this piece belongs to.")
     code = models.CharField(max_length=32)
     piece = models.PolygonField(srid=4326)
 

@@ -2,12 +2,20 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.gis.db.models import Union
 from django.db import connection, transaction
 
 from boundaries.importer import AreaRecord, BoundaryFileError
-from boundaries.models import BoundaryPiece, Kecamatan, Kelurahan, Layer
+from boundaries.models import BoundaryPiece, Jurisdiction, Kecamatan, Kelurahan, Layer
+from geo.spatial import area_m2, as_multipolygon
 
 MODELS = {Layer.KECAMATAN: Kecamatan, Layer.KELURAHAN: Kelurahan}
+# What each layer of routing pieces is cut from: (model, geometry column).
+PIECE_SOURCES = {
+    Layer.KECAMATAN: (Kecamatan, "boundary"),
+    Layer.KELURAHAN: (Kelurahan, "boundary"),
+    Layer.JURISDICTION: (Jurisdiction, "area"),
+}
 # ST_Subdivide's vertex limit: small enough that a piece's bounding box is tight, large enough that
 # the city stays a few hundred pieces.
 PIECE_MAX_VERTICES = 64
@@ -101,18 +109,41 @@ def _parent_kecamatan(record: AreaRecord) -> Kecamatan:
     return kecamatan
 
 
-def pieces_rebuild(layer: Layer) -> int:
-    """Replace the routing pieces of ``layer`` with a fresh ST_Subdivide of its boundaries.
+def pieces_rebuild(layer: Layer, ids: Iterable[int] | None = None) -> int:
+    """Replace the routing pieces of ``layer`` (or of its areas ``ids``) with a fresh ST_Subdivide.
 
     Raw SQL because ST_Subdivide is a set-returning function the ORM cannot express.
     """
-    table = MODELS[layer]._meta.db_table
-    pieces = BoundaryPiece._meta.db_table
+    model, column = PIECE_SOURCES[layer]
+    table, pieces = model._meta.db_table, BoundaryPiece._meta.db_table
+    only = "" if ids is None else " AND area_id = ANY(%s)"
+    only_source = "" if ids is None else " WHERE id = ANY(%s)"
+    ids = [] if ids is None else [list(ids)]
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {pieces} WHERE layer = %s", [str(layer)])
+        cursor.execute(f"DELETE FROM {pieces} WHERE layer = %s{only}", [str(layer), *ids])
         cursor.execute(
             f"INSERT INTO {pieces} (layer, area_id, code, piece) "
-            f"SELECT %s, id, code, ST_Subdivide(boundary, %s) FROM {table}",
-            [str(layer), PIECE_MAX_VERTICES],
+            f"SELECT %s, id, code, ST_Subdivide({column}, %s) FROM {table}{only_source}",
+            [str(layer), PIECE_MAX_VERTICES, *ids],
         )
         return cursor.rowcount
+
+
+def jurisdiction_save(jurisdiction: Jurisdiction) -> Jurisdiction:
+    """Save a jurisdiction with its measured area and fresh routing pieces (admin, config, tests)."""
+    with transaction.atomic():
+        jurisdiction.area_m2 = area_m2(jurisdiction.area)
+        jurisdiction.save()
+        pieces_rebuild(Layer.JURISDICTION, ids=[jurisdiction.pk])
+    return jurisdiction
+
+
+def kecamatan_union(codes: Iterable[str]):
+    """The union of the named kecamatan as one MultiPolygon (WGS84); unknown codes are an error."""
+    codes = list(codes)
+    found = Kecamatan.objects.filter(code__in=codes)
+    missing = sorted(set(codes) - set(found.values_list("code", flat=True)))
+    if missing:
+        raise BoundaryFileError(f"Unknown kecamatan code(s): {', '.join(missing)}.")
+    union = found.aggregate(union=Union("boundary"))["union"]
+    return as_multipolygon(union)

@@ -1,12 +1,12 @@
 from django.contrib import admin
-from django.contrib.gis.admin import GISModelAdmin
 
-from complaints.models import Category, Complaint, ComplaintEvent
+from boundaries.admin import MapAdmin
+from complaints.models import Category, Complaint, ComplaintEvent, StaffRole
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_id", "name_en", "agency_code", "sla_working_days", "sensitive"]
+    list_display = ["code", "name_id", "name_en", "agency", "sla_working_days", "sensitive"]
     list_editable = ["sla_working_days", "sensitive"]
 
 
@@ -14,16 +14,27 @@ class EventInline(admin.TabularInline):
     model = ComplaintEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["at", "actor", "from_status", "to_status", "note"]
+    readonly_fields = ["at", "kind", "actor", "from_status", "to_status", "note", "public"]
 
     def has_add_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(GISModelAdmin):
-    list_display = ["tracking_code", "category", "status", "kecamatan", "created_at"]
-    list_filter = ["status", "category", "kecamatan"]
+class ComplaintAdmin(MapAdmin):
+    list_display = ["tracking_code", "category", "status", "kecamatan", "agency", "task_force", "created_at", "due_at"]
+    list_filter = ["status", "category", "agency", "assignment_rule", "kecamatan"]
     search_fields = ["tracking_code", "description"]
-    readonly_fields = ["tracking_code", "kecamatan", "kelurahan", "routing_rule", "routing_reason", "created_at", "updated_at"]
+    readonly_fields = [
+        "tracking_code", "kecamatan", "kelurahan", "agency", "task_force", "jurisdiction", "area_rule",
+        "assignment_rule", "routing_reason", "created_at", "updated_at", "due_at", "resolved_at", "closed_at",
+        "status", "version", "reopen_count", "rating",
+    ]
     inlines = [EventInline]
+
+
+@admin.register(StaffRole)
+class StaffRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "agency"]
+    list_filter = ["role", "agency"]
+    filter_horizontal = ["task_forces"]

@@ -1,19 +1,24 @@
-"""Realistic demo complaints for a city that has none yet: clustered where Pekanbaru's problems are.
+"""Realistic demo data for a city that has none yet: complaints clustered where Pekanbaru's problems
+are, with a plausible history (acknowledged, worked, resolved, rated, sometimes reopened), and one
+account per staff role.
 
 Every draw comes from one seeded generator, so the same seed gives the same complaints (and the
-same tracking codes) on every machine, and loading them twice adds nothing.
+same tracking codes) on every machine, and loading them twice adds nothing. The history is written
+directly, with past timestamps, because the workflow services act in the present.
 """
 import math
 import random
+import secrets
 from datetime import datetime, timedelta
 
+from django.contrib.auth.models import User
 from django.contrib.gis.db.models import Extent
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
-from boundaries.models import Kecamatan
-from complaints.models import Category
-from complaints.services import NewComplaint
+from boundaries.models import Agency, Kecamatan, TaskForce
+from complaints.models import Category, Complaint, ComplaintEvent, EventKind, Role, StaffRole, Status
+from complaints.intake import NewComplaint
 from complaints.tracking import new_tracking_code
 from geo.spatial import METRES_PER_DEGREE, WGS84
 
@@ -99,3 +104,91 @@ def _city_box() -> tuple[float, float, float, float]:
     if extent is None:
         raise ValueError("No kecamatan loaded: run `manage.py load_city` first.")
     return extent
+
+
+def demo_history(complaints: list[Complaint], *, seed: int = 1471, now: datetime | None = None) -> int:
+    """Move freshly created demo complaints along a plausible history; returns how many events it wrote.
+
+    Older complaints are more often finished; resolution times scatter around the SLA, so some are
+    late and some open ones are overdue.
+    """
+    rng = random.Random(seed + 1)
+    now = now or timezone.now()
+    events = []
+    for complaint in complaints:
+        age_days = (now - complaint.created_at).total_seconds() / 86_400
+        finished = rng.random() < min(0.9, 0.15 + age_days / 20)
+        if finished:
+            target = rng.choices([Status.SELESAI, Status.DITOLAK, Status.DUPLIKAT], weights=[88, 8, 4])[0]
+        else:
+            target = rng.choices([Status.BARU, Status.DIVERIFIKASI, Status.DIKERJAKAN], weights=[45, 30, 25])[0]
+        at = complaint.created_at
+        sla_days = complaint.category.sla_working_days
+        for status in _path_to(target):
+            step_days = rng.lognormvariate(math.log(max(sla_days, 1) * 0.35), 0.8)
+            candidate = at + timedelta(days=step_days)
+            if candidate >= now:
+                break
+            at = candidate
+            note = ""
+            if status == Status.DITOLAK:
+                note = rng.choice(["Bukan kewenangan Pemerintah Kota.", "Lokasi tidak ditemukan saat peninjauan."])
+            elif status == Status.DUPLIKAT:
+                original = rng.choice(complaints)
+                if original is complaint:
+                    break
+                complaint.duplicate_of = original
+                note = f"Sama dengan {original.tracking_code}."
+            elif status == Status.SELESAI:
+                note = "Sudah ditangani oleh petugas."
+            events.append(
+                ComplaintEvent(complaint=complaint, at=at, kind=EventKind.STATUS, from_status=complaint.status, to_status=status, note=note)
+            )
+            complaint.status = status
+            complaint.updated_at = at
+            complaint.version += 1
+            if status in (Status.SELESAI, Status.DITOLAK, Status.DUPLIKAT):
+                complaint.closed_at = at
+            if status == Status.SELESAI:
+                complaint.resolved_at = at
+        if complaint.status == Status.SELESAI and rng.random() < 0.45:
+            complaint.rating = rng.choices([1, 2, 3, 4, 5], weights=[6, 8, 18, 38, 30])[0]
+            events.append(
+                ComplaintEvent(complaint=complaint, at=complaint.resolved_at, kind=EventKind.RATED,
+                               from_status=Status.SELESAI, to_status=Status.SELESAI, note=f"{complaint.rating}/5")
+            )
+    Complaint.objects.bulk_update(
+        complaints, ["status", "updated_at", "version", "closed_at", "resolved_at", "duplicate_of", "rating"], batch_size=1000
+    )
+    ComplaintEvent.objects.bulk_create(events, batch_size=1000)
+    return len(events)
+
+
+def _path_to(target: str) -> list[str]:
+    if target in (Status.DITOLAK, Status.DUPLIKAT):
+        return [Status.DIVERIFIKASI, target]
+    path = [Status.DIVERIFIKASI, Status.DIKERJAKAN, Status.SELESAI]
+    return [] if target == Status.BARU else path[: path.index(target) + 1]
+
+
+# One account per role, for looking around: (username, role, agency, task forces).
+DEMO_ACCOUNTS = [
+    ("satgas.dlhk", Role.SATGAS, "DLHK", ["DLHK-TENGAH"]),
+    ("supervisor.dpupr", Role.SUPERVISOR, "DPUPR", []),
+    ("admin.kota", Role.CITY_ADMIN, None, []),
+]
+
+
+def demo_accounts() -> list[tuple[str, str]]:
+    """Create the demo accounts that do not exist yet; returns (username, password) of those created."""
+    created = []
+    for username, role, agency_code, task_force_codes in DEMO_ACCOUNTS:
+        if User.objects.filter(username=username).exists():
+            continue
+        password = secrets.token_urlsafe(9)
+        is_admin = role == Role.CITY_ADMIN
+        user = User.objects.create_user(username, password=password, is_staff=is_admin, is_superuser=is_admin)
+        staff = StaffRole.objects.create(user=user, role=role, agency=Agency.objects.filter(code=agency_code).first())
+        staff.task_forces.set(TaskForce.objects.filter(code__in=task_force_codes))
+        created.append((username, password))
+    return created

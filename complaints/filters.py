@@ -5,7 +5,7 @@ from django.contrib.gis.geos import Polygon
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from boundaries.models import Kecamatan
+from boundaries.models import Kecamatan, TaskForce
 from complaints.models import Category, Complaint, Status
 from geo.spatial import WGS84, is_lon_lat
 
@@ -40,6 +40,8 @@ class BBoxFilter(django_filters.Filter):
 
 
 class ComplaintFilter(django_filters.FilterSet):
+    """Filters of the public list: sensitive categories cannot even be named."""
+
     bbox = BBoxFilter(field_name="location", help_text="min_lon,min_lat,max_lon,max_lat in WGS84")
     category = django_filters.ModelChoiceFilter(
         queryset=Category.objects.filter(sensitive=False), to_field_name="code", help_text="category code"
@@ -54,3 +56,21 @@ class ComplaintFilter(django_filters.FilterSet):
     class Meta:
         model = Complaint
         fields = ["bbox", "category", "status", "kecamatan", "since", "until"]
+
+
+class StaffComplaintFilter(ComplaintFilter):
+    """The staff inbox: any category (scoping is done by access), plus overdue and task force."""
+
+    category = django_filters.ModelChoiceFilter(queryset=Category.objects.all(), to_field_name="code")
+    task_force = django_filters.ModelChoiceFilter(queryset=TaskForce.objects.all(), to_field_name="code")
+    open = django_filters.BooleanFilter(method="filter_open", help_text="true: only open complaints")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", help_text="true: only open complaints past due")
+
+    class Meta(ComplaintFilter.Meta):
+        fields = [*ComplaintFilter.Meta.fields, "task_force", "open", "overdue"]
+
+    def filter_open(self, queryset, name, value):
+        return queryset.open() if value else queryset.exclude(pk__in=queryset.open().values("pk"))
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue() if value else queryset.exclude(pk__in=queryset.overdue().values("pk"))

@@ -1,11 +1,12 @@
 """Complaints and their life. Locations are WGS84 points (EPSG:4326)."""
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from boundaries.models import Kecamatan, Kelurahan
+from boundaries.models import Agency, Jurisdiction, Kecamatan, Kelurahan, TaskForce
 
 
 class Category(models.Model):
@@ -14,7 +15,14 @@ class Category(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_id = models.CharField(_("name (Indonesian)"), max_length=120)
     name_en = models.CharField(_("name (English)"), max_length=120)
-    agency_code = models.CharField(_("agency code"), max_length=40)
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="categories",
+        null=True,
+        blank=True,
+        help_text=_("Takes the category where no jurisdiction does; without one, the triage agency does."),
+    )
     sla_working_days = models.PositiveSmallIntegerField(_("SLA (working days)"))
     sensitive = models.BooleanField(
         _("sensitive"), default=False, help_text=_("Never shown on public maps, lists or exports.")
@@ -56,14 +64,24 @@ class ComplaintQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
+    def overdue(self, now=None):
+        """Open complaints past their due time."""
+        return self.open().filter(due_at__lt=now or timezone.now())
+
     def in_kecamatan(self, code: str):
         return self.filter(kecamatan__code=code)
 
 
-class RoutingRule(models.TextChoices):
+class AreaRule(models.TextChoices):
     INSIDE = "inside", _("inside a kecamatan")
     BORDER = "border", _("on a shared border")
     NEAR_CITY_LIMIT = "near_city_limit", _("just outside the city limit")
+
+
+class AssignmentRule(models.TextChoices):
+    JURISDICTION = "jurisdiction", _("a jurisdiction covers the point")
+    CATEGORY_AGENCY = "category_agency", _("no jurisdiction: the category's agency")
+    TRIAGE = "triage", _("no agency: the triage queue")
 
 
 class Complaint(models.Model):
@@ -73,17 +91,30 @@ class Complaint(models.Model):
     location = models.PointField(_("location"), srid=4326)
     kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="complaints")
     kelurahan = models.ForeignKey(Kelurahan, on_delete=models.PROTECT, related_name="complaints", null=True, blank=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="complaints", null=True, blank=True)
+    task_force = models.ForeignKey(TaskForce, on_delete=models.PROTECT, related_name="complaints", null=True, blank=True)
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.SET_NULL, related_name="complaints", null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.BARU)
     # Reporter contact: private. Never serialised by a public endpoint (tests guard this).
     reporter_name = models.CharField(_("reporter name"), max_length=120, blank=True)
     reporter_phone = models.CharField(_("reporter phone"), max_length=32, blank=True)
     reporter_email = models.EmailField(_("reporter e-mail"), blank=True)
-    routing_rule = models.CharField(max_length=24, choices=RoutingRule.choices)
+    area_rule = models.CharField(max_length=24, choices=AreaRule.choices)
+    assignment_rule = models.CharField(max_length=24, choices=AssignmentRule.choices)
     routing_reason = models.TextField(_("routing reason"))
+    duplicate_of = models.ForeignKey("self", on_delete=models.PROTECT, related_name="duplicates", null=True, blank=True)
     # A client's Idempotency-Key: a retried POST with the same key returns the same complaint.
     idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    due_at = models.DateTimeField(_("due"))
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    rating = models.PositiveSmallIntegerField(_("citizen rating"), null=True, blank=True)
+    rating_comment = models.TextField(blank=True, max_length=1000)
+    # Optimistic concurrency: every change increments it; a change made against an old version is refused.
+    version = models.PositiveIntegerField(default=1)
 
     objects = ComplaintQuerySet.as_manager()
 
@@ -91,9 +122,42 @@ class Complaint(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
+        indexes = [
+            models.Index(fields=["created_at"]),
+            # The task-force inbox: open complaints of one task force, newest first.
+            models.Index(
+                fields=["task_force", "-created_at"],
+                name="complaint_open_inbox",
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__range=(1, 5)), name="complaint_rating_1_5"),
+            models.CheckConstraint(
+                condition=~Q(status=Status.DUPLIKAT) | Q(duplicate_of__isnull=False), name="complaint_duplicate_names_original"
+            ),
+        ]
 
     def __str__(self):
         return self.tracking_code
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_at < timezone.now()
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("filed")
+    STATUS = "status", _("status changed")
+    NOTE = "note", _("note")
+    ASSIGNED = "assigned", _("reassigned")
+    REROUTED = "rerouted", _("re-routed")
+    REOPENED = "reopened", _("reopened by the citizen")
+    RATED = "rated", _("rated by the citizen")
 
 
 class ComplaintEvent(models.Model):
@@ -102,11 +166,42 @@ class ComplaintEvent(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    kind = models.CharField(max_length=16, choices=EventKind.choices)
     from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=Status.choices)
     note = models.TextField(blank=True)
+    # Public events and notes show on the citizen's tracking page; internal notes stay with staff.
+    public = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["at", "id"]
         verbose_name = _("complaint event")
         verbose_name_plural = _("complaint events")
+
+
+class Role(models.TextChoices):
+    SATGAS = "satgas", _("task-force member")
+    SUPERVISOR = "supervisor", _("agency supervisor")
+    CITY_ADMIN = "admin_kota", _("city admin")
+
+
+class StaffRole(models.Model):
+    """What a staff user may see and do: a task-force member works their task forces' complaints,
+    a supervisor their whole agency's, a city admin everything."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_role")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="staff")
+    task_forces = models.ManyToManyField(TaskForce, blank=True, related_name="members")
+
+    class Meta:
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role="admin_kota") | Q(agency__isnull=False), name="staffrole_agency_unless_city_admin"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"

@@ -95,7 +95,7 @@ class ComplaintCreateSerializer(StrictSerializer):
     reporter = ReporterSerializer(required=False, help_text="Private contact details; never public.")
 
     def validate_category(self, code):
-        category = Category.objects.filter(code=code).first()
+        category = Category.objects.select_related("agency").filter(code=code).first()
         if category is None:
             codes = ", ".join(Category.objects.values_list("code", flat=True))
             raise serializers.ValidationError(
@@ -117,6 +117,9 @@ class ComplaintSerializer(GeoFeatureModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     kecamatan = AreaSerializer(read_only=True)
     kelurahan = AreaSerializer(read_only=True, allow_null=True)
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    task_force = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Complaint
@@ -131,12 +134,40 @@ class ComplaintSerializer(GeoFeatureModelSerializer):
             "status_label",
             "kecamatan",
             "kelurahan",
+            "agency",
+            "task_force",
             "routing_reason",
             "created_at",
             "updated_at",
+            "due_at",
+            "is_overdue",
+            "resolved_at",
         ]
 
 
 class LocateQuerySerializer(StrictSerializer):
     lat = serializers.FloatField(min_value=-90, max_value=90)
     lon = serializers.FloatField(min_value=-180, max_value=180)
+    category = serializers.CharField(required=False, help_text="Category code: adds the agency and task force.")
+
+    validate_category = ComplaintCreateSerializer.validate_category
+
+
+class ReopenSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class RatingSerializer(StrictSerializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class CitizenAnswerSerializer(serializers.Serializer):
+    """What the citizen's own actions answer: no location, so a sensitive complaint leaks nothing."""
+
+    tracking_code = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    due_at = serializers.DateTimeField()
+    reopen_count = serializers.IntegerField()
+    rating = serializers.IntegerField(allow_null=True)

@@ -1,9 +1,16 @@
 from django.urls import path
 
-from complaints import views
+from complaints import staff_api, views
 
 urlpatterns = [
     path("complaints/", views.ComplaintListCreate.as_view(), name="complaint-list"),
     path("complaints/<str:tracking_code>/", views.ComplaintDetail.as_view(), name="complaint-detail"),
+    path("complaints/<str:tracking_code>/reopen/", views.ComplaintReopen.as_view(), name="complaint-reopen"),
+    path("complaints/<str:tracking_code>/rating/", views.ComplaintRating.as_view(), name="complaint-rating"),
     path("locate/", views.Locate.as_view(), name="locate"),
+    path("staff/complaints/", staff_api.StaffComplaintList.as_view(), name="staff-complaint-list"),
+    path("staff/complaints/<str:tracking_code>/", staff_api.StaffComplaintDetail.as_view(), name="staff-complaint-detail"),
+    path("staff/complaints/<str:tracking_code>/transition/", staff_api.StaffTransition.as_view(), name="staff-transition"),
+    path("staff/complaints/<str:tracking_code>/notes/", staff_api.StaffNote.as_view(), name="staff-note"),
+    path("staff/complaints/<str:tracking_code>/reassign/", staff_api.StaffReassign.as_view(), name="staff-reassign"),
 ]

@@ -35,7 +35,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "django.contrib.postgres",
     "rest_framework",
+    "rest_framework.authtoken",
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
@@ -124,7 +126,12 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_PARSER_CLASSES": ["geo.parsers.JSONParser"],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Pages use the session; scripts and apps a token (Authorization: Token <key>).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "EXCEPTION_HANDLER": "complaints.errors.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
@@ -153,6 +160,10 @@ PEKA_CITY_TOLERANCE_M = float(os.environ.get("PEKA_CITY_TOLERANCE_M", "50"))
 # How close to a boundary a point counts as on it: the boundary files carry 6 decimals (~0.11 m), so
 # nearer than this they cannot say which side a point is on, and the border rule (lowest code) decides.
 PEKA_BORDER_PRECISION_M = float(os.environ.get("PEKA_BORDER_PRECISION_M", "0.15"))
+# The agency whose queue takes complaints of a category that has no agency (DESIGN.md, rule 3).
+PEKA_TRIAGE_AGENCY = os.environ.get("PEKA_TRIAGE_AGENCY", "DISKOMINFOTIKSAN")
+# How many days after resolution a citizen may still reopen a complaint.
+PEKA_REOPEN_DAYS = int(os.environ.get("PEKA_REOPEN_DAYS", "14"))
 # How many demo complaints `seed_demo` creates by default.
 PEKA_DEMO_COMPLAINTS = int(os.environ.get("PEKA_DEMO_COMPLAINTS", "3000"))
 

@@ -43,9 +43,9 @@ def to_wgs84(geometry: GEOSGeometry) -> GEOSGeometry:
     return geometry.transform(WGS84, clone=True)
 
 
-def area_km2(geometry: GEOSGeometry) -> float:
-    """Area in square kilometres, measured in UTM 47N."""
-    return to_utm(geometry).area / 1_000_000
+def area_m2(geometry: GEOSGeometry) -> float:
+    """Area in square metres, measured in UTM 47N."""
+    return to_utm(geometry).area
 
 
 def offset_point(point: Point, *, east_m: float = 0.0, north_m: float = 0.0) -> Point:

@@ -17,6 +17,7 @@ from geo.spatial import WGS84, offset_point
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_city", stdout=io.StringIO())
+        call_command("load_agencies", stdout=io.StringIO())
         call_command("load_categories", stdout=io.StringIO())
 
 
@@ -66,3 +67,45 @@ def complaint_body(lon=101.44, lat=0.51, **overrides) -> dict:
     }
     body.update(overrides)
     return body
+
+
+@pytest.fixture
+def staff_user(db):
+    """Make a staff user: staff_user("name", Role.SATGAS, agency="DLHK", task_forces=["DLHK-TENGAH"])."""
+    from django.contrib.auth.models import User
+
+    from boundaries.models import Agency, TaskForce
+    from complaints.models import Role, StaffRole
+
+    def make(username, role=None, *, agency=None, task_forces=()):
+        user = User.objects.create_user(username, password="rahasia-uji-123", is_superuser=role == Role.CITY_ADMIN)
+        if role:
+            staff = StaffRole.objects.create(user=user, role=role, agency=Agency.objects.filter(code=agency).first())
+            staff.task_forces.set(TaskForce.objects.filter(code__in=task_forces))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def file_complaint(post_complaint):
+    """File a complaint through the API and return the stored row."""
+    from complaints.models import Complaint
+
+    def file(lon=101.44, lat=0.51, category="sampah", **fields):
+        response = post_complaint(complaint_body(lon, lat, category=category, **fields))
+        assert response.status_code == 201, response.content
+        return Complaint.objects.get(tracking_code=response.json()["id"])
+
+    return file
+
+
+@pytest.fixture
+def committed_city(transactional_db, django_db_blocker):
+    """For tests with real transactions: the city and its configuration, committed (a previous
+    transactional test may have flushed them)."""
+    from boundaries.models import Kecamatan
+
+    if not Kecamatan.objects.exists():
+        for command in ("load_city", "load_agencies", "load_categories"):
+            call_command(command, stdout=io.StringIO())

@@ -25,10 +25,15 @@ def test_complaint_is_routed_stored_and_answered_as_a_feature(post_complaint):
     complaint = Complaint.objects.get(tracking_code=feature["id"])
     assert complaint.kecamatan.code == "14.71.01"
     assert complaint.reporter_name == "Budi"
-    assert complaint.routing_rule == "inside"
-    assert complaint.routing_reason == "Di dalam Kecamatan 14.71.01 Sukajadi."
+    assert (complaint.area_rule, complaint.assignment_rule) == ("inside", "jurisdiction")
+    assert (complaint.agency.code, complaint.task_force.code) == ("DLHK", "DLHK-TENGAH")
+    assert complaint.routing_reason == (
+        "Di dalam Kecamatan 14.71.01 Sukajadi. Yurisdiksi DLHK-TENGAH: DLHK, satgas DLHK-TENGAH."
+    )
+    assert props["agency"] == "DLHK"
+    assert props["due_at"]
     [event] = complaint.events.all()
-    assert (event.from_status, event.to_status) == ("", Status.BARU)
+    assert (event.kind, event.from_status, event.to_status) == ("created", "", Status.BARU)
 
 
 @pytest.mark.parametrize(("metres", "accepted"), [(30, True), (80, False)])

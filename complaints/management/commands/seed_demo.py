@@ -1,12 +1,16 @@
-"""Load demo complaints (the same ones on every run; a second run adds nothing).
+"""Load demo complaints with a plausible history, and (in debug mode) one account per staff role.
+
+The same complaints on every run; a second run adds nothing. Account passwords are printed once,
+when the accounts are created.
 
     ./manage.py seed_demo [--count 3000] [--seed 1471]
 """
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-from complaints.demo import demo_complaints
-from complaints.services import complaints_bulk_create
+from complaints.demo import demo_accounts, demo_complaints, demo_history
+from complaints.intake import complaints_bulk_create
 
 
 class Command(BaseCommand):
@@ -21,8 +25,14 @@ class Command(BaseCommand):
             rows = demo_complaints(options["count"], seed=options["seed"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        created, refused = complaints_bulk_create(rows)
+        with transaction.atomic():
+            created, refused = complaints_bulk_create(rows)
+            events = demo_history(created, seed=options["seed"])
         self.stdout.write(
-            f"Demo complaints: {len(created)} created, {len(rows) - len(created) - refused} already there, "
-            f"{refused} drawn outside the city and refused."
+            f"Demo complaints: {len(created)} created ({events} history events), "
+            f"{len(rows) - len(created) - refused} already there, {refused} drawn outside the city and refused."
         )
+        if not settings.DEBUG:
+            return
+        for username, password in demo_accounts():
+            self.stdout.write(f"Demo account created: {username} / {password}  (shown only now)")

@@ -1,24 +1,24 @@
-"""Writing complaints: intake. Views, commands and Open311 all come through here."""
+"""Writing new complaints. The API, commands, demo data and Open311 all come through here."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone
 
-from boundaries.selectors import RouteDecision, outside_city_message, route, route_many
-from complaints.models import Category, Complaint, ComplaintEvent, Status
+from complaints.models import Category, Complaint, ComplaintEvent, EventKind, Status
+from complaints.routing import ComplaintRoute, route_complaint, route_complaints
+from complaints.sla import due_at
 from complaints.tracking import new_tracking_code
 
 
 class OutsideCity(Exception):
     """The point lies farther outside the city than the tolerance allows."""
 
-    def __init__(self, decision: RouteDecision):
-        super().__init__(outside_city_message())
-        self.decision = decision
+    def __init__(self, route: ComplaintRoute):
+        super().__init__(route.reason())
+        self.route = route
 
 
 @dataclass(frozen=True)
@@ -45,22 +45,23 @@ def complaint_create(
     """
     if idempotency_key and (earlier := Complaint.objects.filter(idempotency_key=idempotency_key).first()):
         return earlier, False
-    decision = route(location)
-    if not decision.accepted:
-        raise OutsideCity(decision)
+    route = route_complaint(location, category)
+    if not route.accepted:
+        raise OutsideCity(route)
     for _attempt in range(3):
         complaint = _routed_complaint(
-            decision,
+            route,
             category=category,
             description=description,
             location=location,
             reporter=reporter or Reporter(),
+            created_at=timezone.now(),
             idempotency_key=idempotency_key or None,
         )
         try:
             with transaction.atomic():
                 complaint.save()
-                ComplaintEvent.objects.create(complaint=complaint, to_status=Status.BARU, note=complaint.routing_reason)
+                _creation_event(complaint).save()
                 return complaint, True
         except IntegrityError:
             # Either a concurrent request with the same Idempotency-Key won (return its complaint),
@@ -88,12 +89,13 @@ def complaints_bulk_create(rows: Sequence[NewComplaint]) -> tuple[list[Complaint
     Rows whose tracking code already exists are skipped, so a repeated load adds nothing. Returns
     (the complaints created, how many rows lay outside the city and were refused).
     """
-    existing = set(Complaint.objects.filter(tracking_code__in=[r.tracking_code for r in rows]).values_list("tracking_code", flat=True))
+    codes = [r.tracking_code for r in rows]
+    existing = set(Complaint.objects.filter(tracking_code__in=codes).values_list("tracking_code", flat=True))
     rows = [r for r in rows if r.tracking_code not in existing]
-    decisions = route_many([(r.location.x, r.location.y) for r in rows])
+    routes = route_complaints([(r.location, r.category) for r in rows])
     complaints = [
         _routed_complaint(
-            decision,
+            route,
             tracking_code=row.tracking_code,
             category=row.category,
             description=row.description,
@@ -101,30 +103,39 @@ def complaints_bulk_create(rows: Sequence[NewComplaint]) -> tuple[list[Complaint
             reporter=row.reporter,
             created_at=row.created_at,
         )
-        for row, decision in zip(rows, decisions, strict=True)
-        if decision.accepted
+        for row, route in zip(rows, routes, strict=True)
+        if route.accepted
     ]
     with transaction.atomic():
         Complaint.objects.bulk_create(complaints, batch_size=1000)
-        ComplaintEvent.objects.bulk_create(
-            [ComplaintEvent(complaint=c, at=c.created_at, to_status=Status.BARU, note=c.routing_reason) for c in complaints],
-            batch_size=1000,
-        )
+        ComplaintEvent.objects.bulk_create([_creation_event(c) for c in complaints], batch_size=1000)
     return complaints, len(rows) - len(complaints)
 
 
-def _routed_complaint(decision: RouteDecision, *, reporter: Reporter, **fields) -> Complaint:
-    """An unsaved complaint placed where ``decision`` says, with the reason in the site's language."""
-    with translation.override(settings.LANGUAGE_CODE):
-        reason = decision.reason()
+def _routed_complaint(route: ComplaintRoute, *, reporter: Reporter, category: Category, created_at: datetime, **fields) -> Complaint:
+    """An unsaved complaint placed and assigned as ``route`` says, due by the category's SLA."""
     fields.setdefault("tracking_code", new_tracking_code())
     return Complaint(
-        kecamatan_id=decision.kecamatan.id,
-        kelurahan_id=decision.kelurahan.id if decision.kelurahan else None,
+        category=category,
+        kecamatan_id=route.area.kecamatan.id,
+        kelurahan_id=route.area.kelurahan.id if route.area.kelurahan else None,
+        agency_id=route.agency.id if route.agency else None,
+        task_force_id=route.task_force.id if route.task_force else None,
+        jurisdiction_id=route.jurisdiction_id,
+        area_rule=route.area.rule.value,
+        assignment_rule=route.rule.value,
+        routing_reason=route.stored_reason(),
         reporter_name=reporter.name,
         reporter_phone=reporter.phone,
         reporter_email=reporter.email,
-        routing_rule=decision.rule.value,
-        routing_reason=reason,
+        created_at=created_at,
+        updated_at=created_at,
+        due_at=due_at(created_at, category.sla_working_days),
         **fields,
+    )
+
+
+def _creation_event(complaint: Complaint) -> ComplaintEvent:
+    return ComplaintEvent(
+        complaint=complaint, at=complaint.created_at, kind=EventKind.CREATED, to_status=Status.BARU, note=complaint.routing_reason
     )

@@ -1,0 +1,48 @@
+"""Who on the staff sees and does what (DESIGN.md, users; privacy rules).
+
+* task-force member (satgas): the complaints routed to their task forces;
+* agency supervisor: every complaint of their agency, and may reassign inside it;
+* city admin (admin kota) or superuser: everything, including the triage queue.
+Sensitive categories are seen only by their own agency's staff and city admins.
+"""
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from complaints.models import OPEN_STATUSES, Complaint, Role, StaffRole
+
+
+def staff_role(user) -> StaffRole | None:
+    if not user.is_authenticated:
+        return None
+    return StaffRole.objects.filter(user=user).select_related("agency").first()
+
+
+def is_city_admin(user, role: StaffRole | None = None) -> bool:
+    role = role or staff_role(user)
+    return user.is_superuser or (role is not None and role.role == Role.CITY_ADMIN)
+
+
+def staff_complaints(user) -> QuerySet[Complaint]:
+    """The complaints ``user`` may see, overdue first, then by due time."""
+    role = staff_role(user)
+    complaints = Complaint.objects.select_related("category", "kecamatan", "kelurahan", "agency", "task_force")
+    if is_city_admin(user, role):
+        pass
+    elif role is None:
+        return complaints.none()
+    else:
+        if role.role == Role.SUPERVISOR:
+            complaints = complaints.filter(agency=role.agency_id)
+        else:
+            complaints = complaints.filter(task_force__in=role.task_forces.all())
+        complaints = complaints.filter(Q(category__sensitive=False) | Q(category__agency=role.agency_id))
+    now = timezone.now()
+    overdue = Case(When(status__in=OPEN_STATUSES, due_at__lt=now, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return complaints.annotate(overdue_first=overdue).order_by("-overdue_first", "due_at", "id")
+
+
+def can_reassign(user, complaint: Complaint) -> bool:
+    role = staff_role(user)
+    if is_city_admin(user, role):
+        return True
+    return role is not None and role.role == Role.SUPERVISOR and role.agency_id == complaint.agency_id

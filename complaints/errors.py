@@ -1,0 +1,17 @@
+"""How domain errors reach API clients: refused changes are 409, missing pieces 400 with the field."""
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from complaints.intake import OutsideCity
+from complaints.workflow import WorkflowConflict, WorkflowInvalid
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, WorkflowConflict):
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, WorkflowInvalid):
+        return Response({exc.field: [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, OutsideCity):
+        return Response({"location": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(exc, context)

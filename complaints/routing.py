@@ -1,0 +1,78 @@
+"""Where a complaint goes: its area (boundaries.selectors) and who works it (DESIGN.md, routing rule 3).
+
+1. The jurisdiction that takes the category at the point (highest priority, smallest area, lowest code).
+2. None: the category's agency, without a task force.
+3. No agency: the triage agency (settings.PEKA_TRIAGE_AGENCY). A complaint is never dropped.
+"""
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from boundaries.models import Agency
+from boundaries.selectors import Ref, RouteDecision, route_many
+from complaints.models import AssignmentRule, Category
+
+
+@dataclass(frozen=True)
+class ComplaintRoute:
+    area: RouteDecision
+    rule: AssignmentRule | None
+    agency: Ref | None
+    task_force: Ref | None
+    jurisdiction_id: int | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return self.area.accepted
+
+    def reason(self) -> str:
+        """The whole decision in the active language."""
+        if not self.accepted:
+            return self.area.reason()
+        if self.rule == AssignmentRule.JURISDICTION:
+            who = _("Jurisdiction %(jurisdiction)s: %(agency)s, task force %(task_force)s.") % {
+                "jurisdiction": self.area.jurisdiction.code,
+                "agency": self.agency.code,
+                "task_force": self.task_force.code if self.task_force else "—",
+            }
+        elif self.rule == AssignmentRule.CATEGORY_AGENCY:
+            who = _("No jurisdiction takes this category here: the category's agency, %(agency)s.") % {
+                "agency": self.agency.code
+            }
+        else:
+            who = _("The category has no agency: the triage queue.")
+        return f"{self.area.reason()} {who}"
+
+    def stored_reason(self) -> str:
+        """The reason as stored with the complaint: in the site's language, whoever asked."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return self.reason()
+
+
+def route_complaints(items: Sequence[tuple[Point, Category]]) -> list[ComplaintRoute]:
+    """Route (point, category) pairs in one statement; the answers keep their order."""
+    areas = route_many([(p.x, p.y) for p, _c in items], [c.code for _p, c in items])
+    triage = None
+    routes = []
+    for (_point, category), area in zip(items, areas, strict=True):
+        if not area.accepted:
+            routes.append(ComplaintRoute(area, None, None, None))
+        elif area.jurisdiction:
+            j = area.jurisdiction
+            routes.append(ComplaintRoute(area, AssignmentRule.JURISDICTION, j.agency, j.task_force, j.id))
+        elif category.agency_id:
+            agency = category.agency
+            routes.append(ComplaintRoute(area, AssignmentRule.CATEGORY_AGENCY, Ref(agency.id, agency.code, agency.name), None))
+        else:
+            triage = triage or Agency.objects.filter(code=settings.PEKA_TRIAGE_AGENCY).first()
+            ref = Ref(triage.id, triage.code, triage.name) if triage else None
+            routes.append(ComplaintRoute(area, AssignmentRule.TRIAGE, ref, None))
+    return routes
+
+
+def route_complaint(point: Point, category: Category) -> ComplaintRoute:
+    return route_complaints([(point, category)])[0]

@@ -1,0 +1,155 @@
+"""The staff API under /api/v1/staff/: the complaints a staff member may see, and what they may do."""
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions, serializers
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
+
+from boundaries.models import TaskForce
+from complaints import access, workflow
+from complaints.filters import StaffComplaintFilter
+from complaints.models import Complaint, ComplaintEvent, Status
+from complaints.serializers import AreaSerializer, StrictSerializer
+from complaints.tracking import normalize_tracking_code
+from complaints.views import ComplaintPagination
+
+
+class IsStaff(permissions.BasePermission):
+    message = _("Only PEKA staff (task forces, supervisors, city admins) may use this.")
+
+    def has_permission(self, request, view):
+        return access.is_city_admin(request.user) or access.staff_role(request.user) is not None
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None)
+
+    class Meta:
+        model = ComplaintEvent
+        fields = ["at", "kind", "from_status", "to_status", "note", "public", "actor"]
+
+
+class StaffComplaintSerializer(GeoFeatureModelSerializer):
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    kecamatan = AreaSerializer(read_only=True)
+    kelurahan = AreaSerializer(read_only=True, allow_null=True)
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    task_force = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    duplicate_of = serializers.SlugRelatedField(slug_field="tracking_code", read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+    allowed_transitions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Complaint
+        geo_field = "location"
+        id_field = "tracking_code"
+        fields = [
+            "tracking_code", "category", "category_name", "description", "status", "status_label",
+            "allowed_transitions", "kecamatan", "kelurahan", "agency", "task_force", "routing_reason",
+            "reporter_name", "reporter_phone", "reporter_email", "created_at", "updated_at", "due_at",
+            "is_overdue", "resolved_at", "closed_at", "reopen_count", "rating", "duplicate_of", "version",
+        ]
+
+    def get_allowed_transitions(self, complaint) -> list[str]:
+        return workflow.allowed_transitions(complaint)
+
+
+class StaffComplaintDetailSerializer(StaffComplaintSerializer):
+    events = EventSerializer(many=True, read_only=True)
+
+    class Meta(StaffComplaintSerializer.Meta):
+        fields = [*StaffComplaintSerializer.Meta.fields, "events"]
+
+
+class StaffScoped:
+    permission_classes = [IsStaff]
+
+    def get_queryset(self):
+        return access.staff_complaints(self.request.user)
+
+    def scoped_complaint(self, tracking_code: str) -> Complaint:
+        complaint = self.get_queryset().filter(tracking_code=normalize_tracking_code(tracking_code)).first()
+        if complaint is None:
+            raise NotFound()
+        return complaint
+
+
+class StaffComplaintList(StaffScoped, generics.ListAPIView):
+    """The complaints this staff member may see, overdue first, then by due time."""
+
+    serializer_class = StaffComplaintSerializer
+    filterset_class = StaffComplaintFilter
+    pagination_class = ComplaintPagination
+
+
+class StaffComplaintDetail(StaffScoped, APIView):
+    @extend_schema(responses=StaffComplaintDetailSerializer)
+    def get(self, request, tracking_code):
+        complaint = self.scoped_complaint(tracking_code)
+        return Response(StaffComplaintDetailSerializer(complaint).data)
+
+
+class TransitionSerializer(StrictSerializer):
+    to = serializers.ChoiceField(choices=Status.choices)
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    duplicate_of = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False, min_value=1, help_text="The version you saw; a stale one is a 409.")
+
+
+class NoteSerializer(StrictSerializer):
+    note = serializers.CharField(max_length=4000)
+    public = serializers.BooleanField(default=False)
+
+
+class ReassignSerializer(StrictSerializer):
+    task_force = serializers.SlugRelatedField(slug_field="code", queryset=TaskForce.objects.all())
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class StaffAction(StaffScoped, APIView):
+    input_serializer: type[serializers.Serializer]
+
+    def post(self, request, tracking_code):
+        complaint = self.scoped_complaint(tracking_code)
+        incoming = self.input_serializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        self.act(complaint, **incoming.validated_data)
+        complaint = self.get_queryset().get(pk=complaint.pk)
+        return Response(StaffComplaintDetailSerializer(complaint).data)
+
+
+@extend_schema(request=TransitionSerializer, responses=StaffComplaintDetailSerializer)
+class StaffTransition(StaffAction):
+    """Move a complaint along the workflow (409 when the move does not fit its status or version)."""
+
+    input_serializer = TransitionSerializer
+
+    def act(self, complaint, *, to, **data):
+        workflow.complaint_transition(complaint=complaint, actor=self.request.user, to_status=to, **data)
+
+
+@extend_schema(request=NoteSerializer, responses=StaffComplaintDetailSerializer)
+class StaffNote(StaffAction):
+    """Add a note; public ones show on the citizen's tracking page."""
+
+    input_serializer = NoteSerializer
+
+    def act(self, complaint, **data):
+        workflow.complaint_note(complaint=complaint, actor=self.request.user, **data)
+
+
+@extend_schema(request=ReassignSerializer, responses=StaffComplaintDetailSerializer)
+class StaffReassign(StaffAction):
+    """Give the complaint to another task force of its agency (supervisors and city admins)."""
+
+    input_serializer = ReassignSerializer
+
+    def act(self, complaint, **data):
+        if not access.can_reassign(self.request.user, complaint):
+            raise PermissionDenied(_("Only the agency's supervisor or a city admin may reassign."))
+        workflow.complaint_reassign(complaint=complaint, actor=self.request.user, **data)

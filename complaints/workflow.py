@@ -1,0 +1,161 @@
+"""A complaint's life after intake: staff transitions, notes and reassignment; the citizen's reopen and rating.
+
+    baru → diverifikasi → dikerjakan → selesai
+    any open status → ditolak (a reason is required) or duplikat (naming the original)
+    selesai → baru, by the citizen within PEKA_REOPEN_DAYS days (a reason is required)
+
+Every change locks the complaint row, checks the version the caller saw (optimistic concurrency:
+a change made against an old version is refused, so no one silently overwrites another's work),
+and writes an event.
+"""
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from boundaries.models import TaskForce
+from complaints.models import OPEN_STATUSES, Complaint, ComplaintEvent, EventKind, Status
+from complaints.sla import due_at
+from complaints.tracking import normalize_tracking_code
+
+TRANSITIONS = {
+    Status.BARU: {Status.DIVERIFIKASI, Status.DITOLAK, Status.DUPLIKAT},
+    Status.DIVERIFIKASI: {Status.DIKERJAKAN, Status.DITOLAK, Status.DUPLIKAT},
+    Status.DIKERJAKAN: {Status.SELESAI, Status.DITOLAK, Status.DUPLIKAT},
+    Status.SELESAI: set(),
+    Status.DITOLAK: set(),
+    Status.DUPLIKAT: set(),
+}
+CLOSED_STATUSES = (Status.SELESAI, Status.DITOLAK, Status.DUPLIKAT)
+
+
+class WorkflowConflict(Exception):
+    """The change does not fit the complaint as it is now (HTTP 409)."""
+
+
+class WorkflowInvalid(Exception):
+    """The change lacks something it needs (HTTP 400); ``field`` names what."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def allowed_transitions(complaint: Complaint) -> list[str]:
+    return sorted(TRANSITIONS[Status(complaint.status)])
+
+
+def complaint_transition(
+    *, complaint: Complaint, actor, to_status: str, note: str = "", duplicate_of: str = "", version: int | None = None
+) -> Complaint:
+    """Move ``complaint`` to ``to_status`` as ``actor``; ``version`` is the version the actor saw."""
+    note = note.strip()
+    with transaction.atomic():
+        current = _locked(complaint, version)
+        if to_status not in TRANSITIONS[Status(current.status)]:
+            raise WorkflowConflict(
+                _("A complaint with status “%(from)s” cannot become “%(to)s”. Allowed: %(allowed)s.")
+                % {"from": current.status, "to": to_status, "allowed": ", ".join(allowed_transitions(current)) or "—"}
+            )
+        if to_status == Status.DITOLAK and not note:
+            raise WorkflowInvalid("note", _("Say why the complaint is rejected."))
+        if to_status == Status.DUPLIKAT:
+            original = (
+                Complaint.objects.filter(tracking_code=normalize_tracking_code(duplicate_of or "")).exclude(pk=current.pk).first()
+            )
+            if original is None:
+                raise WorkflowInvalid("duplicate_of", _("Name the tracking code of the complaint this one duplicates."))
+            current.duplicate_of = original
+        now = timezone.now()
+        from_status, current.status = current.status, to_status
+        if to_status == Status.SELESAI:
+            current.resolved_at = now
+        if to_status in CLOSED_STATUSES:
+            current.closed_at = now
+        _save(current, now, EventKind.STATUS, actor=actor, from_status=from_status, note=note)
+    return current
+
+
+def complaint_note(*, complaint: Complaint, actor, note: str, public: bool = False) -> ComplaintEvent:
+    """Add a note; public notes show on the citizen's tracking page."""
+    if not note.strip():
+        raise WorkflowInvalid("note", _("Write the note."))
+    return ComplaintEvent.objects.create(
+        complaint=complaint, actor=actor, kind=EventKind.NOTE, from_status=complaint.status,
+        to_status=complaint.status, note=note.strip(), public=public,
+    )
+
+
+def complaint_reassign(*, complaint: Complaint, actor, task_force: TaskForce, note: str = "", version: int | None = None) -> Complaint:
+    """Give an open complaint to another task force of the same agency."""
+    with transaction.atomic():
+        current = _locked(complaint, version)
+        if current.status not in OPEN_STATUSES:
+            raise WorkflowConflict(_("Only an open complaint can be reassigned."))
+        if task_force.agency_id != current.agency_id:
+            raise WorkflowInvalid("task_force", _("Choose a task force of the complaint's own agency."))
+        before = current.task_force.code if current.task_force else "—"
+        current.task_force = task_force
+        _save(current, timezone.now(), EventKind.ASSIGNED, actor=actor, note=f"{before} → {task_force.code}. {note}".strip(), public=False)
+    return current
+
+
+def complaint_reopen(*, complaint: Complaint, reason: str) -> Complaint:
+    """The citizen says it was not really fixed: back to ``baru``, due again by the SLA from now."""
+    reason = reason.strip()
+    if not reason:
+        raise WorkflowInvalid("reason", _("Say why the problem is not solved."))
+    with transaction.atomic():
+        current = _locked(complaint, None)
+        if current.status != Status.SELESAI:
+            raise WorkflowConflict(_("Only a resolved complaint can be reopened."))
+        window = timedelta(days=settings.PEKA_REOPEN_DAYS)
+        now = timezone.now()
+        if now - current.resolved_at > window:
+            raise WorkflowConflict(
+                _("A complaint can be reopened up to %(days)d days after it was resolved; file a new one instead.")
+                % {"days": settings.PEKA_REOPEN_DAYS}
+            )
+        current.status = Status.BARU
+        current.resolved_at = current.closed_at = current.rating = None
+        current.rating_comment = ""
+        current.reopen_count += 1
+        current.due_at = due_at(now, current.category.sla_working_days)
+        _save(current, now, EventKind.REOPENED, from_status=Status.SELESAI, note=reason)
+    return current
+
+
+def complaint_rate(*, complaint: Complaint, rating: int, comment: str = "") -> Complaint:
+    """The citizen's 1–5 rating of a closed complaint, once per closing."""
+    with transaction.atomic():
+        current = _locked(complaint, None)
+        if current.status not in CLOSED_STATUSES:
+            raise WorkflowConflict(_("A complaint can be rated once it is closed."))
+        if current.rating is not None:
+            raise WorkflowConflict(_("This complaint has already been rated."))
+        current.rating, current.rating_comment = rating, comment.strip()
+        _save(current, timezone.now(), EventKind.RATED, from_status=current.status, note=f"{rating}/5 {comment}".strip())
+    return current
+
+
+def _locked(complaint: Complaint, version: int | None) -> Complaint:
+    """The complaint's row, locked until the transaction ends, at the version the caller saw."""
+    current = Complaint.objects.select_for_update().select_related("category").get(pk=complaint.pk)
+    if version is not None and version != current.version:
+        raise WorkflowConflict(
+            _("Someone else changed this complaint in the meantime (version %(seen)d, now %(now)d). Reload it and try again.")
+            % {"seen": version, "now": current.version}
+        )
+    return current
+
+
+def _save(complaint: Complaint, now, kind: EventKind, *, actor=None, from_status: str = "", note: str = "", public: bool = True):
+    complaint.version += 1
+    complaint.updated_at = now
+    complaint.save()
+    ComplaintEvent.objects.create(
+        complaint=complaint, at=now, actor=actor, kind=kind, from_status=from_status or complaint.status,
+        to_status=complaint.status, note=note, public=public,
+    )
