@@ -77,8 +77,9 @@ def staff_user(db):
     from boundaries.models import Agency, TaskForce
     from complaints.models import Role, StaffRole
 
-    def make(username, role=None, *, agency=None, task_forces=()):
-        user = User.objects.create_user(username, password="rahasia-uji-123", is_superuser=role == Role.CITY_ADMIN)
+    def make(username, role=None, *, agency=None, task_forces=(), password=None):
+        # Without a password (tests log in with force_login) no slow password hashing happens.
+        user = User.objects.create_user(username, password=password, is_superuser=role == Role.CITY_ADMIN)
         if role:
             staff = StaffRole.objects.create(user=user, role=role, agency=Agency.objects.filter(code=agency).first())
             staff.task_forces.set(TaskForce.objects.filter(code__in=task_forces))
