@@ -8,6 +8,7 @@ Sensitive categories are seen only by their own agency's staff and city admins.
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from boundaries.models import Jurisdiction
 from complaints.models import OPEN_STATUSES, Complaint, Role, StaffRole
 
 
@@ -46,3 +47,16 @@ def can_reassign(user, complaint: Complaint) -> bool:
     if is_city_admin(user, role):
         return True
     return role is not None and role.role == Role.SUPERVISOR and role.agency_id == complaint.agency_id
+
+
+def staff_jurisdictions(user) -> QuerySet[Jurisdiction]:
+    """The jurisdictions ``user`` works: their task forces', their agency's, or all for a city admin."""
+    role = staff_role(user)
+    jurisdictions = Jurisdiction.objects.select_related("agency", "task_force")
+    if is_city_admin(user, role):
+        return jurisdictions
+    if role is None:
+        return jurisdictions.none()
+    if role.role == Role.SUPERVISOR:
+        return jurisdictions.filter(agency=role.agency_id)
+    return jurisdictions.filter(task_force__in=role.task_forces.all())

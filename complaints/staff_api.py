@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from boundaries.models import TaskForce
+from boundaries.models import Jurisdiction, TaskForce
 from complaints import access, workflow
 from complaints.filters import StaffComplaintFilter
 from complaints.models import Complaint, ComplaintEvent, Status
@@ -76,6 +76,29 @@ class StaffScoped:
         if complaint is None:
             raise NotFound()
         return complaint
+
+
+class JurisdictionSerializer(GeoFeatureModelSerializer):
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    task_force = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Jurisdiction
+        geo_field = "area"
+        id_field = "code"
+        fields = ["code", "agency", "task_force", "categories", "priority"]
+
+
+class StaffJurisdictionList(generics.ListAPIView):
+    """The jurisdictions this staff member works, as GeoJSON."""
+
+    permission_classes = [IsStaff]
+    serializer_class = JurisdictionSerializer
+    pagination_class = None
+    filter_backends = []
+
+    def get_queryset(self):
+        return access.staff_jurisdictions(self.request.user)
 
 
 class StaffComplaintList(StaffScoped, generics.ListAPIView):

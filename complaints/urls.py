@@ -8,6 +8,7 @@ urlpatterns = [
     path("complaints/<str:tracking_code>/reopen/", views.ComplaintReopen.as_view(), name="complaint-reopen"),
     path("complaints/<str:tracking_code>/rating/", views.ComplaintRating.as_view(), name="complaint-rating"),
     path("locate/", views.Locate.as_view(), name="locate"),
+    path("staff/jurisdictions/", staff_api.StaffJurisdictionList.as_view(), name="staff-jurisdiction-list"),
     path("staff/complaints/", staff_api.StaffComplaintList.as_view(), name="staff-complaint-list"),
     path("staff/complaints/<str:tracking_code>/", staff_api.StaffComplaintDetail.as_view(), name="staff-complaint-detail"),
     path("staff/complaints/<str:tracking_code>/transition/", staff_api.StaffTransition.as_view(), name="staff-transition"),

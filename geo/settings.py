@@ -153,6 +153,14 @@ PEKA_BOUNDARY_DIRS = [
     for p in [os.environ.get("PEKA_BOUNDARY_DIR"), BASE_DIR / "fixtures" / "kecamatan", BASE_DIR.parent / "shared" / "data" / "pekanbaru"]
     if p
 ]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "satgas"
+LOGOUT_REDIRECT_URL = "home"
+
+# Basemap tiles ({z}/{x}/{y} URL template) under the maps; empty: no basemap, our own outlines only.
+PEKA_TILE_URL = os.environ.get("PEKA_TILE_URL", "")
+PEKA_TILE_ATTRIBUTION = os.environ.get("PEKA_TILE_ATTRIBUTION", "")
+
 # The city this deployment serves, as citizens name it.
 PEKA_CITY_NAME = os.environ.get("PEKA_CITY_NAME", "Kota Pekanbaru")
 # How far outside the city limit a pin is still accepted (GPS noise) and given the nearest kecamatan.

@@ -138,3 +138,19 @@ def test_list_puts_overdue_first(clients, complaints):
     assert features[0]["properties"]["is_overdue"] is True
     overdue_only = clients["supervisor_dlhk"].get("/api/v1/staff/complaints/", {"overdue": "true"}).json()["features"]
     assert [f["id"] for f in overdue_only] == [late.tracking_code]
+
+
+def test_staff_see_the_jurisdictions_they_work(clients):
+    def codes(who):
+        return sorted(f["id"] for f in clients[who].get("/api/v1/staff/jurisdictions/").json()["features"])
+
+    assert codes("satgas_dlhk") == ["DLHK-TENGAH"]
+    assert codes("supervisor_dlhk") == ["DLHK-BARAT-DAYA", "DLHK-TENGAH", "DLHK-TIMUR", "DLHK-UTARA"]
+    assert len(codes("admin_kota")) == 10
+    assert clients["anonymous"].get("/api/v1/staff/jurisdictions/").status_code == 403
+
+
+def test_inbox_page_needs_a_staff_login(clients):
+    assert clients["anonymous"].get("/satgas/").status_code == 302
+    assert clients["no_role"].get("/satgas/").status_code == 403
+    assert clients["satgas_dlhk"].get("/satgas/").status_code == 200
