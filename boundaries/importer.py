@@ -3,6 +3,7 @@
 Geometries are transformed to WGS84 (EPSG:4326) and coerced to MultiPolygon here, so everything
 behind this module sees one shape of data.
 """
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,7 +90,9 @@ def read_areas(
 
     if problems:
         hint = " Run with --repair to make invalid polygons valid." if any("invalid" in p for p in problems) else ""
-        raise BoundaryFileError(f"{path}: {len(problems)} feature(s) cannot be imported:\n  " + "\n  ".join(problems) + hint)
+        raise BoundaryFileError(
+            f"{path}: {len(problems)} feature(s) cannot be imported:\n  " + "\n  ".join(problems) + hint
+        )
     if not records:
         raise BoundaryFileError(f"{path} (layer {ogr_layer.name}) has no features.")
     return records

@@ -1,4 +1,5 @@
 """Administrative areas of the city and the agencies that work them; polygons in WGS84 (EPSG:4326)."""
+
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.utils.translation import gettext_lazy as _
@@ -80,7 +81,9 @@ class Jurisdiction(models.Model):
     categories = ArrayField(models.SlugField(max_length=40), verbose_name=_("category codes"))
     area = models.MultiPolygonField(_("area"), srid=4326)
     area_m2 = models.FloatField(_("area (m²)"), editable=False, help_text=_("Measured in UTM 47N."))
-    priority = models.SmallIntegerField(_("priority"), default=0, help_text=_("Higher wins where jurisdictions overlap."))
+    priority = models.SmallIntegerField(
+        _("priority"), default=0, help_text=_("Higher wins where jurisdictions overlap.")
+    )
 
     class Meta:
         ordering = ["code"]
@@ -109,7 +112,9 @@ class BoundaryPiece(models.Model):
     """
 
     layer = models.CharField(max_length=16, choices=Layer.choices)
-    area_id = models.BigIntegerField(help_text="Primary key of the Kecamatan, Kelurahan or Jurisdiction this piece belongs to.")
+    area_id = models.BigIntegerField(
+        help_text="Primary key of the Kecamatan, Kelurahan or Jurisdiction this piece belongs to."
+    )
     code = models.CharField(max_length=32)
     piece = models.PolygonField(srid=4326)
 

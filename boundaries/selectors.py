@@ -1,5 +1,6 @@
 """Reading boundaries: which kecamatan, kelurahan and jurisdiction a point belongs to (DESIGN.md,
 routing rules 1–3; the fallbacks of rule 3 need categories and live in complaints.routing)."""
+
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Writing boundaries: imports keyed on the official code, and the subdivided routing pieces."""
+
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 

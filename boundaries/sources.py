@@ -1,4 +1,5 @@
 """Where the city's boundary files come from."""
+
 from pathlib import Path
 
 from django.conf import settings

@@ -5,6 +5,7 @@
 * city admin (admin kota) or superuser: everything, including the triage queue.
 Sensitive categories are seen only by their own agency's staff and city admins.
 """
+
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -38,7 +39,9 @@ def staff_complaints(user) -> QuerySet[Complaint]:
             complaints = complaints.filter(task_force__in=role.task_forces.all())
         complaints = complaints.filter(Q(category__sensitive=False) | Q(category__agency=role.agency_id))
     now = timezone.now()
-    overdue = Case(When(status__in=OPEN_STATUSES, due_at__lt=now, then=Value(1)), default=Value(0), output_field=IntegerField())
+    overdue = Case(
+        When(status__in=OPEN_STATUSES, due_at__lt=now, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
     return complaints.annotate(overdue_first=overdue).order_by("-overdue_first", "due_at", "id")
 
 

@@ -26,9 +26,24 @@ class ComplaintAdmin(MapAdmin):
     list_filter = ["status", "category", "agency", "assignment_rule", "kecamatan"]
     search_fields = ["tracking_code", "description"]
     readonly_fields = [
-        "tracking_code", "kecamatan", "kelurahan", "agency", "task_force", "jurisdiction", "area_rule",
-        "assignment_rule", "routing_reason", "created_at", "updated_at", "due_at", "resolved_at", "closed_at",
-        "status", "version", "reopen_count", "rating",
+        "tracking_code",
+        "kecamatan",
+        "kelurahan",
+        "agency",
+        "task_force",
+        "jurisdiction",
+        "area_rule",
+        "assignment_rule",
+        "routing_reason",
+        "created_at",
+        "updated_at",
+        "due_at",
+        "resolved_at",
+        "closed_at",
+        "status",
+        "version",
+        "reopen_count",
+        "rating",
     ]
     inlines = [EventInline]
 

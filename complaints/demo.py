@@ -6,6 +6,7 @@ Every draw comes from one seeded generator, so the same seed gives the same comp
 same tracking codes) on every machine, and loading them twice adds nothing. The history is written
 directly, with past timestamps, because the workflow services act in the present.
 """
+
 import math
 import random
 import secrets
@@ -17,8 +18,8 @@ from django.contrib.gis.geos import Point
 from django.utils import timezone
 
 from boundaries.models import Agency, Kecamatan, TaskForce
-from complaints.models import Category, Complaint, ComplaintEvent, EventKind, Role, StaffRole, Status
 from complaints.intake import NewComplaint
+from complaints.models import Category, Complaint, ComplaintEvent, EventKind, Role, StaffRole, Status
 from complaints.tracking import new_tracking_code
 from geo.spatial import METRES_PER_DEGREE, WGS84
 
@@ -26,8 +27,18 @@ from geo.spatial import METRES_PER_DEGREE, WGS84
 # Coordinates are approximate (±100 m); the spread around them is drawn in metres.
 HOTSPOTS = [
     ("Pasar Pusat & Pasar Bawah", [(101.4432, 0.5360), (101.4475, 0.5378)], 3.0, ["sampah", "drainase", "kesehatan"]),
-    ("Jl. Jend. Sudirman", [(101.4497, 0.5290), (101.4470, 0.4980), (101.4445, 0.4620)], 3.0, ["lampu-jalan", "jalan-rusak", "drainase"]),
-    ("Jl. H.R. Soebrantas (Panam)", [(101.3700, 0.4660), (101.4050, 0.4700), (101.4300, 0.4720)], 3.0, ["jalan-rusak", "drainase", "sampah"]),
+    (
+        "Jl. Jend. Sudirman",
+        [(101.4497, 0.5290), (101.4470, 0.4980), (101.4445, 0.4620)],
+        3.0,
+        ["lampu-jalan", "jalan-rusak", "drainase"],
+    ),
+    (
+        "Jl. H.R. Soebrantas (Panam)",
+        [(101.3700, 0.4660), (101.4050, 0.4700), (101.4300, 0.4720)],
+        3.0,
+        ["jalan-rusak", "drainase", "sampah"],
+    ),
     ("Jl. Riau", [(101.4180, 0.5300), (101.4440, 0.5340)], 1.5, ["lampu-jalan", "jalan-rusak"]),
     ("Jl. Tuanku Tambusai", [(101.4090, 0.4960), (101.4470, 0.4970)], 2.0, ["lampu-jalan", "sampah", "pohon-tumbang"]),
     ("Pasar Arengka", [(101.4180, 0.4650), (101.4220, 0.4700)], 1.5, ["sampah", "kesehatan"]),
@@ -37,16 +48,37 @@ HOTSPOTS = [
 ]
 # Share of each category over the whole city (the rest of a complaint's chances).
 CATEGORY_WEIGHTS = {
-    "sampah": 25, "jalan-rusak": 20, "drainase": 18, "lampu-jalan": 15,
-    "kesehatan": 7, "lainnya": 7, "pohon-tumbang": 5, "kdrt": 3,
+    "sampah": 25,
+    "jalan-rusak": 20,
+    "drainase": 18,
+    "lampu-jalan": 15,
+    "kesehatan": 7,
+    "lainnya": 7,
+    "pohon-tumbang": 5,
+    "kdrt": 3,
 }
 DESCRIPTIONS = {
-    "lampu-jalan": ["Lampu jalan mati sudah {n} malam, jalan gelap dan rawan.", "Beberapa tiang lampu padam di ruas ini."],
-    "sampah": ["Sampah tidak diangkut sejak {n} hari, mulai berbau.", "Tumpukan sampah di pinggir jalan menutup trotoar."],
-    "jalan-rusak": ["Jalan berlubang dalam, sudah {n} motor jatuh.", "Aspal mengelupas dan retak sepanjang sekitar {n}0 meter."],
+    "lampu-jalan": [
+        "Lampu jalan mati sudah {n} malam, jalan gelap dan rawan.",
+        "Beberapa tiang lampu padam di ruas ini.",
+    ],
+    "sampah": [
+        "Sampah tidak diangkut sejak {n} hari, mulai berbau.",
+        "Tumpukan sampah di pinggir jalan menutup trotoar.",
+    ],
+    "jalan-rusak": [
+        "Jalan berlubang dalam, sudah {n} motor jatuh.",
+        "Aspal mengelupas dan retak sepanjang sekitar {n}0 meter.",
+    ],
     "drainase": ["Parit tersumbat, air meluap ke jalan setiap hujan.", "Banjir setinggi {n}0 cm setelah hujan deras."],
-    "pohon-tumbang": ["Pohon tumbang menutup sebagian badan jalan.", "Dahan besar patah dan menggantung di atas kabel."],
-    "kesehatan": ["Genangan air jadi sarang nyamuk, ada warga kena DBD.", "Bangkai hewan di saluran air, bau menyengat."],
+    "pohon-tumbang": [
+        "Pohon tumbang menutup sebagian badan jalan.",
+        "Dahan besar patah dan menggantung di atas kabel.",
+    ],
+    "kesehatan": [
+        "Genangan air jadi sarang nyamuk, ada warga kena DBD.",
+        "Bangkai hewan di saluran air, bau menyengat.",
+    ],
     "kdrt": ["Sering terdengar kekerasan di rumah tetangga, mohon ditindaklanjuti."],
     "lainnya": ["Papan nama jalan hilang.", "Trotoar dipakai parkir sehingga pejalan kaki turun ke jalan."],
 }
@@ -55,7 +87,9 @@ RAINY_MONTHS = {11, 12, 1, 3, 4}
 RAINY_CATEGORIES = {"drainase", "pohon-tumbang", "kesehatan"}
 
 
-def demo_complaints(count: int, *, seed: int = 1471, days: int = 365, now: datetime | None = None) -> list[NewComplaint]:
+def demo_complaints(
+    count: int, *, seed: int = 1471, days: int = 365, now: datetime | None = None
+) -> list[NewComplaint]:
     """``count`` candidate complaints (some may fall outside the city and be refused by routing)."""
     rng = random.Random(seed)
     now = now or timezone.now()
@@ -142,7 +176,14 @@ def demo_history(complaints: list[Complaint], *, seed: int = 1471, now: datetime
             elif status == Status.SELESAI:
                 note = "Sudah ditangani oleh petugas."
             events.append(
-                ComplaintEvent(complaint=complaint, at=at, kind=EventKind.STATUS, from_status=complaint.status, to_status=status, note=note)
+                ComplaintEvent(
+                    complaint=complaint,
+                    at=at,
+                    kind=EventKind.STATUS,
+                    from_status=complaint.status,
+                    to_status=status,
+                    note=note,
+                )
             )
             complaint.status = status
             complaint.updated_at = at
@@ -154,11 +195,19 @@ def demo_history(complaints: list[Complaint], *, seed: int = 1471, now: datetime
         if complaint.status == Status.SELESAI and rng.random() < 0.45:
             complaint.rating = rng.choices([1, 2, 3, 4, 5], weights=[6, 8, 18, 38, 30])[0]
             events.append(
-                ComplaintEvent(complaint=complaint, at=complaint.resolved_at, kind=EventKind.RATED,
-                               from_status=Status.SELESAI, to_status=Status.SELESAI, note=f"{complaint.rating}/5")
+                ComplaintEvent(
+                    complaint=complaint,
+                    at=complaint.resolved_at,
+                    kind=EventKind.RATED,
+                    from_status=Status.SELESAI,
+                    to_status=Status.SELESAI,
+                    note=f"{complaint.rating}/5",
+                )
             )
     Complaint.objects.bulk_update(
-        complaints, ["status", "updated_at", "version", "closed_at", "resolved_at", "duplicate_of", "rating"], batch_size=1000
+        complaints,
+        ["status", "updated_at", "version", "closed_at", "resolved_at", "duplicate_of", "rating"],
+        batch_size=1000,
     )
     ComplaintEvent.objects.bulk_create(events, batch_size=1000)
     return len(events)

@@ -1,4 +1,5 @@
 """How domain errors reach API clients: refused changes are 409, missing pieces 400 with the field."""
+
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler

@@ -1,4 +1,5 @@
 """Query filters of the public complaint list."""
+
 import django_filters
 from django import forms
 from django.contrib.gis.geos import Polygon
@@ -11,7 +12,7 @@ from geo.spatial import WGS84, is_lon_lat
 
 
 class BBoxField(forms.CharField):
-    """"min_lon,min_lat,max_lon,max_lat" in WGS84, cleaned to a polygon."""
+    """ "min_lon,min_lat,max_lon,max_lat" in WGS84, cleaned to a polygon."""
 
     default_error_messages = {
         "invalid": _("bbox must be four numbers: min_lon,min_lat,max_lon,max_lat (WGS84), with min below max."),

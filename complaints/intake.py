@@ -1,4 +1,5 @@
 """Writing new complaints. The API, commands, demo data and Open311 all come through here."""
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -112,7 +113,9 @@ def complaints_bulk_create(rows: Sequence[NewComplaint]) -> tuple[list[Complaint
     return complaints, len(rows) - len(complaints)
 
 
-def _routed_complaint(route: ComplaintRoute, *, reporter: Reporter, category: Category, created_at: datetime, **fields) -> Complaint:
+def _routed_complaint(
+    route: ComplaintRoute, *, reporter: Reporter, category: Category, created_at: datetime, **fields
+) -> Complaint:
     """An unsaved complaint placed and assigned as ``route`` says, due by the category's SLA."""
     fields.setdefault("tracking_code", new_tracking_code())
     return Complaint(
@@ -137,5 +140,9 @@ def _routed_complaint(route: ComplaintRoute, *, reporter: Reporter, category: Ca
 
 def _creation_event(complaint: Complaint) -> ComplaintEvent:
     return ComplaintEvent(
-        complaint=complaint, at=complaint.created_at, kind=EventKind.CREATED, to_status=Status.BARU, note=complaint.routing_reason
+        complaint=complaint,
+        at=complaint.created_at,
+        kind=EventKind.CREATED,
+        to_status=Status.BARU,
+        note=complaint.routing_reason,
     )

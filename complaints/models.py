@@ -1,4 +1,5 @@
 """Complaints and their life. Locations are WGS84 points (EPSG:4326)."""
+
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import Q
@@ -92,8 +93,12 @@ class Complaint(models.Model):
     kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="complaints")
     kelurahan = models.ForeignKey(Kelurahan, on_delete=models.PROTECT, related_name="complaints", null=True, blank=True)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="complaints", null=True, blank=True)
-    task_force = models.ForeignKey(TaskForce, on_delete=models.PROTECT, related_name="complaints", null=True, blank=True)
-    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.SET_NULL, related_name="complaints", null=True, blank=True)
+    task_force = models.ForeignKey(
+        TaskForce, on_delete=models.PROTECT, related_name="complaints", null=True, blank=True
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.SET_NULL, related_name="complaints", null=True, blank=True
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.BARU)
     # Reporter contact: private. Never serialised by a public endpoint (tests guard this).
     reporter_name = models.CharField(_("reporter name"), max_length=120, blank=True)
@@ -132,9 +137,12 @@ class Complaint(models.Model):
             ),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__range=(1, 5)), name="complaint_rating_1_5"),
             models.CheckConstraint(
-                condition=~Q(status=Status.DUPLIKAT) | Q(duplicate_of__isnull=False), name="complaint_duplicate_names_original"
+                condition=Q(rating__isnull=True) | Q(rating__range=(1, 5)), name="complaint_rating_1_5"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.DUPLIKAT) | Q(duplicate_of__isnull=False),
+                name="complaint_duplicate_names_original",
             ),
         ]
 

@@ -1,4 +1,5 @@
 """Pages for people (the API lives in complaints.urls)."""
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -35,7 +36,9 @@ class TaskForceInbox(LoginRequiredMixin, TemplateView):
     template_name = "satgas.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (access.is_city_admin(request.user) or access.staff_role(request.user)):
+        if request.user.is_authenticated and not (
+            access.is_city_admin(request.user) or access.staff_role(request.user)
+        ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -1,4 +1,5 @@
 """Routing open complaints again after boundaries or jurisdictions change (DESIGN.md, routing rule 4)."""
+
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -54,8 +55,13 @@ def complaints_reroute(*, commit: bool = False) -> RerouteReport:
                 moved.append(complaint)
                 events.append(
                     ComplaintEvent(
-                        complaint=complaint, at=now, kind=EventKind.REROUTED, from_status=complaint.status,
-                        to_status=complaint.status, note=complaint.routing_reason, public=False,
+                        complaint=complaint,
+                        at=now,
+                        kind=EventKind.REROUTED,
+                        from_status=complaint.status,
+                        to_status=complaint.status,
+                        note=complaint.routing_reason,
+                        public=False,
                     )
                 )
             if commit and moved:
@@ -67,8 +73,16 @@ def complaints_reroute(*, commit: bool = False) -> RerouteReport:
 
 
 REROUTED_FIELDS = [
-    "kecamatan", "kelurahan", "agency", "task_force", "jurisdiction",
-    "area_rule", "assignment_rule", "routing_reason", "version", "updated_at",
+    "kecamatan",
+    "kelurahan",
+    "agency",
+    "task_force",
+    "jurisdiction",
+    "area_rule",
+    "assignment_rule",
+    "routing_reason",
+    "version",
+    "updated_at",
 ]
 
 

@@ -4,6 +4,7 @@
 2. None: the category's agency, without a task force.
 3. No agency: the triage agency (settings.PEKA_TRIAGE_AGENCY). A complaint is never dropped.
 """
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -66,7 +67,9 @@ def route_complaints(items: Sequence[tuple[Point, Category]]) -> list[ComplaintR
             routes.append(ComplaintRoute(area, AssignmentRule.JURISDICTION, j.agency, j.task_force, j.id))
         elif category.agency_id:
             agency = category.agency
-            routes.append(ComplaintRoute(area, AssignmentRule.CATEGORY_AGENCY, Ref(agency.id, agency.code, agency.name), None))
+            routes.append(
+                ComplaintRoute(area, AssignmentRule.CATEGORY_AGENCY, Ref(agency.id, agency.code, agency.name), None)
+            )
         else:
             triage = triage or Agency.objects.filter(code=settings.PEKA_TRIAGE_AGENCY).first()
             ref = Ref(triage.id, triage.code, triage.name) if triage else None

@@ -1,4 +1,5 @@
 """Translating complaints to and from JSON. Validation of shape and type only; decisions are services'."""
+
 from django.contrib.gis.geos import Point
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _

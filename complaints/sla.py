@@ -5,6 +5,7 @@ Counting happens on the calendar of Pekanbaru (Asia/Jakarta, UTC+7): the due tim
 clock time on the N-th working day after the day of filing. Filed on a Friday at 15:00 with a
 one-day SLA, a complaint is due on Monday at 15:00; filed on a Saturday, on Monday too.
 """
+
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -32,4 +33,3 @@ def due_at(created_at: datetime, working_days: int) -> datetime:
         while not is_working_day(day):
             day += timedelta(days=1)
     return datetime.combine(day, local.timetz())
-

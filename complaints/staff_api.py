@@ -1,4 +1,5 @@
 """The staff API under /api/v1/staff/: the complaints a staff member may see, and what they may do."""
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers
@@ -11,7 +12,7 @@ from boundaries.models import Jurisdiction, TaskForce
 from complaints import access, workflow
 from complaints.filters import StaffComplaintFilter
 from complaints.models import Complaint, ComplaintEvent, Status
-from complaints.serializers import AreaSerializer, StrictSerializer
+from complaints.serializers import ComplaintSerializer, StrictSerializer
 from complaints.tracking import normalize_tracking_code
 from complaints.views import ComplaintPagination
 
@@ -31,27 +32,24 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ["at", "kind", "from_status", "to_status", "note", "public", "actor"]
 
 
-class StaffComplaintSerializer(GeoFeatureModelSerializer):
-    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    category_name = serializers.CharField(source="category.name", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    kecamatan = AreaSerializer(read_only=True)
-    kelurahan = AreaSerializer(read_only=True, allow_null=True)
-    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    task_force = serializers.SlugRelatedField(slug_field="code", read_only=True)
+class StaffComplaintSerializer(ComplaintSerializer):
+    """The public fields and what staff need besides: the reporter, the workflow state."""
+
     duplicate_of = serializers.SlugRelatedField(slug_field="tracking_code", read_only=True)
-    is_overdue = serializers.BooleanField(read_only=True)
     allowed_transitions = serializers.SerializerMethodField()
 
-    class Meta:
-        model = Complaint
-        geo_field = "location"
-        id_field = "tracking_code"
+    class Meta(ComplaintSerializer.Meta):
         fields = [
-            "tracking_code", "category", "category_name", "description", "status", "status_label",
-            "allowed_transitions", "kecamatan", "kelurahan", "agency", "task_force", "routing_reason",
-            "reporter_name", "reporter_phone", "reporter_email", "created_at", "updated_at", "due_at",
-            "is_overdue", "resolved_at", "closed_at", "reopen_count", "rating", "duplicate_of", "version",
+            *ComplaintSerializer.Meta.fields,
+            "allowed_transitions",
+            "reporter_name",
+            "reporter_phone",
+            "reporter_email",
+            "closed_at",
+            "reopen_count",
+            "rating",
+            "duplicate_of",
+            "version",
         ]
 
     def get_allowed_transitions(self, complaint) -> list[str]:
@@ -120,7 +118,9 @@ class TransitionSerializer(StrictSerializer):
     to = serializers.ChoiceField(choices=Status.choices)
     note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     duplicate_of = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    version = serializers.IntegerField(required=False, min_value=1, help_text="The version you saw; a stale one is a 409.")
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="The version you saw; a stale one is a 409."
+    )
 
 
 class NoteSerializer(StrictSerializer):

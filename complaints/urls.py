@@ -10,8 +10,12 @@ urlpatterns = [
     path("locate/", views.Locate.as_view(), name="locate"),
     path("staff/jurisdictions/", staff_api.StaffJurisdictionList.as_view(), name="staff-jurisdiction-list"),
     path("staff/complaints/", staff_api.StaffComplaintList.as_view(), name="staff-complaint-list"),
-    path("staff/complaints/<str:tracking_code>/", staff_api.StaffComplaintDetail.as_view(), name="staff-complaint-detail"),
-    path("staff/complaints/<str:tracking_code>/transition/", staff_api.StaffTransition.as_view(), name="staff-transition"),
+    path(
+        "staff/complaints/<str:tracking_code>/", staff_api.StaffComplaintDetail.as_view(), name="staff-complaint-detail"
+    ),
+    path(
+        "staff/complaints/<str:tracking_code>/transition/", staff_api.StaffTransition.as_view(), name="staff-transition"
+    ),
     path("staff/complaints/<str:tracking_code>/notes/", staff_api.StaffNote.as_view(), name="staff-note"),
     path("staff/complaints/<str:tracking_code>/reassign/", staff_api.StaffReassign.as_view(), name="staff-reassign"),
 ]

@@ -1,4 +1,5 @@
 """The complaints API. Views only translate between HTTP and the services and selectors."""
+
 from django.contrib.gis.geos import Point
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
@@ -10,6 +11,7 @@ from rest_framework_gis.pagination import GeoJsonPagination
 
 from boundaries.selectors import route
 from complaints.filters import ComplaintFilter
+from complaints.intake import Reporter, complaint_create
 from complaints.models import Complaint
 from complaints.routing import route_complaint
 from complaints.serializers import (
@@ -21,9 +23,8 @@ from complaints.serializers import (
     RatingSerializer,
     ReopenSerializer,
 )
-from complaints.workflow import complaint_rate, complaint_reopen
-from complaints.intake import Reporter, complaint_create
 from complaints.tracking import normalize_tracking_code
+from complaints.workflow import complaint_rate, complaint_reopen
 from geo.spatial import WGS84
 
 IDEMPOTENCY_KEY_MAX = 64
@@ -59,12 +60,17 @@ class ComplaintListCreate(generics.ListAPIView):
                 description="Any unique string (at most 64 characters): a retry with the same key returns the first answer.",
             )
         ],
-        responses={201: ComplaintSerializer, 400: OpenApiResponse(description="Field errors, or a point outside the city.")},
+        responses={
+            201: ComplaintSerializer,
+            400: OpenApiResponse(description="Field errors, or a point outside the city."),
+        },
     )
     def post(self, request):
         key = request.headers.get("Idempotency-Key", "").strip() or None
         if key and (len(key) > IDEMPOTENCY_KEY_MAX or not key.isprintable()):
-            raise ValidationError({"Idempotency-Key": [_("At most %(max)d printable characters.") % {"max": IDEMPOTENCY_KEY_MAX}]})
+            raise ValidationError(
+                {"Idempotency-Key": [_("At most %(max)d printable characters.") % {"max": IDEMPOTENCY_KEY_MAX}]}
+            )
         incoming = ComplaintCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data

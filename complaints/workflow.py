@@ -8,6 +8,7 @@ Every change locks the complaint row, checks the version the caller saw (optimis
 a change made against an old version is refused, so no one silently overwrites another's work),
 and writes an event.
 """
+
 from datetime import timedelta
 
 from django.conf import settings
@@ -63,7 +64,9 @@ def complaint_transition(
             raise WorkflowInvalid("note", _("Say why the complaint is rejected."))
         if to_status == Status.DUPLIKAT:
             original = (
-                Complaint.objects.filter(tracking_code=normalize_tracking_code(duplicate_of or "")).exclude(pk=current.pk).first()
+                Complaint.objects.filter(tracking_code=normalize_tracking_code(duplicate_of or ""))
+                .exclude(pk=current.pk)
+                .first()
             )
             if original is None:
                 raise WorkflowInvalid("duplicate_of", _("Name the tracking code of the complaint this one duplicates."))
@@ -83,12 +86,19 @@ def complaint_note(*, complaint: Complaint, actor, note: str, public: bool = Fal
     if not note.strip():
         raise WorkflowInvalid("note", _("Write the note."))
     return ComplaintEvent.objects.create(
-        complaint=complaint, actor=actor, kind=EventKind.NOTE, from_status=complaint.status,
-        to_status=complaint.status, note=note.strip(), public=public,
+        complaint=complaint,
+        actor=actor,
+        kind=EventKind.NOTE,
+        from_status=complaint.status,
+        to_status=complaint.status,
+        note=note.strip(),
+        public=public,
     )
 
 
-def complaint_reassign(*, complaint: Complaint, actor, task_force: TaskForce, note: str = "", version: int | None = None) -> Complaint:
+def complaint_reassign(
+    *, complaint: Complaint, actor, task_force: TaskForce, note: str = "", version: int | None = None
+) -> Complaint:
     """Give an open complaint to another task force of the same agency."""
     with transaction.atomic():
         current = _locked(complaint, version)
@@ -98,7 +108,14 @@ def complaint_reassign(*, complaint: Complaint, actor, task_force: TaskForce, no
             raise WorkflowInvalid("task_force", _("Choose a task force of the complaint's own agency."))
         before = current.task_force.code if current.task_force else "—"
         current.task_force = task_force
-        _save(current, timezone.now(), EventKind.ASSIGNED, actor=actor, note=f"{before} → {task_force.code}. {note}".strip(), public=False)
+        _save(
+            current,
+            timezone.now(),
+            EventKind.ASSIGNED,
+            actor=actor,
+            note=f"{before} → {task_force.code}. {note}".strip(),
+            public=False,
+        )
     return current
 
 
@@ -136,7 +153,9 @@ def complaint_rate(*, complaint: Complaint, rating: int, comment: str = "") -> C
         if current.rating is not None:
             raise WorkflowConflict(_("This complaint has already been rated."))
         current.rating, current.rating_comment = rating, comment.strip()
-        _save(current, timezone.now(), EventKind.RATED, from_status=current.status, note=f"{rating}/5 {comment}".strip())
+        _save(
+            current, timezone.now(), EventKind.RATED, from_status=current.status, note=f"{rating}/5 {comment}".strip()
+        )
     return current
 
 
@@ -145,17 +164,34 @@ def _locked(complaint: Complaint, version: int | None) -> Complaint:
     current = Complaint.objects.select_for_update().select_related("category").get(pk=complaint.pk)
     if version is not None and version != current.version:
         raise WorkflowConflict(
-            _("Someone else changed this complaint in the meantime (version %(seen)d, now %(now)d). Reload it and try again.")
+            _(
+                "Someone else changed this complaint in the meantime (version %(seen)d, now %(now)d). Reload it and try again."
+            )
             % {"seen": version, "now": current.version}
         )
     return current
 
 
-def _save(complaint: Complaint, now, kind: EventKind, *, actor=None, from_status: str = "", note: str = "", public: bool = True):
+def _save(
+    complaint: Complaint,
+    now,
+    kind: EventKind,
+    *,
+    actor=None,
+    from_status: str = "",
+    note: str = "",
+    public: bool = True,
+):
     complaint.version += 1
     complaint.updated_at = now
     complaint.save()
     ComplaintEvent.objects.create(
-        complaint=complaint, at=now, actor=actor, kind=kind, from_status=from_status or complaint.status,
-        to_status=complaint.status, note=note, public=public,
+        complaint=complaint,
+        at=now,
+        actor=actor,
+        kind=kind,
+        from_status=from_status or complaint.status,
+        to_status=complaint.status,
+        note=note,
+        public=public,
     )

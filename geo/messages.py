@@ -3,6 +3,7 @@
 Listed here (never called) so that `makemessages` carries them into locale/id, whose translations
 take precedence over DRF's own.
 """
+
 from django.utils.translation import gettext_noop
 
 DRF_MESSAGES = [
@@ -10,11 +11,11 @@ DRF_MESSAGES = [
     gettext_noop("Not a valid string."),
     gettext_noop("Must be a valid boolean."),
     gettext_noop("Invalid data. Expected a dictionary, but got {datatype}."),
-    gettext_noop("Expected a list of items but got type \"{input_type}\"."),
+    gettext_noop('Expected a list of items but got type "{input_type}".'),
     gettext_noop("Invalid page."),
     gettext_noop("Invalid input."),
     gettext_noop("Malformed request."),
-    gettext_noop("Method \"{method}\" not allowed."),
+    gettext_noop('Method "{method}" not allowed.'),
     gettext_noop("Datetime value out of range."),
     gettext_noop("String value too large."),
     gettext_noop("Surrogate characters are not allowed: U+{code_point:X}."),

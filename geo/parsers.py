@@ -1,4 +1,5 @@
 """Request parsing with errors a person can act on, in their language."""
+
 import codecs
 import json
 

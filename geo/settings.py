@@ -3,6 +3,7 @@
 The defaults work on a fresh machine after `make run`: a local PostGIS cluster on port 54329 inside the
 project, debug on, the Pekanbaru boundary files found next to the project.
 """
+
 import os
 from pathlib import Path
 
@@ -150,7 +151,11 @@ SPECTACULAR_SETTINGS = {
 # Where the Kecamatan/Kelurahan boundary files are looked for, in this order (see boundaries.sources).
 PEKA_BOUNDARY_DIRS = [
     Path(p)
-    for p in [os.environ.get("PEKA_BOUNDARY_DIR"), BASE_DIR / "fixtures" / "kecamatan", BASE_DIR.parent / "shared" / "data" / "pekanbaru"]
+    for p in [
+        os.environ.get("PEKA_BOUNDARY_DIR"),
+        BASE_DIR / "fixtures" / "kecamatan",
+        BASE_DIR.parent / "shared" / "data" / "pekanbaru",
+    ]
     if p
 ]
 LOGIN_URL = "login"

@@ -3,6 +3,7 @@
 Everything PEKA stores is WGS84 longitude/latitude (EPSG:4326). Distances and areas are measured in
 metres in UTM zone 47N (EPSG:32647), the projected system that covers Pekanbaru (101.3–101.6° E).
 """
+
 import math
 
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point, Polygon

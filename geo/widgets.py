@@ -1,4 +1,5 @@
 """The admin's map widget with OpenLayers served from our own origin (Django's default loads it from a CDN)."""
+
 from django.contrib.gis.forms.widgets import OSMWidget
 
 

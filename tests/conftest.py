@@ -1,5 +1,6 @@
 """Shared fixtures. The test database is migrated once and loaded with the real city (15 kecamatan,
 83 kelurahan) and the categories; each test runs in a transaction that is rolled back."""
+
 import io
 import json
 from pathlib import Path

@@ -1,4 +1,5 @@
 """manage.py import_boundaries: dry run by default, keyed on the code, any GDAL format, clear errors."""
+
 import io
 import json
 
@@ -116,7 +117,9 @@ def test_shapefile_kelurahan_find_their_kecamatan_by_location(two_kecamatan, tmp
 
 
 def test_kelurahan_with_unknown_parent_code_is_refused(tmp_path):
-    path = geojson(tmp_path / "kel.geojson", [({"code": "98.09.01.1001", "name": "Yatim", "kec": "98.09.01"}, SQUARE_A)])
+    path = geojson(
+        tmp_path / "kel.geojson", [({"code": "98.09.01.1001", "name": "Yatim", "kec": "98.09.01"}, SQUARE_A)]
+    )
     with pytest.raises(CommandError, match="import the kecamatan first"):
         run(path, "--level=kelurahan", "--parent-field=kec", "--commit")
 

@@ -1,4 +1,5 @@
 """Routing on the real Pekanbaru boundaries, checked against shapely on the same files."""
+
 import json
 
 import pytest

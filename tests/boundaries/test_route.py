@@ -1,13 +1,14 @@
 """Routing rules 1 and 2 on small hand-made polygons, far from the real city (which is loaded too).
 
-    lon 101.000        101.010        101.020
-         +--------------+--------------+  lat 0.310
-         |   99.01.02   |   99.01.01   |
-         |   +------+   |              |
-         |   | hole |   |              |
-         |   +------+   |              |
-         +--------------+--------------+  lat 0.300
+lon 101.000        101.010        101.020
+     +--------------+--------------+  lat 0.310
+     |   99.01.02   |   99.01.01   |
+     |   +------+   |              |
+     |   | hole |   |              |
+     |   +------+   |              |
+     +--------------+--------------+  lat 0.300
 """
+
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 

@@ -1,5 +1,6 @@
 """POST /api/v1/complaints/: a good complaint is routed and stored; bad input is a 400 that says why
 (in Indonesian, or English on request) and writes nothing."""
+
 import json
 
 import pytest
@@ -37,7 +38,9 @@ def test_complaint_is_routed_stored_and_answered_as_a_feature(post_complaint):
 
 
 @pytest.mark.parametrize(("metres", "accepted"), [(30, True), (80, False)])
-def test_point_outside_the_city_limit_within_50_m_is_accepted_with_the_reason(post_complaint, west_edge, metres, accepted):
+def test_point_outside_the_city_limit_within_50_m_is_accepted_with_the_reason(
+    post_complaint, west_edge, metres, accepted
+):
     lon, lat = west_edge(metres)
     response = post_complaint(complaint_body(lon, lat))
     if accepted:
@@ -74,37 +77,111 @@ LONG = "x" * 4001
 # (case, body, field with the error, Indonesian message fragment, English message fragment)
 BAD_INPUT = [
     ("malformed JSON", '{"category": "sampah",', "detail", "bukan JSON yang valid (baris 1", "not valid JSON (line 1"),
-    ("NaN", '{"category": "sampah", "description": "x", "location": {"type": "Point", "coordinates": [NaN, 0.5]}}',
-     "detail", "NaN bukan angka", "NaN is not a number JSON allows"),
-    ("Infinity", '{"category": "sampah", "description": "x", "location": {"type": "Point", "coordinates": [101.4, Infinity]}}',
-     "detail", "Infinity bukan angka", "Infinity is not a number"),
-    ("overflowing number", '{"category": "sampah", "description": "x", "location": {"type": "Point", "coordinates": [1e400, 0.5]}}',
-     "location", "di luar jangkauan", "out of range"),
+    (
+        "NaN",
+        '{"category": "sampah", "description": "x", "location": {"type": "Point", "coordinates": [NaN, 0.5]}}',
+        "detail",
+        "NaN bukan angka",
+        "NaN is not a number JSON allows",
+    ),
+    (
+        "Infinity",
+        '{"category": "sampah", "description": "x", "location": {"type": "Point", "coordinates": [101.4, Infinity]}}',
+        "detail",
+        "Infinity bukan angka",
+        "Infinity is not a number",
+    ),
+    (
+        "overflowing number",
+        '{"category": "sampah", "description": "x", "location": {"type": "Point", "coordinates": [1e400, 0.5]}}',
+        "location",
+        "di luar jangkauan",
+        "out of range",
+    ),
     ("not an object", [1, 2], "non_field_errors", "Seharusnya objek JSON", "Expected a dictionary"),
     ("missing fields", {}, "category", "harus diisi", "required"),
-    ("category of wrong type", complaint_body(category=7), "category", "Kategori “7” tidak dikenal", "Unknown category “7”"),
-    ("unknown category", complaint_body(category="banjir-bandang"), "category", "Pilih salah satu: lampu-jalan",
-     "Choose one of: lampu-jalan"),
-    ("empty description", complaint_body(description="   "), "description", "Jelaskan masalahnya", "Describe the problem"),
-    ("description over 4000", complaint_body(description=LONG), "description", "paling banyak 4000 karakter",
-     "at most 4000 characters"),
-    ("description of wrong type", complaint_body(description=["a"]), "description", "Harus berupa teks", "Not a valid string"),
-    ("location missing type", complaint_body(location={"coordinates": [101.44, 0.51]}), "location", "GeoJSON Point",
-     "GeoJSON Point"),
-    ("non-Point geometry", complaint_body(location={"type": "LineString", "coordinates": [[101.44, 0.51], [101.45, 0.52]]}),
-     "location", "GeoJSON Point", "GeoJSON Point"),
+    (
+        "category of wrong type",
+        complaint_body(category=7),
+        "category",
+        "Kategori “7” tidak dikenal",
+        "Unknown category “7”",
+    ),
+    (
+        "unknown category",
+        complaint_body(category="banjir-bandang"),
+        "category",
+        "Pilih salah satu: lampu-jalan",
+        "Choose one of: lampu-jalan",
+    ),
+    (
+        "empty description",
+        complaint_body(description="   "),
+        "description",
+        "Jelaskan masalahnya",
+        "Describe the problem",
+    ),
+    (
+        "description over 4000",
+        complaint_body(description=LONG),
+        "description",
+        "paling banyak 4000 karakter",
+        "at most 4000 characters",
+    ),
+    (
+        "description of wrong type",
+        complaint_body(description=["a"]),
+        "description",
+        "Harus berupa teks",
+        "Not a valid string",
+    ),
+    (
+        "location missing type",
+        complaint_body(location={"coordinates": [101.44, 0.51]}),
+        "location",
+        "GeoJSON Point",
+        "GeoJSON Point",
+    ),
+    (
+        "non-Point geometry",
+        complaint_body(location={"type": "LineString", "coordinates": [[101.44, 0.51], [101.45, 0.52]]}),
+        "location",
+        "GeoJSON Point",
+        "GeoJSON Point",
+    ),
     ("location as text", complaint_body(location="101.44,0.51"), "location", "GeoJSON Point", "GeoJSON Point"),
-    ("coordinates as strings", complaint_body(location={"type": "Point", "coordinates": ["101.44", "0.51"]}),
-     "location", "dua angka", "two numbers"),
-    ("three coordinates", complaint_body(location={"type": "Point", "coordinates": [101.44, 0.51, 3]}),
-     "location", "dua angka", "two numbers"),
-    ("booleans as coordinates", complaint_body(location={"type": "Point", "coordinates": [True, False]}),
-     "location", "dua angka", "two numbers"),
+    (
+        "coordinates as strings",
+        complaint_body(location={"type": "Point", "coordinates": ["101.44", "0.51"]}),
+        "location",
+        "dua angka",
+        "two numbers",
+    ),
+    (
+        "three coordinates",
+        complaint_body(location={"type": "Point", "coordinates": [101.44, 0.51, 3]}),
+        "location",
+        "dua angka",
+        "two numbers",
+    ),
+    (
+        "booleans as coordinates",
+        complaint_body(location={"type": "Point", "coordinates": [True, False]}),
+        "location",
+        "dua angka",
+        "two numbers",
+    ),
     ("longitude out of range", complaint_body(181, 0.5), "location", "di luar jangkauan", "out of range"),
     ("latitude out of range", complaint_body(101.44, -91), "location", "di luar jangkauan", "out of range"),
     ("swapped coordinates", complaint_body(0.51, 101.44), "location", "di luar jangkauan", "out of range"),
     ("point in the sea", complaint_body(103.5, 1.0), "location", "di luar Kota Pekanbaru", "outside Kota Pekanbaru"),
-    ("point in Jakarta", complaint_body(106.8272, -6.1754), "location", "di luar Kota Pekanbaru", "outside Kota Pekanbaru"),
+    (
+        "point in Jakarta",
+        complaint_body(106.8272, -6.1754),
+        "location",
+        "di luar Kota Pekanbaru",
+        "outside Kota Pekanbaru",
+    ),
     ("unknown field", complaint_body(desciption="typo"), "desciption", "Bidang tidak dikenal", "Unknown field"),
     ("bad reporter e-mail", complaint_body(reporter={"email": "budi@"}), "reporter", "alamat email", "valid email"),
     ("bad reporter phone", complaint_body(reporter={"phone": "call me"}), "reporter", "nomor telepon", "phone number"),
@@ -112,7 +189,9 @@ BAD_INPUT = [
 ]
 
 
-@pytest.mark.parametrize(("case", "body", "field", "message_id", "message_en"), BAD_INPUT, ids=[c[0] for c in BAD_INPUT])
+@pytest.mark.parametrize(
+    ("case", "body", "field", "message_id", "message_en"), BAD_INPUT, ids=[c[0] for c in BAD_INPUT]
+)
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_bad_input_is_refused_with_a_clear_message_and_nothing_stored(
     post_complaint, case, body, field, message_id, message_en, language

@@ -1,4 +1,5 @@
 """2,000 random points inside the city, posted through the API, land where shapely says they do."""
+
 import json
 
 import numpy as np

@@ -1,4 +1,5 @@
 """The public complaint list and detail: GeoJSON, filters, and the privacy rules."""
+
 import pytest
 
 from complaints.models import Category, Complaint
@@ -16,7 +17,9 @@ def filed(post_complaint):
     for key, body in {
         "sukajadi": complaint_body(101.44, 0.51, category="lampu-jalan", reporter=REPORTER),
         "airport": complaint_body(101.4445, 0.4608, category="sampah", reporter=REPORTER),
-        "kdrt": complaint_body(101.45, 0.5263, category="kdrt", description="Kekerasan di rumah no. 12.", reporter=REPORTER),
+        "kdrt": complaint_body(
+            101.45, 0.5263, category="kdrt", description="Kekerasan di rumah no. 12.", reporter=REPORTER
+        ),
     }.items():
         response = post_complaint(body)
         assert response.status_code == 201

@@ -1,4 +1,5 @@
 """manage.py reroute after a jurisdiction change: dry run reports, --commit moves open complaints only."""
+
 import io
 
 import pytest
@@ -33,8 +34,14 @@ def sukajadi_squad():
     dlhk = Agency.objects.get(code="DLHK")
     squad = TaskForce.objects.create(agency=dlhk, code="DLHK-SUKAJADI", name="Satgas Sukajadi")
     return jurisdiction_save(
-        Jurisdiction(code="DLHK-SUKAJADI", agency=dlhk, task_force=squad, categories=["sampah"],
-                     area=kecamatan_union(["14.71.01"]), priority=20)
+        Jurisdiction(
+            code="DLHK-SUKAJADI",
+            agency=dlhk,
+            task_force=squad,
+            categories=["sampah"],
+            area=kecamatan_union(["14.71.01"]),
+            priority=20,
+        )
     )
 
 

@@ -1,4 +1,5 @@
 """Routing rule 3 on the real city: jurisdictions by category, priority, area and code; fallbacks."""
+
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
@@ -12,10 +13,21 @@ from geo.spatial import WGS84
 pytestmark = pytest.mark.django_db
 
 ZONE = {
-    "14.71.01": "TENGAH", "14.71.02": "TENGAH", "14.71.03": "TENGAH", "14.71.04": "TENGAH", "14.71.05": "TENGAH",
-    "14.71.06": "UTARA", "14.71.12": "UTARA", "14.71.15": "UTARA",
-    "14.71.07": "TIMUR", "14.71.10": "TIMUR", "14.71.14": "TIMUR",
-    "14.71.08": "BARAT-DAYA", "14.71.09": "BARAT-DAYA", "14.71.11": "BARAT-DAYA", "14.71.13": "BARAT-DAYA",
+    "14.71.01": "TENGAH",
+    "14.71.02": "TENGAH",
+    "14.71.03": "TENGAH",
+    "14.71.04": "TENGAH",
+    "14.71.05": "TENGAH",
+    "14.71.06": "UTARA",
+    "14.71.12": "UTARA",
+    "14.71.15": "UTARA",
+    "14.71.07": "TIMUR",
+    "14.71.10": "TIMUR",
+    "14.71.14": "TIMUR",
+    "14.71.08": "BARAT-DAYA",
+    "14.71.09": "BARAT-DAYA",
+    "14.71.11": "BARAT-DAYA",
+    "14.71.13": "BARAT-DAYA",
 }
 
 
@@ -38,7 +50,10 @@ def expected(category: str, zone: str) -> tuple[str, str | None]:
 
 def inner_point(code: str) -> Point:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(boundary) p FROM boundaries_kecamatan WHERE code = %s) q", [code])
+        cursor.execute(
+            "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(boundary) p FROM boundaries_kecamatan WHERE code = %s) q",
+            [code],
+        )
         return Point(*cursor.fetchone(), srid=WGS84)
 
 
@@ -59,14 +74,24 @@ def test_each_kecamatan_and_category_reaches_the_expected_agency_and_task_force(
 @pytest.fixture
 def parkir():
     """A category of DLHK's that no jurisdiction takes yet."""
-    return Category.objects.create(code="parkir", name_id="Parkir liar", name_en="Illegal parking",
-                                   agency=Agency.objects.get(code="DLHK"), sla_working_days=3)
+    return Category.objects.create(
+        code="parkir",
+        name_id="Parkir liar",
+        name_en="Illegal parking",
+        agency=Agency.objects.get(code="DLHK"),
+        sla_working_days=3,
+    )
 
 
 def jurisdiction(code, kecamatan_codes, *, priority=0, categories=("parkir",), agency="DPUPR"):
     return jurisdiction_save(
-        Jurisdiction(code=code, agency=Agency.objects.get(code=agency), categories=list(categories),
-                     area=kecamatan_union(kecamatan_codes), priority=priority)
+        Jurisdiction(
+            code=code,
+            agency=Agency.objects.get(code=agency),
+            categories=list(categories),
+            area=kecamatan_union(kecamatan_codes),
+            priority=priority,
+        )
     )
 
 

@@ -1,4 +1,5 @@
 """Due times in Indonesian working days, on the Asia/Jakarta calendar."""
+
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -21,7 +22,11 @@ def wib(*args) -> datetime:
         (wib(2026, 8, 14, 15, 0), 1, wib(2026, 8, 18, 15, 0)),  # Monday 17 August is Independence Day
         (wib(2026, 12, 24, 8, 0), 1, wib(2026, 12, 28, 8, 0)),  # Christmas on Friday, then the weekend
         (wib(2026, 3, 18, 12, 0), 2, wib(2026, 3, 23, 12, 0)),  # Nyepi (Thu 19 March), Friday, then Eid weekend
-        (datetime(2026, 11, 27, 20, 0, tzinfo=UTC), 1, wib(2026, 11, 30, 3, 0)),  # Friday 20:00 UTC is Saturday in Pekanbaru
+        (
+            datetime(2026, 11, 27, 20, 0, tzinfo=UTC),
+            1,
+            wib(2026, 11, 30, 3, 0),
+        ),  # Friday 20:00 UTC is Saturday in Pekanbaru
     ],
 )
 def test_due_time_counts_working_days(created, days, due):

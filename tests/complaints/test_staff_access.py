@@ -1,4 +1,5 @@
 """Who sees and does what in the staff API: an exact status code for every role × endpoint × complaint."""
+
 import pytest
 from django.test import Client
 from rest_framework.authtoken.models import Token
@@ -39,12 +40,12 @@ def clients(staff_user):
 
 DETAIL = {
     #                   own  other_area other_agency sensitive
-    "satgas_dlhk":     (200, 404, 404, 404),
+    "satgas_dlhk": (200, 404, 404, 404),
     "supervisor_dlhk": (200, 200, 404, 404),
     "supervisor_dp3a": (404, 404, 404, 200),
-    "admin_kota":      (200, 200, 200, 200),
-    "no_role":         (403, 403, 403, 403),
-    "anonymous":       (403, 403, 403, 403),
+    "admin_kota": (200, 200, 200, 200),
+    "no_role": (403, 403, 403, 403),
+    "anonymous": (403, 403, 403, 403),
 }
 KEYS = ("own", "other_area", "other_agency", "sensitive")
 
@@ -69,9 +70,13 @@ def test_list_shows_exactly_what_detail_allows(clients, complaints, who):
 @pytest.mark.parametrize("who", DETAIL)
 def test_transition_matrix(clients, complaints, who):
     got = tuple(
-        clients[who].post(
-            f"/api/v1/staff/complaints/{complaints[k].tracking_code}/transition/", {"to": "diverifikasi"}, content_type="application/json"
-        ).status_code
+        clients[who]
+        .post(
+            f"/api/v1/staff/complaints/{complaints[k].tracking_code}/transition/",
+            {"to": "diverifikasi"},
+            content_type="application/json",
+        )
+        .status_code
         for k in KEYS
     )
     assert got == DETAIL[who]
@@ -91,10 +96,15 @@ REASSIGN = {
 @pytest.mark.parametrize("who", REASSIGN)
 def test_reassign_matrix(clients, complaints, who):
     def reassign(key, task_force):
-        return clients[who].post(
-            f"/api/v1/staff/complaints/{complaints[key].tracking_code}/reassign/",
-            {"task_force": task_force}, content_type="application/json",
-        ).status_code
+        return (
+            clients[who]
+            .post(
+                f"/api/v1/staff/complaints/{complaints[key].tracking_code}/reassign/",
+                {"task_force": task_force},
+                content_type="application/json",
+            )
+            .status_code
+        )
 
     assert (reassign("own", "DLHK-UTARA"), reassign("other_agency", "DPUPR-JALAN-UTARA")) == REASSIGN[who]
 
@@ -104,7 +114,9 @@ def test_reassign_stays_inside_the_agency(clients, complaints):
     response = clients["supervisor_dlhk"].post(url, {"task_force": "DPUPR-PJU"}, content_type="application/json")
     assert response.status_code == 400
     assert "task_force" in response.json()
-    response = clients["supervisor_dlhk"].post(url, {"task_force": "DLHK-UTARA", "note": "Dekat pos utara."}, content_type="application/json")
+    response = clients["supervisor_dlhk"].post(
+        url, {"task_force": "DLHK-UTARA", "note": "Dekat pos utara."}, content_type="application/json"
+    )
     assert response.json()["properties"]["task_force"] == "DLHK-UTARA"
     event = complaints["own"].events.last()
     assert (event.kind, event.public) == ("assigned", False)

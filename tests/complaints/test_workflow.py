@@ -1,4 +1,5 @@
 """The status workflow through the staff API and the citizen's endpoints: every legal and illegal move."""
+
 import threading
 from datetime import timedelta
 
@@ -21,14 +22,18 @@ def admin_client(staff_user):
 
 
 def at_status(complaint: Complaint, status: str, original: Complaint | None = None) -> Complaint:
-    Complaint.objects.filter(pk=complaint.pk).update(status=status, duplicate_of=original if status == Status.DUPLIKAT else None)
+    Complaint.objects.filter(pk=complaint.pk).update(
+        status=status, duplicate_of=original if status == Status.DUPLIKAT else None
+    )
     complaint.refresh_from_db()
     return complaint
 
 
 def transition(client, complaint, to, **data):
     return client.post(
-        f"/api/v1/staff/complaints/{complaint.tracking_code}/transition/", {"to": to, **data}, content_type="application/json"
+        f"/api/v1/staff/complaints/{complaint.tracking_code}/transition/",
+        {"to": to, **data},
+        content_type="application/json",
     )
 
 
@@ -45,7 +50,12 @@ def test_every_transition_is_allowed_or_refused_with_409(admin_client, file_comp
         assert complaint.status == to
         assert response.json()["properties"]["status"] == to
         event = complaint.events.last()
-        assert (event.kind, event.from_status, event.to_status, event.actor.username) == ("status", start, to, "admin.uji")
+        assert (event.kind, event.from_status, event.to_status, event.actor.username) == (
+            "status",
+            start,
+            to,
+            "admin.uji",
+        )
         assert complaint.events.count() == events_before + 1
     else:
         assert response.status_code == 409
@@ -99,17 +109,26 @@ def test_stale_version_is_409_and_changes_nothing(admin_client, file_complaint):
     assert (complaint.status, complaint.version) == (Status.DIVERIFIKASI, 2)
 
 
-@pytest.mark.parametrize("body", [{}, {"to": "hilang"}, {"to": "diverifikasi", "version": "dua"}, {"to": "diverifikasi", "x": 1}])
+@pytest.mark.parametrize(
+    "body", [{}, {"to": "hilang"}, {"to": "diverifikasi", "version": "dua"}, {"to": "diverifikasi", "x": 1}]
+)
 def test_bad_transition_bodies_are_400(admin_client, file_complaint, body):
     complaint = file_complaint()
-    response = admin_client.post(f"/api/v1/staff/complaints/{complaint.tracking_code}/transition/", body, content_type="application/json")
+    response = admin_client.post(
+        f"/api/v1/staff/complaints/{complaint.tracking_code}/transition/", body, content_type="application/json"
+    )
     assert response.status_code == 400
 
 
 def test_notes_public_and_internal(admin_client, file_complaint):
     complaint = file_complaint()
     url = f"/api/v1/staff/complaints/{complaint.tracking_code}/notes/"
-    assert admin_client.post(url, {"note": "Petugas menuju lokasi.", "public": True}, content_type="application/json").status_code == 200
+    assert (
+        admin_client.post(
+            url, {"note": "Petugas menuju lokasi.", "public": True}, content_type="application/json"
+        ).status_code
+        == 200
+    )
     assert admin_client.post(url, {"note": "Internal."}, content_type="application/json").status_code == 200
     assert admin_client.post(url, {"note": ""}, content_type="application/json").status_code == 400
     notes = list(complaint.events.filter(kind="note").values_list("note", "public"))
@@ -124,7 +143,9 @@ def resolved(complaint, days_ago):
     at_status(complaint, Status.SELESAI)
     from django.utils import timezone
 
-    Complaint.objects.filter(pk=complaint.pk).update(resolved_at=timezone.now() - timedelta(days=days_ago), closed_at=timezone.now())
+    Complaint.objects.filter(pk=complaint.pk).update(
+        resolved_at=timezone.now() - timedelta(days=days_ago), closed_at=timezone.now()
+    )
     complaint.refresh_from_db()
     return complaint
 
@@ -158,12 +179,19 @@ def test_citizen_rates_once_after_closing(client, file_complaint):
     response = citizen(client, complaint, "rating", rating=4, comment="Cepat.")
     assert (response.status_code, response.json()["rating"]) == (200, 4)
     assert citizen(client, complaint, "rating", rating=5).status_code == 409
-    assert client.post("/api/v1/complaints/PKU-ZZZZ-ZZZZ/rating/", {"rating": 3}, content_type="application/json").status_code == 404
+    assert (
+        client.post(
+            "/api/v1/complaints/PKU-ZZZZ-ZZZZ/rating/", {"rating": 3}, content_type="application/json"
+        ).status_code
+        == 404
+    )
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("with_version", [True, False])
-def test_two_staff_changing_at_once_one_wins_the_other_gets_409(committed_city, file_complaint, staff_user, with_version):
+def test_two_staff_changing_at_once_one_wins_the_other_gets_409(
+    committed_city, file_complaint, staff_user, with_version
+):
     """Two real transactions on two connections: A locks and holds the row; B waits, then is refused."""
     complaint = file_complaint()
     user_a, user_b = staff_user("a", Role.CITY_ADMIN), staff_user("b", Role.CITY_ADMIN)
@@ -187,7 +215,9 @@ def test_two_staff_changing_at_once_one_wins_the_other_gets_409(committed_city, 
         a_holds_lock.wait()
         target = Status.DITOLAK if with_version else Status.DIVERIFIKASI
         try:
-            complaint_transition(complaint=complaint, actor=user_b, to_status=target, note="Bukan kewenangan.", version=version)
+            complaint_transition(
+                complaint=complaint, actor=user_b, to_status=target, note="Bukan kewenangan.", version=version
+            )
             outcomes["b"] = "ok"
         except WorkflowConflict:
             outcomes["b"] = "409"

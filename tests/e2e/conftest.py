@@ -1,4 +1,5 @@
 """Browser tests: Debian's Chromium, headless, driven by Playwright against pytest-django's live server."""
+
 import os
 
 import pytest

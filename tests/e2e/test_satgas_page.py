@@ -1,4 +1,5 @@
 """/satgas/ in a real browser: sign in, see the task force's open complaints overdue first, act on one."""
+
 from datetime import timedelta
 
 import pytest

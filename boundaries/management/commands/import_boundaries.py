@@ -6,6 +6,7 @@ Dry run unless --commit. Keyed on the official code, so running it twice changes
     ./manage.py import_boundaries desa.gpkg --layer desa --level kelurahan \\
         --code-field KODE --name-field NAMA --parent-field KODE_KEC --repair --commit
 """
+
 from django.core.management.base import BaseCommand, CommandError
 
 from boundaries.importer import BoundaryFileError, read_areas
@@ -26,7 +27,9 @@ class Command(BaseCommand):
             help="kelurahan only: field with the kecamatan code; without it the kecamatan is found by location",
         )
         parser.add_argument("--layer", default=0, help="layer name or index in a multi-layer file (default: the first)")
-        parser.add_argument("--repair", action="store_true", help="make invalid polygons valid instead of refusing them")
+        parser.add_argument(
+            "--repair", action="store_true", help="make invalid polygons valid instead of refusing them"
+        )
         parser.add_argument("--commit", action="store_true", help="write to the database (default: dry run)")
 
     def handle(self, *args, **options):

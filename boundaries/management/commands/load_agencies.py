@@ -6,6 +6,7 @@ the kecamatan loaded first (load_city).
 
     ./manage.py load_agencies [--file other.json]
 """
+
 import json
 from pathlib import Path
 
@@ -42,7 +43,9 @@ class Command(BaseCommand):
     def _load(self, config) -> int:
         agencies = {}
         for entry in config["agencies"]:
-            agencies[entry["code"]], _ = Agency.objects.update_or_create(code=entry["code"], defaults={"name": entry["name"]})
+            agencies[entry["code"]], _ = Agency.objects.update_or_create(
+                code=entry["code"], defaults={"name": entry["name"]}
+            )
         zones = config["zones"]
         all_codes = list(Kecamatan.objects.values_list("code", flat=True))
         changed = 0
@@ -53,9 +56,18 @@ class Command(BaseCommand):
             )
             codes = all_codes if entry["zones"] == [WHOLE_CITY] else [c for z in entry["zones"] for c in zones[z]]
             area = kecamatan_union(codes)
-            wanted = {"agency": agency, "task_force": task_force, "categories": entry["categories"], "priority": entry.get("priority", 0)}
+            wanted = {
+                "agency": agency,
+                "task_force": task_force,
+                "categories": entry["categories"],
+                "priority": entry.get("priority", 0),
+            }
             jurisdiction = Jurisdiction.objects.filter(code=entry["code"]).first()
-            if jurisdiction and all(getattr(jurisdiction, k) == v for k, v in wanted.items()) and jurisdiction.area.equals_exact(area, 1e-9):
+            if (
+                jurisdiction
+                and all(getattr(jurisdiction, k) == v for k, v in wanted.items())
+                and jurisdiction.area.equals_exact(area, 1e-9)
+            ):
                 continue
             jurisdiction = jurisdiction or Jurisdiction(code=entry["code"])
             for name, value in wanted.items():

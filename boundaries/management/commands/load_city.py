@@ -5,6 +5,7 @@ holds kecamatan.geojson and kelurahan.geojson. Writes unless --dry-run:
 
     ./manage.py load_city
 """
+
 import csv
 
 from django.conf import settings
@@ -47,8 +48,7 @@ class Command(BaseCommand):
         with MANIFEST.open(newline="", encoding="utf-8") as f:
             expected = {row["code"]: (row["name"], int(row["kelurahan_count"])) for row in csv.DictReader(f)}
         loaded = {
-            k.code: (k.name, k.kelurahan_count)
-            for k in Kecamatan.objects.annotate(kelurahan_count=Count("kelurahan"))
+            k.code: (k.name, k.kelurahan_count) for k in Kecamatan.objects.annotate(kelurahan_count=Count("kelurahan"))
         }
         differ = sorted(code for code in expected if loaded.get(code) != expected[code])
         if differ:

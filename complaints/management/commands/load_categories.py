@@ -5,6 +5,7 @@ agencies loaded first (load_agencies).
 
     ./manage.py load_categories [--file other.json]
 """
+
 import json
 from pathlib import Path
 
@@ -35,12 +36,17 @@ class Command(BaseCommand):
         with transaction.atomic():
             for order, entry in enumerate(entries):
                 if set(entry) != FIELDS:
-                    raise CommandError(f"Category {entry.get('code', order)}: expected the fields {sorted(FIELDS)}, got {sorted(entry)}.")
+                    raise CommandError(
+                        f"Category {entry.get('code', order)}: expected the fields {sorted(FIELDS)}, got {sorted(entry)}."
+                    )
                 if entry["agency"] is not None and entry["agency"] not in agencies:
-                    raise CommandError(f"Category {entry['code']}: unknown agency {entry['agency']}; run load_agencies first.")
+                    raise CommandError(
+                        f"Category {entry['code']}: unknown agency {entry['agency']}; run load_agencies first."
+                    )
                 values = {k: v for k, v in entry.items() if k not in {"code", "agency"}}
                 _category, was_created = Category.objects.update_or_create(
-                    code=entry["code"], defaults={**values, "agency": agencies.get(entry["agency"]), "sort_order": order}
+                    code=entry["code"],
+                    defaults={**values, "agency": agencies.get(entry["agency"]), "sort_order": order},
                 )
                 created += was_created
         self.stdout.write(f"Categories: {created} created, {len(entries) - created} updated or unchanged.")

@@ -1,8 +1,9 @@
 """Route open complaints again after a boundary import or a jurisdiction change; dry run unless --commit.
 
-    ./manage.py reroute            # report what would move
-    ./manage.py reroute --commit   # move them, with an event on each
+./manage.py reroute            # report what would move
+./manage.py reroute --commit   # move them, with an event on each
 """
+
 from django.core.management.base import BaseCommand
 
 from complaints.rerouting import complaints_reroute

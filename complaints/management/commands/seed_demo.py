@@ -5,6 +5,7 @@ when the accounts are created.
 
     ./manage.py seed_demo [--count 3000] [--seed 1471]
 """
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
