@@ -27,7 +27,9 @@ def is_city_admin(user, role: StaffRole | None = None) -> bool:
 def staff_complaints(user) -> QuerySet[Complaint]:
     """The complaints ``user`` may see, overdue first, then by due time."""
     role = staff_role(user)
-    complaints = Complaint.objects.select_related("category", "kecamatan", "kelurahan", "agency", "task_force")
+    complaints = Complaint.objects.select_related(
+        "category", "kecamatan", "kelurahan", "agency", "task_force"
+    ).prefetch_related("photos")
     if is_city_admin(user, role):
         pass
     elif role is None:

@@ -53,10 +53,14 @@ class ComplaintFilter(django_filters.FilterSet):
     )
     since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     until = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    open = django_filters.BooleanFilter(method="filter_open", help_text="true: only open complaints")
 
     class Meta:
         model = Complaint
-        fields = ["bbox", "category", "status", "kecamatan", "since", "until"]
+        fields = ["bbox", "category", "status", "kecamatan", "since", "until", "open"]
+
+    def filter_open(self, queryset, name, value):
+        return queryset.open() if value else queryset.exclude(pk__in=queryset.open().values("pk"))
 
 
 class StaffComplaintFilter(ComplaintFilter):
@@ -64,14 +68,10 @@ class StaffComplaintFilter(ComplaintFilter):
 
     category = django_filters.ModelChoiceFilter(queryset=Category.objects.all(), to_field_name="code")
     task_force = django_filters.ModelChoiceFilter(queryset=TaskForce.objects.all(), to_field_name="code")
-    open = django_filters.BooleanFilter(method="filter_open", help_text="true: only open complaints")
     overdue = django_filters.BooleanFilter(method="filter_overdue", help_text="true: only open complaints past due")
 
     class Meta(ComplaintFilter.Meta):
-        fields = [*ComplaintFilter.Meta.fields, "task_force", "open", "overdue"]
-
-    def filter_open(self, queryset, name, value):
-        return queryset.open() if value else queryset.exclude(pk__in=queryset.open().values("pk"))
+        fields = [*ComplaintFilter.Meta.fields, "task_force", "overdue"]
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue() if value else queryset.exclude(pk__in=queryset.overdue().values("pk"))

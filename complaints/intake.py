@@ -8,7 +8,8 @@ from django.contrib.gis.geos import Point
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from complaints.models import Category, Complaint, ComplaintEvent, EventKind, Status
+from complaints.models import Category, Complaint, ComplaintEvent, EventKind, Photo, PhotoKind, Status
+from complaints.photos import CleanPhoto
 from complaints.routing import ComplaintRoute, route_complaint, route_complaints
 from complaints.sla import due_at
 from complaints.tracking import new_tracking_code
@@ -37,9 +38,10 @@ def complaint_create(
     description: str,
     location: Point,
     reporter: Reporter | None = None,
+    photo: CleanPhoto | None = None,
     idempotency_key: str | None = None,
 ) -> tuple[Complaint, bool]:
-    """Route and store a new complaint with its creation event. Returns (complaint, created).
+    """Route and store a new complaint with its creation event (and photo). Returns (complaint, created).
 
     A repeated ``idempotency_key`` returns the complaint stored the first time and creates nothing.
     Raises OutsideCity when the point cannot be routed.
@@ -63,6 +65,8 @@ def complaint_create(
             with transaction.atomic():
                 complaint.save()
                 _creation_event(complaint).save()
+                if photo:
+                    photo_attach(complaint, photo, PhotoKind.REPORT)
                 return complaint, True
         except IntegrityError:
             # Either a concurrent request with the same Idempotency-Key won (return its complaint),
@@ -146,3 +150,8 @@ def _creation_event(complaint: Complaint) -> ComplaintEvent:
         to_status=Status.BARU,
         note=complaint.routing_reason,
     )
+
+
+def photo_attach(complaint: Complaint, photo: CleanPhoto, kind: PhotoKind) -> Photo:
+    """Store a cleaned photo with the complaint (inside the caller's transaction)."""
+    return Photo.objects.create(complaint=complaint, kind=kind, image=photo.image, thumbnail=photo.thumbnail)

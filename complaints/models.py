@@ -116,6 +116,8 @@ class Complaint(models.Model):
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)
+    # Citizens who said "me too" (Dukung) instead of filing a duplicate.
+    support_count = models.PositiveIntegerField(_("supporters"), default=0)
     rating = models.PositiveSmallIntegerField(_("citizen rating"), null=True, blank=True)
     rating_comment = models.TextField(blank=True, max_length=1000)
     # Optimistic concurrency: every change increments it; a change made against an old version is refused.
@@ -156,6 +158,26 @@ class Complaint(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.is_open and self.due_at < timezone.now()
+
+
+class PhotoKind(models.TextChoices):
+    REPORT = "report", _("reported")
+    AFTER = "after", _("after the work")
+
+
+class Photo(models.Model):
+    """A photo of a complaint, stored re-encoded and without metadata (complaints.photos)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="photos")
+    kind = models.CharField(max_length=8, choices=PhotoKind.choices)
+    image = models.ImageField(upload_to="photos/", width_field="width", height_field="height")
+    thumbnail = models.ImageField(upload_to="photos/")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
 
 
 class EventKind(models.TextChoices):

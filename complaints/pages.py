@@ -1,33 +1,120 @@
-"""Pages for people (the API lives in complaints.urls)."""
+"""Pages for people (the API lives in complaints.urls): the citizen's map, tracking, the staff inbox."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
-from django.urls import path
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from boundaries.models import Kecamatan
-from complaints import access
-from complaints.models import OPEN_STATUSES, Category, Complaint, Status
+from complaints import access, views
+from complaints.models import Category, Complaint, PhotoKind, Status
+from complaints.tracking import normalize_tracking_code
+from complaints.workflow import WorkflowConflict, WorkflowInvalid, complaint_rate, complaint_reopen
+
+
+def map_settings() -> dict:
+    return {"tile_url": settings.PEKA_TILE_URL, "tile_attribution": settings.PEKA_TILE_ATTRIBUTION}
+
+
+def category_colors() -> dict:
+    return {c.code: c.color for c in Category.objects.all()}
 
 
 class Home(TemplateView):
+    """/: the map of open complaints and the reporting flow."""
+
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
         public = Complaint.objects.public()
         return super().get_context_data(
-            categories=Category.objects.filter(sensitive=False).annotate(
-                open_count=Count("complaints", filter=Q(complaints__status__in=OPEN_STATUSES))
-            ),
-            kecamatan_count=Kecamatan.objects.count(),
+            categories=Category.objects.all(),
             complaint_count=public.count(),
             open_count=public.open().count(),
+            labels={
+                "colors": category_colors(),
+                "pin": _("Complaint location (drag to move)"),
+                "checking": _("Checking the location…"),
+                "located": _("Kecamatan %(kecamatan)s, Kelurahan %(kelurahan)s"),
+                "no_gps": _("Your location is not available. Tap the map instead."),
+                "support": _("Support"),
+                "supporters": _("%(n)s supporters"),
+                "supported": _("Thank you: your support is counted (%(n)s supporters)."),
+                "today": _("today"),
+                "days_ago": _("%(days)s days ago"),
+                "photo_of": _("Photo of complaint %(code)s"),
+                "describe": _("Describe the problem."),
+                "failed": _("The server did not answer. Try again."),
+                "track_url": reverse("track", args=["CODE"]),
+            },
+            **map_settings(),
             **kwargs,
         )
+
+
+def track_lookup(request):
+    """The tracking-code box: off to that complaint's page."""
+    code = normalize_tracking_code(request.GET.get("kode", ""))
+    return redirect("track", code=code) if code else redirect("home")
+
+
+class Track(TemplateView):
+    """/lacak/<code>/: a complaint's public timeline, its photos, and the citizen's rating and reopening.
+
+    The tracking code is the key, so sensitive complaints show their status too, but never their place.
+    """
+
+    template_name = "track.html"
+
+    def complaint(self) -> Complaint:
+        code = normalize_tracking_code(self.kwargs["code"])
+        complaint = (
+            Complaint.objects.select_related("category", "kecamatan", "kelurahan", "agency")
+            .prefetch_related("photos")
+            .filter(tracking_code=code)
+            .first()
+        )
+        if complaint is None:
+            raise Http404(_("No complaint has this tracking code."))
+        return complaint
+
+    def get_context_data(self, **kwargs):
+        complaint = self.complaint()
+        photos = list(complaint.photos.all())
+        return super().get_context_data(
+            complaint=complaint,
+            events=complaint.events.filter(public=True).order_by("at", "id"),
+            report_photos=[p for p in photos if p.kind == PhotoKind.REPORT and not complaint.category.sensitive],
+            after_photos=[p for p in photos if p.kind == PhotoKind.AFTER and not complaint.category.sensitive],
+            resolved=complaint.status == Status.SELESAI,
+            closed=complaint.status in (Status.SELESAI, Status.DITOLAK, Status.DUPLIKAT),
+            reopen_days=settings.PEKA_REOPEN_DAYS,
+            **map_settings(),
+            **kwargs,
+        )
+
+    def post(self, request, code):
+        complaint = self.complaint()
+        action = request.POST.get("action")
+        try:
+            if action == "rate":
+                rating = request.POST.get("rating", "")
+                if rating not in {"1", "2", "3", "4", "5"}:
+                    raise WorkflowInvalid("rating", _("Choose a rating from 1 to 5."))
+                complaint_rate(complaint=complaint, rating=int(rating), comment=request.POST.get("comment", "")[:1000])
+                messages.success(request, _("Thank you for your rating."))
+            elif action == "reopen":
+                complaint_reopen(complaint=complaint, reason=request.POST.get("reason", "")[:2000])
+                messages.success(request, _("Your complaint is open again; the task force sees it as new."))
+        except (WorkflowConflict, WorkflowInvalid) as exc:
+            messages.error(request, str(exc))
+        return redirect("track", code=complaint.tracking_code)
 
 
 class TaskForceInbox(LoginRequiredMixin, TemplateView):
@@ -48,8 +135,8 @@ class TaskForceInbox(LoginRequiredMixin, TemplateView):
             categories=Category.objects.all(),
             statuses=Status.choices,
             kecamatan=Kecamatan.objects.only("code", "name"),
-            tile_url=settings.PEKA_TILE_URL,
             labels=inbox_labels(),
+            **map_settings(),
             **kwargs,
         )
 
@@ -74,13 +161,16 @@ def inbox_labels() -> dict:
         "close": _("Close"),
         "none": _("No complaints match."),
         "failed": _("The server did not answer. Try again."),
-        "colors": {c.code: c.color for c in Category.objects.all()},
+        "colors": category_colors(),
     }
 
 
 urlpatterns = [
     path("", Home.as_view(), name="home"),
+    path("lacak/", track_lookup, name="track-lookup"),
+    path("lacak/<str:code>/", Track.as_view(), name="track"),
     path("satgas/", TaskForceInbox.as_view(), name="satgas"),
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("foto/<str:name>", views.photo_file, name="photo-file"),
 ]

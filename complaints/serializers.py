@@ -1,22 +1,34 @@
 """Translating complaints to and from JSON. Validation of shape and type only; decisions are services'."""
 
+import json
+from pathlib import Path
+
 from django.contrib.gis.geos import Point
 from django.core.validators import RegexValidator
+from django.http import QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from complaints.models import Category, Complaint
+from complaints.models import Category, Complaint, Photo
+from complaints.photos import PhotoRefused, photo_clean
 from geo.spatial import WGS84, is_lon_lat
 
 DESCRIPTION_MAX = 4000
 
 
 class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know, so a typo ("desciption") is an error and not silently lost."""
+    """Refuses fields it does not know, so a typo ("desciption") is an error and not silently lost.
+
+    Also takes a multipart form (for uploads): the same fields, with object-valued ones (a GeoJSON
+    location, the reporter) sent as JSON text.
+    """
 
     def to_internal_value(self, data):
+        if isinstance(data, QueryDict):
+            data = self._from_form(data)
         if isinstance(data, dict):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
@@ -27,6 +39,18 @@ class StrictSerializer(serializers.Serializer):
                     }
                 )
         return super().to_internal_value(data)
+
+    def _from_form(self, form: QueryDict) -> dict:
+        data = {}
+        for name in form:
+            value = form.get(name)
+            if isinstance(self.fields.get(name), serializers.Serializer | GeoJSONPointField) and isinstance(value, str):
+                try:
+                    value = json.loads(value)
+                except ValueError:
+                    raise serializers.ValidationError({name: [_("Send this field as JSON text.")]}) from None
+            data[name] = value
+        return data
 
 
 @extend_schema_field(
@@ -70,6 +94,21 @@ class GeoJSONPointField(serializers.Field):
         return {"type": "Point", "coordinates": [value.x, value.y]}
 
 
+@extend_schema_field({"type": "string", "format": "binary", "description": "JPEG, PNG or WebP, at most 10 MB."})
+class PhotoUploadField(serializers.Field):
+    """An uploaded photo, checked and re-encoded on the way in (complaints.photos)."""
+
+    default_error_messages = {"not_file": _("Send the photo as a file in a multipart form.")}
+
+    def to_internal_value(self, upload):
+        if not hasattr(upload, "read"):
+            self.fail("not_file")
+        try:
+            return photo_clean(upload)
+        except PhotoRefused as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+
 class ReporterSerializer(StrictSerializer):
     name = serializers.CharField(max_length=120, required=False, allow_blank=True)
     phone = serializers.CharField(
@@ -94,6 +133,7 @@ class ComplaintCreateSerializer(StrictSerializer):
     )
     location = GeoJSONPointField()
     reporter = ReporterSerializer(required=False, help_text="Private contact details; never public.")
+    photo = PhotoUploadField(required=False)
 
     def validate_category(self, code):
         category = Category.objects.select_related("agency").filter(code=code).first()
@@ -110,6 +150,21 @@ class AreaSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class PhotoSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Photo
+        fields = ["kind", "url", "thumbnail_url", "width", "height"]
+
+    def get_url(self, photo) -> str:
+        return reverse("photo-file", args=[Path(photo.image.name).name])
+
+    def get_thumbnail_url(self, photo) -> str:
+        return reverse("photo-file", args=[Path(photo.thumbnail.name).name])
+
+
 class ComplaintSerializer(GeoFeatureModelSerializer):
     """The public face of a complaint. No reporter field may ever be added here."""
 
@@ -121,6 +176,7 @@ class ComplaintSerializer(GeoFeatureModelSerializer):
     agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
     task_force = serializers.SlugRelatedField(slug_field="code", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
+    photos = PhotoSerializer(many=True, read_only=True)
 
     class Meta:
         model = Complaint
@@ -143,6 +199,8 @@ class ComplaintSerializer(GeoFeatureModelSerializer):
             "due_at",
             "is_overdue",
             "resolved_at",
+            "support_count",
+            "photos",
         ]
 
 
@@ -152,6 +210,30 @@ class LocateQuerySerializer(StrictSerializer):
     category = serializers.CharField(required=False, help_text="Category code: adds the agency and task force.")
 
     validate_category = ComplaintCreateSerializer.validate_category
+
+
+class NearbyQuerySerializer(LocateQuerySerializer):
+    category = serializers.CharField(help_text="Category code.")
+    radius_m = serializers.FloatField(min_value=1, max_value=500, default=100)
+
+
+class NearbyComplaintSerializer(serializers.Serializer):
+    tracking_code = serializers.CharField()
+    category_name = serializers.CharField(source="category.name")
+    description = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    created_at = serializers.DateTimeField()
+    distance_m = serializers.SerializerMethodField()
+    support_count = serializers.IntegerField()
+    photos = PhotoSerializer(many=True)
+
+    def get_distance_m(self, complaint) -> float:
+        return round(complaint.distance.m, 1)
+
+
+class PhotoLocationSerializer(StrictSerializer):
+    photo = serializers.FileField()
 
 
 class ReopenSerializer(StrictSerializer):
@@ -172,3 +254,4 @@ class CitizenAnswerSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField()
     reopen_count = serializers.IntegerField()
     rating = serializers.IntegerField(allow_null=True)
+    support_count = serializers.IntegerField()

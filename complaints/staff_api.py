@@ -12,7 +12,7 @@ from boundaries.models import Jurisdiction, TaskForce
 from complaints import access, workflow
 from complaints.filters import StaffComplaintFilter
 from complaints.models import Complaint, ComplaintEvent, Status
-from complaints.serializers import ComplaintSerializer, StrictSerializer
+from complaints.serializers import ComplaintSerializer, PhotoUploadField, StrictSerializer
 from complaints.tracking import normalize_tracking_code
 from complaints.views import ComplaintPagination
 
@@ -121,6 +121,7 @@ class TransitionSerializer(StrictSerializer):
     version = serializers.IntegerField(
         required=False, min_value=1, help_text="The version you saw; a stale one is a 409."
     )
+    photo = PhotoUploadField(required=False, help_text="With selesai: the “after” photo.")
 
 
 class NoteSerializer(StrictSerializer):

@@ -4,10 +4,13 @@ from complaints import staff_api, views
 
 urlpatterns = [
     path("complaints/", views.ComplaintListCreate.as_view(), name="complaint-list"),
+    path("complaints/nearby/", views.NearbyComplaints.as_view(), name="complaint-nearby"),
     path("complaints/<str:tracking_code>/", views.ComplaintDetail.as_view(), name="complaint-detail"),
     path("complaints/<str:tracking_code>/reopen/", views.ComplaintReopen.as_view(), name="complaint-reopen"),
     path("complaints/<str:tracking_code>/rating/", views.ComplaintRating.as_view(), name="complaint-rating"),
+    path("complaints/<str:tracking_code>/support/", views.ComplaintSupport.as_view(), name="complaint-support"),
     path("locate/", views.Locate.as_view(), name="locate"),
+    path("photo-location/", views.PhotoLocation.as_view(), name="photo-location"),
     path("staff/jurisdictions/", staff_api.StaffJurisdictionList.as_view(), name="staff-jurisdiction-list"),
     path("staff/complaints/", staff_api.StaffComplaintList.as_view(), name="staff-complaint-list"),
     path(

@@ -1,6 +1,9 @@
 """The complaints API. Views only translate between HTTP and the services and selectors."""
 
 from django.contrib.gis.geos import Point
+from django.core.files.storage import default_storage
+from django.db.models import Q
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -10,24 +13,31 @@ from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
 from boundaries.selectors import route
+from complaints import access
 from complaints.filters import ComplaintFilter
 from complaints.intake import Reporter, complaint_create
-from complaints.models import Complaint
+from complaints.models import Complaint, Photo
+from complaints.photos import PhotoRefused, photo_location
 from complaints.routing import route_complaint
+from complaints.selectors import nearby_open
 from complaints.serializers import (
     AreaSerializer,
     CitizenAnswerSerializer,
     ComplaintCreateSerializer,
     ComplaintSerializer,
     LocateQuerySerializer,
+    NearbyComplaintSerializer,
+    NearbyQuerySerializer,
+    PhotoLocationSerializer,
     RatingSerializer,
     ReopenSerializer,
 )
 from complaints.tracking import normalize_tracking_code
-from complaints.workflow import complaint_rate, complaint_reopen
+from complaints.workflow import complaint_rate, complaint_reopen, complaint_support
 from geo.spatial import WGS84
 
 IDEMPOTENCY_KEY_MAX = 64
+SUPPORTED_SESSION_KEY = "supported"
 
 
 class ComplaintPagination(GeoJsonPagination):
@@ -37,7 +47,11 @@ class ComplaintPagination(GeoJsonPagination):
 
 
 def public_complaints():
-    return Complaint.objects.public().select_related("category", "kecamatan", "kelurahan", "agency", "task_force")
+    return (
+        Complaint.objects.public()
+        .select_related("category", "kecamatan", "kelurahan", "agency", "task_force")
+        .prefetch_related("photos")
+    )
 
 
 class ComplaintListCreate(generics.ListAPIView):
@@ -51,7 +65,7 @@ class ComplaintListCreate(generics.ListAPIView):
         return public_complaints()
 
     @extend_schema(
-        request=ComplaintCreateSerializer,
+        request={"application/json": ComplaintCreateSerializer, "multipart/form-data": ComplaintCreateSerializer},
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
@@ -79,6 +93,7 @@ class ComplaintListCreate(generics.ListAPIView):
             description=data["description"],
             location=data["location"],
             reporter=Reporter(**data.get("reporter", {})),
+            photo=data.get("photo"),
             idempotency_key=key,
         )
         headers = {} if created else {"Idempotent-Replayed": "true"}
@@ -167,6 +182,69 @@ class CitizenAction(APIView):
         incoming.is_valid(raise_exception=True)
         complaint = self.act(complaint, **incoming.validated_data)
         return Response(CitizenAnswerSerializer(complaint).data)
+
+
+@extend_schema(request=None, responses=CitizenAnswerSerializer)
+class ComplaintSupport(APIView):
+    """ "Dukung": say "me too" to an open public complaint instead of filing a duplicate.
+
+    Counted once per browser session; the session holds which complaints it supported, nothing else.
+    """
+
+    def post(self, request, tracking_code):
+        complaint = public_complaints().filter(tracking_code=normalize_tracking_code(tracking_code)).first()
+        if complaint is None:
+            raise NotFound()
+        supported = request.session.get(SUPPORTED_SESSION_KEY, [])
+        if complaint.tracking_code in supported:
+            return Response({**CitizenAnswerSerializer(complaint).data, "already_supported": True})
+        complaint = complaint_support(complaint=complaint)
+        request.session[SUPPORTED_SESSION_KEY] = [*supported, complaint.tracking_code]
+        return Response({**CitizenAnswerSerializer(complaint).data, "already_supported": False})
+
+
+class NearbyComplaints(APIView):
+    """Open public complaints of a category near a point: the duplicate check before filing."""
+
+    @extend_schema(parameters=[NearbyQuerySerializer], responses=NearbyComplaintSerializer(many=True))
+    def get(self, request):
+        query = NearbyQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        nearby = nearby_open(Point(data["lon"], data["lat"], srid=WGS84), data["category"], data["radius_m"])
+        return Response(NearbyComplaintSerializer(nearby[:20], many=True).data)
+
+
+class PhotoLocation(APIView):
+    """The GPS position a photo carries, to offer it as the pin; the photo is not stored."""
+
+    @extend_schema(
+        request={"multipart/form-data": PhotoLocationSerializer},
+        responses=inline_serializer("PhotoLocationAnswer", {"location": serializers.JSONField(allow_null=True)}),
+    )
+    def post(self, request):
+        incoming = PhotoLocationSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            point = photo_location(incoming.validated_data["photo"])
+        except PhotoRefused as exc:
+            raise ValidationError({"photo": [str(exc)]}) from exc
+        return Response({"location": {"type": "Point", "coordinates": [point.x, point.y]} if point else None})
+
+
+def photo_file(request, name):
+    """A stored photo or thumbnail, if its complaint is public or the user works it."""
+    path = f"photos/{name}"
+    photo = Photo.objects.select_related("complaint__category").filter(Q(image=path) | Q(thumbnail=path)).first()
+    if photo is None:
+        raise Http404
+    complaint = photo.complaint
+    if complaint.category.sensitive and not access.staff_complaints(request.user).filter(pk=complaint.pk).exists():
+        raise Http404
+    response = FileResponse(default_storage.open(path), content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600" if complaint.category.sensitive else "public, max-age=86400"
+    return response
 
 
 @extend_schema(request=ReopenSerializer, responses=CitizenAnswerSerializer)

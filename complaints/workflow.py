@@ -13,11 +13,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boundaries.models import TaskForce
-from complaints.models import OPEN_STATUSES, Complaint, ComplaintEvent, EventKind, Status
+from complaints.intake import photo_attach
+from complaints.models import OPEN_STATUSES, Complaint, ComplaintEvent, EventKind, PhotoKind, Status
+from complaints.photos import CleanPhoto
 from complaints.sla import due_at
 from complaints.tracking import normalize_tracking_code
 
@@ -49,9 +52,19 @@ def allowed_transitions(complaint: Complaint) -> list[str]:
 
 
 def complaint_transition(
-    *, complaint: Complaint, actor, to_status: str, note: str = "", duplicate_of: str = "", version: int | None = None
+    *,
+    complaint: Complaint,
+    actor,
+    to_status: str,
+    note: str = "",
+    duplicate_of: str = "",
+    version: int | None = None,
+    photo: CleanPhoto | None = None,
 ) -> Complaint:
-    """Move ``complaint`` to ``to_status`` as ``actor``; ``version`` is the version the actor saw."""
+    """Move ``complaint`` to ``to_status`` as ``actor``; ``version`` is the version the actor saw.
+
+    A photo sent with the move to ``selesai`` is kept as the "after" photo.
+    """
     note = note.strip()
     with transaction.atomic():
         current = _locked(complaint, version)
@@ -78,7 +91,18 @@ def complaint_transition(
         if to_status in CLOSED_STATUSES:
             current.closed_at = now
         _save(current, now, EventKind.STATUS, actor=actor, from_status=from_status, note=note)
+        if photo:
+            photo_attach(current, photo, PhotoKind.AFTER if to_status == Status.SELESAI else PhotoKind.REPORT)
     return current
+
+
+def complaint_support(*, complaint: Complaint) -> Complaint:
+    """A citizen says "me too" to an open public complaint instead of filing a duplicate."""
+    if complaint.status not in OPEN_STATUSES or complaint.category.sensitive:
+        raise WorkflowConflict(_("Only an open public complaint can be supported."))
+    Complaint.objects.filter(pk=complaint.pk).update(support_count=F("support_count") + 1)
+    complaint.refresh_from_db(fields=["support_count"])
+    return complaint
 
 
 def complaint_note(*, complaint: Complaint, actor, note: str, public: bool = False) -> ComplaintEvent:

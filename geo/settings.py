@@ -126,7 +126,7 @@ MEDIA_URL = "media/"
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
-    "DEFAULT_PARSER_CLASSES": ["geo.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["geo.parsers.JSONParser", "rest_framework.parsers.MultiPartParser"],
     # Pages use the session; scripts and apps a token (Authorization: Token <key>).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -158,6 +158,10 @@ PEKA_BOUNDARY_DIRS = [
     ]
     if p
 ]
+# Sessions end when the browser closes: the citizen's session only remembers which complaints it
+# supported, and is no identifier beyond that visit.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "satgas"
 LOGOUT_REDIRECT_URL = "home"

@@ -111,3 +111,26 @@ def committed_city(transactional_db, django_db_blocker):
     if not Kecamatan.objects.exists():
         for command in ("load_city", "load_agencies", "load_categories"):
             call_command(command, stdout=io.StringIO())
+
+
+def jpeg_with_gps(size=(3000, 2000), lon=101.4478, lat=0.5071) -> bytes:
+    """A JPEG with camera EXIF and a GPS position, as phones write them."""
+    from fractions import Fraction
+
+    from PIL import Image
+
+    def dms(value):
+        degrees = int(value)
+        minutes = int((value - degrees) * 60)
+        seconds = Fraction((value - degrees - minutes / 60) * 3600).limit_denominator(10_000)
+        return (degrees, minutes, seconds)
+
+    image = Image.new("RGB", size, (120, 160, 90))
+    exif = Image.Exif()
+    exif[0x010F] = "KameraUji"  # Make
+    exif[0x0110] = "Ponsel 1"  # Model
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N" if lat >= 0 else "S", 2: dms(abs(lat)), 3: "E" if lon >= 0 else "W", 4: dms(abs(lon))})
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()

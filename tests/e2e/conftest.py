@@ -22,3 +22,27 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "id-ID", "viewport": {"width": 1280, "height": 800}}
+
+
+@pytest.fixture
+def screenshot(page, output_path, request):
+    """Save a screenshot of the page under the test output folder; the paths are listed at the end of the run."""
+
+    def take(name: str) -> str:
+        path = os.path.join(output_path, f"{name}.png")
+        page.screenshot(path=path, full_page=True)
+        request.config.stash.setdefault(SCREENSHOTS, []).append(path)
+        return path
+
+    return take
+
+
+SCREENSHOTS = pytest.StashKey[list]()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    paths = config.stash.get(SCREENSHOTS, [])
+    if paths:
+        terminalreporter.section("browser screenshots")
+        for path in paths:
+            terminalreporter.write_line(path)

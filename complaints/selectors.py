@@ -1,0 +1,30 @@
+"""Reading complaints for the public pages."""
+
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.geos import Point, Polygon
+from django.db.models import Prefetch, QuerySet
+
+from complaints.models import Category, Complaint, Photo
+from geo.spatial import METRES_PER_DEGREE, WGS84
+
+
+def nearby_open(point: Point, category: Category, radius_m: float = 100) -> QuerySet[Complaint]:
+    """Open public complaints of ``category`` within ``radius_m`` metres of ``point``, nearest first.
+
+    A degree box around the point lets the GiST index pick the candidates; the exact distance in
+    metres (on the spheroid) then decides, so no geography cast sits in the index condition.
+    """
+    # Longitude degrees shrink with latitude; 2× covers every latitude up to 60°.
+    half = 2 * radius_m / METRES_PER_DEGREE
+    box = Polygon.from_bbox((point.x - half, point.y - half, point.x + half, point.y + half))
+    box.srid = WGS84
+    return (
+        Complaint.objects.public()
+        .open()
+        .filter(category=category, location__bboverlaps=box)
+        .annotate(distance=Distance("location", point))
+        .filter(distance__lte=radius_m)
+        .select_related("category", "kecamatan")
+        .prefetch_related(Prefetch("photos", queryset=Photo.objects.filter(kind="report")))
+        .order_by("distance")
+    )

@@ -1,0 +1,221 @@
+// The citizen's map: open complaints clustered by place, and the reporting flow: place the pin (tap,
+// GPS or a photo's own position), see where it lands, pick a category, support a nearby report
+// instead of repeating it, or describe a new one.
+(function () {
+  "use strict";
+  const root = document.getElementById("peta");
+  const labels = JSON.parse(document.getElementById("labels").textContent);
+  const $ = (id) => document.getElementById(id);
+  const state = { point: null, category: null, key: null };
+
+  const map = L.map("map", { maxZoom: 19, zoomSnap: 0.25 }).setView([0.51, 101.45], 12);
+  if (root.dataset.tileUrl) {
+    L.tileLayer(root.dataset.tileUrl, { maxZoom: 19, attribution: root.dataset.tileAttribution }).addTo(map);
+  }
+  map.getContainer().pekaMap = map;  // for scripts and browser tests that place the pin by coordinates
+  const clusters = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 }).addTo(map);
+  let pin = null;
+
+  function csrfToken() {
+    const match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  async function api(url, options) {
+    const init = Object.assign({ credentials: "same-origin" }, options || {});
+    init.headers = Object.assign({ Accept: "application/json", "X-CSRFToken": csrfToken() }, init.headers || {});
+    try {
+      const response = await fetch(url, init);
+      let body = null;
+      try { body = await response.json(); } catch (e) { body = null; }
+      return { ok: response.ok, status: response.status, body: body };
+    } catch (e) {
+      return { ok: false, status: 0, body: { detail: labels.failed } };
+    }
+  }
+
+  function messages(body) {
+    if (!body) return labels.failed;
+    if (body.detail) return body.detail;
+    return Object.values(body).flat().join(" ");
+  }
+
+  // Once the pin is placed the categories stay in view (to change one's mind); the later steps take turns.
+  function show(id) {
+    $("step-category").hidden = !state.point || id === "step-done" || id === "none";
+    for (const step of ["step-nearby", "step-form", "step-done"]) $(step).hidden = step !== id;
+  }
+
+  function dot(color) {
+    return L.divIcon({ className: "dot", html: '<span style="background:' + color + '"></span>', iconSize: [14, 14] });
+  }
+
+  async function loadMap() {
+    const kecamatan = await api(root.dataset.kecamatanUrl);
+    if (kecamatan.ok) {
+      const outlines = L.geoJSON(kecamatan.body, { style: { color: "#0b6e4f", weight: 1.5, fillOpacity: 0.03 } }).addTo(map);
+      outlines.bindTooltip((layer) => layer.feature.properties.name, { sticky: true });
+      map.fitBounds(outlines.getBounds(), { animate: false });
+    }
+    const open = await api(root.dataset.complaintsUrl + "?open=true&page_size=1000");
+    if (!open.ok) return;
+    clusters.addLayers(open.body.features.map((f) => {
+      const [lon, lat] = f.geometry.coordinates;
+      const p = f.properties;
+      return L.marker([lat, lon], { icon: dot(labels.colors[p.category] || "#546e7a"), keyboard: false })
+        .bindPopup('<strong></strong><br><span></span>').on("popupopen", (e) => {
+          const el = e.popup.getElement();
+          el.querySelector("strong").textContent = p.category_name;
+          el.querySelector("span").textContent = p.status_label + " · " + p.kecamatan.name;
+        });
+    }));
+  }
+
+  async function place(lat, lon) {
+    state.point = [lon, lat];
+    if (!pin) {
+      pin = L.marker([lat, lon], { draggable: true, title: labels.pin, alt: labels.pin }).addTo(map);
+      pin.on("dragend", () => { const ll = pin.getLatLng(); place(ll.lat, ll.lng); });
+    } else {
+      pin.setLatLng([lat, lon]);
+    }
+    const where = $("where");
+    where.className = "where";
+    where.textContent = labels.checking;
+    const answer = await api(root.dataset.locateUrl + "?" + new URLSearchParams({ lat: lat, lon: lon }));
+    if (!answer.ok) {
+      where.className = "where error";
+      where.textContent = messages(answer.body);
+      state.point = null;
+      show("none");
+      return;
+    }
+    const b = answer.body;
+    where.textContent = labels.located.replace("%(kecamatan)s", b.kecamatan.name).replace("%(kelurahan)s", b.kelurahan ? b.kelurahan.name : "—");
+    show(state.category ? "step-form" : "step-category");
+    if (state.category) checkNearby();
+  }
+
+  map.on("click", (e) => place(e.latlng.lat, e.latlng.lng));
+
+  $("use-gps").addEventListener("click", () => {
+    if (!navigator.geolocation) { $("where").textContent = labels.no_gps; return; }
+    navigator.geolocation.getCurrentPosition(
+      (pos) => { map.setView([pos.coords.latitude, pos.coords.longitude], 17); place(pos.coords.latitude, pos.coords.longitude); },
+      () => { $("where").className = "where error"; $("where").textContent = labels.no_gps; },
+      { enableHighAccuracy: true, timeout: 15000 });
+  });
+
+  $("photo-first").addEventListener("change", async (e) => {
+    const file = e.target.files[0];
+    if (!file) return;
+    const transfer = new DataTransfer();
+    transfer.items.add(file);
+    $("photo").files = transfer.files;  // the same photo goes with the report
+    const form = new FormData();
+    form.append("photo", file);
+    const answer = await api(root.dataset.photoLocationUrl, { method: "POST", body: form });
+    const offer = $("photo-offer");
+    offer.hidden = !(answer.ok && answer.body.location && !state.point);
+    if (!offer.hidden) {
+      const [lon, lat] = answer.body.location.coordinates;
+      $("use-photo-location").onclick = () => { map.setView([lat, lon], 17); place(lat, lon); offer.hidden = true; };
+    } else if (!answer.ok) {
+      $("where").className = "where error";
+      $("where").textContent = messages(answer.body);
+    }
+  });
+
+  for (const radio of document.querySelectorAll('input[name="category"]')) {
+    radio.addEventListener("change", () => { state.category = radio.value; checkNearby(); });
+  }
+
+  function age(iso) {
+    const days = Math.floor((Date.now() - new Date(iso).getTime()) / 86400000);
+    return days < 1 ? labels.today : labels.days_ago.replace("%(days)s", days);
+  }
+
+  async function checkNearby() {
+    if (!state.point) return;
+    const [lon, lat] = state.point;
+    const answer = await api(root.dataset.nearbyUrl + "?" + new URLSearchParams({ lat: lat, lon: lon, category: state.category }));
+    const list = $("nearby-list");
+    list.replaceChildren();
+    if (!answer.ok || !answer.body.length) { show("step-form"); return; }
+    for (const c of answer.body) {
+      const item = document.createElement("li");
+      item.className = "nearby-item";
+      if (c.photos.length) {
+        const img = document.createElement("img");
+        img.src = c.photos[0].thumbnail_url;
+        img.alt = labels.photo_of.replace("%(code)s", c.tracking_code);
+        img.width = 64; img.height = 64;
+        item.append(img);
+      }
+      const text = document.createElement("div");
+      const title = document.createElement("strong");
+      title.textContent = c.description;
+      const meta = document.createElement("span");
+      meta.className = "note";
+      meta.textContent = [c.status_label, age(c.created_at), Math.round(c.distance_m) + " m",
+        labels.supporters.replace("%(n)s", c.support_count)].join(" · ");
+      text.append(title, document.createElement("br"), meta);
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = labels.support;
+      button.setAttribute("aria-label", labels.support + " " + c.tracking_code);
+      button.addEventListener("click", async () => {
+        const result = await api(root.dataset.complaintsUrl + encodeURIComponent(c.tracking_code) + "/support/", { method: "POST" });
+        if (result.ok) {
+          meta.textContent = labels.supported.replace("%(n)s", result.body.support_count);
+          button.disabled = true;
+        } else {
+          meta.textContent = messages(result.body);
+        }
+      });
+      item.append(text, button);
+      list.append(item);
+    }
+    show("step-nearby");
+  }
+
+  $("not-these").addEventListener("click", () => { show("step-form"); $("description").focus(); });
+
+  $("step-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const error = $("form-error");
+    error.textContent = "";
+    if (!$("description").value.trim()) { error.textContent = labels.describe; $("description").focus(); return; }
+    const form = new FormData();
+    form.append("category", state.category);
+    form.append("description", $("description").value);
+    form.append("location", JSON.stringify({ type: "Point", coordinates: state.point }));
+    const reporter = {};
+    for (const [field, id] of [["name", "reporter-name"], ["phone", "reporter-phone"], ["email", "reporter-email"]]) {
+      if ($(id).value.trim()) reporter[field] = $(id).value.trim();
+    }
+    if (Object.keys(reporter).length) form.append("reporter", JSON.stringify(reporter));
+    if ($("photo").files[0]) form.append("photo", $("photo").files[0]);
+    state.key = state.key || (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
+    $("submit").disabled = true;
+    const answer = await api(root.dataset.complaintsUrl, { method: "POST", body: form, headers: { "Idempotency-Key": state.key } });
+    $("submit").disabled = false;
+    if (!answer.ok) { error.textContent = messages(answer.body); return; }
+    state.key = null;
+    const code = answer.body.id;
+    $("done-code").textContent = code;
+    $("done-where").textContent = answer.body.properties.kecamatan.name + " · " + answer.body.properties.category_name;
+    $("done-link").href = labels.track_url.replace("CODE", encodeURIComponent(code));
+    show("step-done");
+    $("step-done").focus();
+  });
+
+  $("again").addEventListener("click", () => {
+    $("step-form").reset();
+    for (const radio of document.querySelectorAll('input[name="category"]')) radio.checked = false;
+    state.category = null;
+    show(state.point ? "step-category" : "none");
+  });
+
+  loadMap();
+})();

@@ -1,0 +1,130 @@
+"""Photos: real images only, re-encoded without EXIF, resized, served with the right type and privacy."""
+
+import io
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from complaints.models import Complaint, Photo
+from tests.conftest import jpeg_with_gps
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def upload(data: bytes, name="foto.jpg", content_type="image/jpeg"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def file_with_photo(client, photo, *, category="lampu-jalan", lon=101.44, lat=0.51):
+    return client.post(
+        "/api/v1/complaints/",
+        {
+            "category": category,
+            "description": "Lampu mati, foto terlampir.",
+            "location": json.dumps({"type": "Point", "coordinates": [lon, lat]}),
+            "reporter": json.dumps({"name": "Budi"}),
+            "photo": photo,
+        },
+    )
+
+
+def test_photo_is_stored_re_encoded_without_exif_and_resized(client):
+    response = file_with_photo(client, upload(jpeg_with_gps()))
+    assert response.status_code == 201, response.content
+    complaint = Complaint.objects.get(tracking_code=response.json()["id"])
+    assert complaint.kecamatan.code == "14.71.01"
+    assert complaint.reporter_name == "Budi"
+    [photo] = complaint.photos.all()
+    with photo.image.open("rb") as f:
+        data = f.read()
+    stored = Image.open(io.BytesIO(data))
+    assert stored.format == "JPEG"
+    assert max(stored.size) == 2048
+    assert dict(stored.getexif()) == {}
+    assert b"Exif" not in data and b"KameraUji" not in data
+    assert max(Image.open(photo.thumbnail.path).size) == 320
+    assert photo.image.name != "photos/foto.jpg" and len(photo.image.name) > 30  # a random name
+
+    served = client.get(response.json()["properties"]["photos"][0]["url"])
+    assert served.status_code == 200
+    assert served["Content-Type"] == "image/jpeg"
+    assert served["X-Content-Type-Options"] == "nosniff"
+
+
+def test_photo_location_offers_the_gps_position_and_stores_nothing(client):
+    response = client.post("/api/v1/photo-location/", {"photo": upload(jpeg_with_gps(lon=101.4478, lat=0.5071))})
+    assert response.status_code == 200
+    lon, lat = response.json()["location"]["coordinates"]
+    assert (lon, lat) == pytest.approx((101.4478, 0.5071), abs=1e-5)
+    plain = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(plain, format="PNG")
+    answer = client.post("/api/v1/photo-location/", {"photo": upload(plain.getvalue(), "a.png", "image/png")})
+    assert answer.json() == {"location": None}
+    assert Photo.objects.count() == 0
+
+
+def png(size, mode="1") -> bytes:
+    out = io.BytesIO()
+    Image.new(mode, size).save(out, format="PNG")
+    return out.getvalue()
+
+
+def gif() -> bytes:
+    out = io.BytesIO()
+    Image.new("P", (10, 10)).save(out, format="GIF")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("text renamed .jpg", b"this is not an image at all" * 10, "bukan foto"),
+        ("truncated JPEG", jpeg_with_gps((200, 200))[:300], "bukan foto"),
+        ("GIF", gif(), "bukan foto"),
+        ("20,000 × 20,000 pixel PNG", png((20_000, 20_000)), "50 megapiksel"),
+        ("over 10 MB", b"\xff\xd8\xff" + b"0" * (10 * 1024 * 1024), "10 MB"),
+        (
+            "polyglot: JPEG header, then HTML",
+            jpeg_with_gps((50, 50))[:200] + b"<html><script>alert(1)</script></html>",
+            "bukan foto",
+        ),
+    ],
+    ids=lambda v: v if isinstance(v, str) and len(v) < 40 else "",
+)
+def test_bad_photos_are_refused_and_nothing_is_stored(client, name, data, message):
+    before = Complaint.objects.count()
+    response = file_with_photo(client, upload(data))
+    assert response.status_code == 400
+    assert message in response.json()["photo"][0]
+    assert Complaint.objects.count() == before
+    assert Photo.objects.count() == 0
+
+
+def test_photo_of_a_sensitive_complaint_is_only_served_to_its_agency(client, staff_user):
+    from django.test import Client
+
+    from complaints.models import Role
+
+    response = file_with_photo(client, upload(jpeg_with_gps((400, 300))), category="kdrt")
+    complaint = Complaint.objects.get(tracking_code=response.json()["id"])
+    url = "/foto/" + complaint.photos.get().image.name.split("/")[-1]
+    assert Client().get(url).status_code == 404
+    dp3a = Client()
+    dp3a.force_login(staff_user("dp3a", Role.SUPERVISOR, agency="DP3A"))
+    assert dp3a.get(url).status_code == 200
+    dlhk = Client()
+    dlhk.force_login(staff_user("dlhk", Role.SUPERVISOR, agency="DLHK"))
+    assert dlhk.get(url).status_code == 404
+
+
+def test_location_sent_as_bad_json_in_a_form_is_a_field_error(client):
+    response = client.post("/api/v1/complaints/", {"category": "sampah", "description": "x", "location": "{oops"})
+    assert response.status_code == 400
+    assert "location" in response.json()

@@ -1,0 +1,148 @@
+"""The citizen's map in a real browser, on the real city: report, refusal, duplicate step, tracking,
+rating and reopening, and the language switch."""
+
+import io
+
+import pytest
+from django.contrib.gis.geos import Point
+from PIL import Image
+from playwright.sync_api import expect
+
+from complaints.models import Complaint, Photo, Role, Status
+from complaints.workflow import complaint_transition
+from geo.spatial import WGS84, offset_point
+from tests.conftest import jpeg_with_gps
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SUKAJADI = (101.44, 0.51)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def drop_pin(page, lon, lat):
+    """Zoom in on a geographic position and click the map there (through Leaflet's own projection)."""
+    x, y = page.evaluate(
+        "([lat, lon]) => { const m = document.getElementById('map').pekaMap; m.setView([lat, lon], 18, {animate: false}); "
+        "const p = m.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
+        [lat, lon],
+    )
+    page.locator("#map").click(position={"x": x, "y": y})
+
+
+def open_map(page, live_server):
+    page.goto(live_server.url + "/")
+    page.wait_for_function("() => document.getElementById('map').pekaMap")
+    expect(page.locator("path.leaflet-interactive")).to_have_count(15)  # the kecamatan outlines
+
+
+def test_report_with_photo_in_sukajadi(page, live_server, committed_city, tmp_path, screenshot):
+    open_map(page, live_server)
+    drop_pin(page, *SUKAJADI)
+    expect(page.locator("#where")).to_contain_text("Sukajadi")
+    page.get_by_label("Lampu jalan mati").check()
+    expect(page.locator("#step-form")).to_be_visible()
+    page.get_by_label("Apa masalahnya? (wajib)").fill("Lampu jalan mati tiga malam.")
+    photo = tmp_path / "lampu.jpg"
+    photo.write_bytes(jpeg_with_gps((2400, 1800)))
+    page.get_by_label("Foto (opsional", exact=False).set_input_files(str(photo))
+    page.get_by_label("Telepon").fill("0812 3456 7890")
+    page.get_by_role("button", name="Kirim laporan").click()
+
+    done = page.locator("#step-done")
+    expect(done).to_be_visible()
+    code = page.locator("#done-code").inner_text()
+    screenshot("report-confirmation")
+    complaint = Complaint.objects.get(tracking_code=code)
+    assert complaint.kecamatan.code == "14.71.01"
+    assert complaint.category.code == "lampu-jalan"
+    assert complaint.reporter_phone == "0812 3456 7890"
+    stored = Image.open(io.BytesIO(complaint.photos.get().image.read()))
+    assert dict(stored.getexif()) == {}
+    expect(page.locator("#done-link")).to_have_attribute("href", f"/lacak/{code}/")
+
+
+def test_pin_outside_the_city_is_refused_and_nothing_is_stored(page, live_server, committed_city, screenshot):
+    open_map(page, live_server)
+    before = Complaint.objects.count()
+    drop_pin(page, 101.30, 0.45)  # west of the city limit
+    expect(page.locator("#where")).to_contain_text("di luar Kota Pekanbaru")
+    expect(page.locator("#step-category")).to_be_hidden()
+    screenshot("pin-outside-city")
+    assert Complaint.objects.count() == before
+
+
+def test_duplicate_step_offers_the_nearby_complaint_and_supports_it(
+    page, live_server, committed_city, file_complaint, screenshot
+):
+    here = Point(*SUKAJADI, srid=WGS84)
+    nearby = offset_point(here, east_m=40)
+    existing = file_complaint(nearby.x, nearby.y, category="lampu-jalan", description="Tiang lampu 12 padam.")
+    before = Complaint.objects.count()
+    open_map(page, live_server)
+    drop_pin(page, *SUKAJADI)
+    page.get_by_label("Lampu jalan mati").check()
+    step = page.locator("#step-nearby")
+    expect(step).to_contain_text("Tiang lampu 12 padam.")
+    screenshot("duplicate-step")
+    step.get_by_role("button", name=f"Dukung {existing.tracking_code}").click()
+    expect(step).to_contain_text("dukungan Anda tercatat (1 pendukung)")
+    existing.refresh_from_db()
+    assert existing.support_count == 1
+    assert Complaint.objects.count() == before
+
+
+def test_tracking_page_timeline_rating_and_reopen(
+    page, live_server, committed_city, file_complaint, staff_user, screenshot
+):
+    complaint = file_complaint(*SUKAJADI, category="sampah", description="Sampah menumpuk di simpang.")
+    staff = staff_user("petugas", Role.CITY_ADMIN)
+    page.goto(f"{live_server.url}/lacak/{complaint.tracking_code}/")
+    expect(page.locator(".timeline")).to_contain_text("baru")
+    expect(page.locator("form [name=rating]")).to_have_count(0)
+
+    for status in (Status.DIVERIFIKASI, Status.DIKERJAKAN, Status.SELESAI):
+        complaint_transition(
+            complaint=complaint,
+            actor=staff,
+            to_status=status,
+            note="Sudah diangkut." if status == Status.SELESAI else "",
+        )
+    page.reload()
+    expect(page.locator(".timeline li")).to_have_count(4)
+    expect(page.locator(".timeline")).to_contain_text("Sudah diangkut.")
+    screenshot("tracking-resolved")
+    page.get_by_role("radio", name="4").check()
+    page.get_by_role("button", name="Kirim penilaian").click()
+    expect(page.locator(".message")).to_contain_text("Terima kasih")
+    complaint.refresh_from_db()
+    assert complaint.rating == 4
+
+    page.get_by_label("Belum benar-benar beres?", exact=False).fill("Sampah menumpuk lagi.")
+    page.get_by_role("button", name="Buka kembali pengaduan").click()
+    expect(page.locator(".badge")).to_have_text("baru")
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.reopen_count) == (Status.BARU, 1)
+
+
+def test_language_switch_to_english_and_back(page, live_server, committed_city, screenshot):
+    open_map(page, live_server)
+    expect(page.locator("h1")).to_have_text("Laporkan masalah di Pekanbaru")
+    page.get_by_role("button", name="EN").click()
+    expect(page.locator("h1")).to_have_text("Report a problem in Pekanbaru")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    screenshot("home-english")
+    page.get_by_role("button", name="ID").click()
+    expect(page.locator("h1")).to_have_text("Laporkan masalah di Pekanbaru")
+
+
+def test_usable_at_360_px(page, live_server, committed_city, screenshot):
+    page.set_viewport_size({"width": 360, "height": 740})
+    open_map(page, live_server)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    drop_pin(page, *SUKAJADI)
+    expect(page.locator("#step-category")).to_be_visible()
+    screenshot("home-360px")
+    assert Photo.objects.count() == 0
