@@ -128,3 +128,22 @@ def test_location_sent_as_bad_json_in_a_form_is_a_field_error(client):
     response = client.post("/api/v1/complaints/", {"category": "sampah", "description": "x", "location": "{oops"})
     assert response.status_code == 400
     assert "location" in response.json()
+
+
+def test_staff_resolve_with_an_after_photo_shown_on_the_tracking_page(client, file_complaint, staff_user):
+    from django.test import Client
+
+    from complaints.models import Role, Status
+
+    complaint = file_complaint(category="sampah")
+    staff = Client()
+    staff.force_login(staff_user("petugas", Role.CITY_ADMIN))
+    url = f"/api/v1/staff/complaints/{complaint.tracking_code}/transition/"
+    for status in (Status.DIVERIFIKASI, Status.DIKERJAKAN):
+        assert staff.post(url, {"to": status}, content_type="application/json").status_code == 200
+    response = staff.post(url, {"to": Status.SELESAI, "note": "Sudah bersih.", "photo": upload(jpeg_with_gps((800, 600)))})
+    assert response.status_code == 200, response.content
+    assert [p["kind"] for p in response.json()["properties"]["photos"]] == ["after"]
+    page = client.get(f"/lacak/{complaint.tracking_code}/").content.decode()
+    assert "Setelah penanganan" in page
+    assert response.json()["properties"]["photos"][0]["thumbnail_url"] in page
