@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "boundaries",
     "complaints",
+    "hotspots",
 ]
 
 MIDDLEWARE = [

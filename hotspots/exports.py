@@ -1,0 +1,129 @@
+"""Exports for planners (GeoJSON, CSV with lon/lat and WKT, GeoPackage), public fields only.
+
+Complaint exports stream: rows come from a server-side cursor in chunks and leave as they are
+written, so a million-row export neither times out nor sits in memory. A GeoPackage is an SQLite
+file and cannot be written as a stream, so it is filled chunk by chunk in a temporary file that is
+then streamed and removed.
+"""
+import csv
+import json
+import tempfile
+from collections.abc import Iterable, Iterator
+
+import geopandas
+import shapely
+from django.http import FileResponse, StreamingHttpResponse
+
+from hotspots.query import HotspotQuery
+
+CHUNK = 5_000
+GPKG_CHUNK = 50_000
+# What leaves the city about a complaint: no reporter field, ever (DESIGN.md, privacy).
+COMPLAINT_COLUMNS = [
+    ("tracking_code", "tracking_code"),
+    ("category", "category__code"),
+    ("status", "status"),
+    ("kecamatan", "kecamatan__code"),
+    ("kelurahan", "kelurahan__code"),
+    ("agency", "agency__code"),
+    ("description", "description"),
+    ("support_count", "support_count"),
+    ("created_at", "created_at"),
+    ("updated_at", "updated_at"),
+    ("due_at", "due_at"),
+    ("resolved_at", "resolved_at"),
+    ("closed_at", "closed_at"),
+]
+CONTENT_TYPES = {
+    "geojson": "application/geo+json",
+    "csv": "text/csv; charset=utf-8",
+    "gpkg": "application/geopackage+sqlite3",
+}
+
+
+def complaint_rows(query: HotspotQuery) -> Iterator[dict]:
+    """Public complaint rows with lon/lat, oldest first, from a server-side cursor."""
+    fields = [f for _name, f in COMPLAINT_COLUMNS]
+    rows = query.complaints().order_by("created_at", "id").values_list(*fields, "location")
+    for values in rows.iterator(chunk_size=CHUNK):
+        *columns, location = values
+        row = {name: _plain(v) for (name, _f), v in zip(COMPLAINT_COLUMNS, columns, strict=True)}
+        row["lon"], row["lat"] = round(location.x, 6), round(location.y, 6)
+        yield row
+
+
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def export_response(rows: Iterable[dict], fmt: str, filename: str, *, layer: str) -> StreamingHttpResponse | FileResponse:
+    """``rows`` (dicts with lon/lat, or a "geometry" GeoJSON dict for polygons) in ``fmt``."""
+    if fmt == "gpkg":
+        response = FileResponse(_geopackage(rows, layer), as_attachment=True, filename=f"{filename}.gpkg")
+        response["Content-Type"] = CONTENT_TYPES["gpkg"]
+        return response
+    stream = _geojson(rows) if fmt == "geojson" else _csv(rows)
+    response = StreamingHttpResponse(stream, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+def _geometry(row: dict) -> dict:
+    if "geometry" in row:
+        return row["geometry"]
+    return {"type": "Point", "coordinates": [row["lon"], row["lat"]]}
+
+
+def _properties(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k not in ("geometry", "lon", "lat")}
+
+
+def _geojson(rows: Iterable[dict]) -> Iterator[str]:
+    yield '{"type": "FeatureCollection", "features": ['
+    for n, row in enumerate(rows):
+        feature = {"type": "Feature", "geometry": _geometry(row), "properties": _properties(row)}
+        yield ("," if n else "") + json.dumps(feature, ensure_ascii=False)
+    yield "]}"
+
+
+class _Line:
+    """csv.writer writes into this and gets the line back, so each row can be yielded at once."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv(rows: Iterable[dict]) -> Iterator[str]:
+    writer = csv.writer(_Line())
+    header = None
+    for row in rows:
+        wkt = shapely.geometry.shape(_geometry(row)).wkt
+        if header is None:
+            header = [*_properties(row), *(("lon", "lat") if "lon" in row else ()), "wkt"]
+            yield writer.writerow(header)
+        values = [*_properties(row).values(), *((row["lon"], row["lat"]) if "lon" in row else ()), wkt]
+        yield writer.writerow(["" if v is None else v for v in values])
+
+
+def _geopackage(rows: Iterable[dict], layer: str):
+    """Rows into a GeoPackage layer, chunk by chunk, in a temporary file removed once it is closed."""
+    out = tempfile.NamedTemporaryFile(suffix=".gpkg")
+    chunk, written = [], False
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= GPKG_CHUNK:
+            _append(out.name, layer, chunk, written)
+            chunk, written = [], True
+    if chunk or not written:
+        _append(out.name, layer, chunk, written)
+    out.seek(0)
+    return out
+
+
+def _append(path: str, layer: str, rows: list[dict], append: bool) -> None:
+    frame = geopandas.GeoDataFrame(
+        [_properties(r) for r in rows] or None,
+        geometry=[shapely.geometry.shape(_geometry(r)) for r in rows],
+        crs=4326,
+    )
+    frame.to_file(path, layer=layer, driver="GPKG", mode="a" if append else "w", engine="pyogrio")

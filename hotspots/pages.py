@@ -1,0 +1,57 @@
+"""/peta-panas/: the hotspot page for the public and for planners."""
+from django.http import QueryDict
+from django.urls import path, reverse
+from django.views.generic import TemplateView
+from rest_framework.exceptions import ValidationError
+
+from boundaries.models import Kecamatan
+from complaints.models import Category
+from hotspots.hexbins import kecamatan_counts
+from hotspots.maps import GI_COLOURS, hotspot_map, render_parts
+from hotspots.query import HEX_SIZES_M, STATUS_CHOICES, hotspot_query, public_count
+
+
+class HotspotPage(TemplateView):
+    template_name = "peta_panas.html"
+
+    def get_context_data(self, **kwargs):
+        params = self.request.GET
+        errors = None
+        try:
+            query = hotspot_query(params)
+        except ValidationError as exc:
+            errors, query = exc.detail, hotspot_query({})
+        categories = list(Category.objects.filter(sensitive=False))
+        rows = kecamatan_counts(query, by_category=True)
+        table = {}
+        for row in rows:
+            entry = table.setdefault(row.code, {"code": row.code, "name": row.name, "area": row.area_km2, "total": 0, "cells": {}})
+            if row.category:
+                entry["cells"][row.category] = row.count
+                entry["total"] += row.count
+        for entry in table.values():
+            entry["cells"] = [public_count(entry["cells"].get(c.code, 0)) for c in categories]
+            entry["per_km2"] = round(entry["total"] / entry["area"], 1) if entry["total"] >= 3 else None
+            entry["total"] = public_count(entry["total"])
+        export_query = QueryDict(mutable=True)
+        export_query.update({k: v for k, v in params.items() if k in {"category", "status", "kecamatan", "since", "until", "size_m"}})
+        return super().get_context_data(
+            query=query,
+            errors=errors,
+            categories=categories,
+            statuses=STATUS_CHOICES,
+            kecamatan=Kecamatan.objects.only("code", "name"),
+            sizes=HEX_SIZES_M,
+            table=list(table.values()),
+            gi_colours=GI_COLOURS,
+            exports=[
+                (dataset, fmt, reverse("hotspot-export", args=[dataset, fmt]) + ("?" + export_query.urlencode() if export_query else ""))
+                for dataset in ("complaints", "hexbins", "gistar")
+                for fmt in ("geojson", "csv", "gpkg")
+            ],
+            **render_parts(hotspot_map(query)),
+            **kwargs,
+        )
+
+
+urlpatterns = [path("peta-panas/", HotspotPage.as_view(), name="hotspots")]

@@ -1,0 +1,104 @@
+"""What a hotspot layer or export is about: which complaints, which period, which hexagon size.
+
+Sensitive categories never enter: the base queryset is ``Complaint.objects.public()`` and a sensitive
+category cannot even be named in a filter.
+"""
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from boundaries.models import Kecamatan
+from complaints.models import Category, Complaint, Status
+from complaints.serializers import StrictSerializer
+
+HEX_SIZES_M = (250, 500, 1000)
+# Public aggregates show no cell built from fewer complaints than this (DESIGN.md, privacy).
+MIN_PUBLIC_COUNT = 3
+SUPPRESSED = "<3"
+DEFAULT_DAYS = 365
+
+
+@dataclass(frozen=True)
+class HotspotQuery:
+    since: datetime
+    until: datetime
+    category: Category | None = None
+    status: str | None = None  # a status, "open", "closed" or None for all
+    kecamatan: Kecamatan | None = None
+    size_m: int = 500
+
+    def complaints(self) -> QuerySet[Complaint]:
+        """The public complaints this query is about."""
+        qs = Complaint.objects.public().filter(created_at__gte=self.since, created_at__lt=self.until)
+        if self.category:
+            qs = qs.filter(category=self.category)
+        if self.kecamatan:
+            qs = qs.filter(kecamatan=self.kecamatan)
+        if self.status == "open":
+            qs = qs.open()
+        elif self.status == "closed":
+            qs = qs.exclude(pk__in=Complaint.objects.open().values("pk"))
+        elif self.status:
+            qs = qs.filter(status=self.status)
+        return qs
+
+    def previous(self) -> "HotspotQuery":
+        """The same query over the period of the same length just before this one."""
+        length = self.until - self.since
+        return replace(self, since=self.since - length, until=self.since)
+
+    def cache_key(self, kind: str) -> str:
+        parts = [kind, self.since.isoformat(), self.until.isoformat(), self.category.code if self.category else "",
+                 self.status or "", self.kecamatan.code if self.kecamatan else "", str(self.size_m)]
+        return "hotspots:" + "|".join(parts)
+
+
+STATUS_CHOICES = [("open", _("open")), ("closed", _("closed")), *Status.choices]
+
+
+class HotspotQuerySerializer(StrictSerializer):
+    """Query parameters of every hotspot endpoint, export and the page."""
+
+    category = serializers.SlugRelatedField(
+        slug_field="code", queryset=Category.objects.filter(sensitive=False), required=False, allow_null=True
+    )
+    status = serializers.ChoiceField(choices=STATUS_CHOICES, required=False, allow_blank=True)
+    kecamatan = serializers.SlugRelatedField(slug_field="code", queryset=Kecamatan.objects.all(), required=False, allow_null=True)
+    since = serializers.DateTimeField(required=False, help_text="Start (inclusive); default: 365 days ago.")
+    until = serializers.DateTimeField(required=False, help_text="End (exclusive); default: now.")
+    size_m = serializers.ChoiceField(choices=HEX_SIZES_M, default=500, help_text="Hexagon size (edge) in metres.")
+
+    def validate(self, attrs):
+        until = attrs.get("until") or timezone.now()
+        since = attrs.get("since") or until - timedelta(days=DEFAULT_DAYS)
+        if since >= until:
+            raise serializers.ValidationError({"since": [_("since must be before until.")]})
+        attrs.update(since=since, until=until)
+        return attrs
+
+    def to_query(self) -> HotspotQuery:
+        data = self.validated_data
+        return HotspotQuery(
+            since=data["since"],
+            until=data["until"],
+            category=data.get("category"),
+            status=data.get("status") or None,
+            kecamatan=data.get("kecamatan"),
+            size_m=int(data["size_m"]),
+        )
+
+
+def hotspot_query(params) -> HotspotQuery:
+    """Parse request parameters (a QueryDict or dict) into a query, or raise a ValidationError."""
+    incoming = HotspotQuerySerializer(data={k: v for k, v in params.items() if v != ""})
+    incoming.is_valid(raise_exception=True)
+    return incoming.to_query()
+
+
+def public_count(n: int) -> int | str:
+    """A count as the public may see it: small non-zero counts are suppressed."""
+    return SUPPRESSED if 0 < n < MIN_PUBLIC_COUNT else n

@@ -1,0 +1,119 @@
+"""The hotspot API: read-only layers and exports; every one filtered the same way (hotspots.query)."""
+import json
+
+from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.views import APIView
+
+from hotspots.exports import complaint_rows, export_response
+from hotspots.gistar import gi_star
+from hotspots.hexbins import heat_points, hex_counts, kecamatan_counts
+from hotspots.query import HotspotQuerySerializer, hotspot_query, public_count
+from hotspots.trends import trends
+
+
+def feature_collection(features) -> HttpResponse:
+    """GeoJSON from (geometry as GeoJSON text from PostGIS, properties) pairs, without re-parsing geometry."""
+    body = ",".join(
+        f'{{"type":"Feature","geometry":{geometry},"properties":{json.dumps(props, ensure_ascii=False)}}}'
+        for geometry, props in features
+    )
+    return HttpResponse('{"type":"FeatureCollection","features":[' + body + "]}", content_type="application/geo+json")
+
+
+class HotspotView(APIView):
+    """Parses the common query; subclasses answer it."""
+
+    @extend_schema(parameters=[HotspotQuerySerializer], responses={(200, "application/geo+json"): OpenApiTypes.OBJECT})
+    def get(self, request, **kwargs):
+        return self.answer(hotspot_query(request.query_params), **kwargs)
+
+
+class Hexbins(HotspotView):
+    """Complaints per hexagon (ST_HexagonGrid, UTM 47N); counts below 3 read "<3"."""
+
+    def answer(self, query):
+        return feature_collection(
+            (h.geojson, {"i": h.i, "j": h.j, "count": public_count(h.count)}) for h in hex_counts(query)
+        )
+
+
+class Heatmap(APIView):
+    """Weighted points for Leaflet.heat, one per ~100 m cell with at least 3 complaints."""
+
+    @extend_schema(parameters=[HotspotQuerySerializer], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        points = heat_points(hotspot_query(request.query_params))
+        body = {"points": points, "max": max((w for _lat, _lon, w in points), default=0)}
+        return HttpResponse(json.dumps(body), content_type="application/json")
+
+
+def _gistar_properties(spot) -> dict:
+    return {
+        "i": spot.hexagon.i,
+        "j": spot.hexagon.j,
+        "kind": spot.kind,
+        "confidence": spot.confidence,
+        "z": round(spot.z, 3),
+        "p": round(spot.p, 5),
+        "count": public_count(spot.hexagon.count),
+    }
+
+
+class GiStar(HotspotView):
+    """Getis-Ord Gi* hot and cold spots per hexagon, at 99/95/90% after a false-discovery-rate correction."""
+
+    def answer(self, query):
+        return feature_collection((s.hexagon.geojson, _gistar_properties(s)) for s in gi_star(query))
+
+
+class Trends(HotspotView):
+    """Each hexagon now against the period of the same length before: new, growing, stable, shrinking, gone."""
+
+    def answer(self, query):
+        return feature_collection(
+            (t.hexagon.geojson, {"i": t.hexagon.i, "j": t.hexagon.j, "kind": t.kind,
+                                 "before": public_count(t.before), "now": public_count(t.now)})
+            for t in trends(query)
+        )
+
+
+def _kecamatan_properties(row) -> dict:
+    suppressed = public_count(row.count) != row.count
+    return {
+        "code": row.code,
+        "name": row.name,
+        "category": row.category,
+        "count": public_count(row.count),
+        "per_km2": None if suppressed else round(row.per_km2, 2),
+        "area_km2": round(row.area_km2, 3),
+    }
+
+
+class KecamatanSummary(HotspotView):
+    """Complaints and complaints per km² per kecamatan (``by_category=true``: per kecamatan and category)."""
+
+    def answer(self, query):
+        by_category = self.request.query_params.get("by_category") == "true"
+        rows = kecamatan_counts(query, by_category=by_category)
+        return feature_collection((r.geojson, _kecamatan_properties(r)) for r in rows)
+
+
+EXPORTS = {"complaints", "hexbins", "gistar"}
+
+
+class Export(HotspotView):
+    """Download complaints, hexagon counts or Gi* results as .geojson, .csv or .gpkg, for the current filters."""
+
+    def answer(self, query, dataset, fmt):
+        if dataset not in EXPORTS or fmt not in ("geojson", "csv", "gpkg"):
+            raise Http404
+        if dataset == "complaints":
+            rows = complaint_rows(query)
+        elif dataset == "hexbins":
+            rows = ({"i": h.i, "j": h.j, "count": public_count(h.count), "geometry": json.loads(h.geojson)}
+                    for h in hex_counts(query))
+        else:
+            rows = ({**_gistar_properties(s), "geometry": json.loads(s.hexagon.geojson)} for s in gi_star(query))
+        return export_response(rows, fmt, f"peka-{dataset}", layer=dataset)
