@@ -5,8 +5,10 @@ written, so a million-row export neither times out nor sits in memory. A GeoPack
 file and cannot be written as a stream, so it is filled chunk by chunk in a temporary file that is
 then streamed and removed.
 """
+
 import csv
 import json
+import os
 import tempfile
 from collections.abc import Iterable, Iterator
 
@@ -56,7 +58,9 @@ def _plain(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def export_response(rows: Iterable[dict], fmt: str, filename: str, *, layer: str) -> StreamingHttpResponse | FileResponse:
+def export_response(
+    rows: Iterable[dict], fmt: str, filename: str, *, layer: str
+) -> StreamingHttpResponse | FileResponse:
     """``rows`` (dicts with lon/lat, or a "geometry" GeoJSON dict for polygons) in ``fmt``."""
     if fmt == "gpkg":
         response = FileResponse(_geopackage(rows, layer), as_attachment=True, filename=f"{filename}.gpkg")
@@ -106,18 +110,24 @@ def _csv(rows: Iterable[dict]) -> Iterator[str]:
 
 
 def _geopackage(rows: Iterable[dict], layer: str):
-    """Rows into a GeoPackage layer, chunk by chunk, in a temporary file removed once it is closed."""
-    out = tempfile.NamedTemporaryFile(suffix=".gpkg")
-    chunk, written = [], False
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= GPKG_CHUNK:
-            _append(out.name, layer, chunk, written)
-            chunk, written = [], True
-    if chunk or not written:
-        _append(out.name, layer, chunk, written)
-    out.seek(0)
-    return out
+    """Rows into a GeoPackage layer, chunk by chunk, in a temporary file; returns it open for reading,
+    already unlinked, so it disappears once the response has sent and closed it."""
+    folder = tempfile.mkdtemp(prefix="peka-export-")
+    path = os.path.join(folder, f"{layer}.gpkg")
+    try:
+        chunk, written = [], False
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) >= GPKG_CHUNK:
+                _append(path, layer, chunk, written)
+                chunk, written = [], True
+        if chunk or not written:
+            _append(path, layer, chunk, written)
+        return open(path, "rb")  # noqa: SIM115 - closed by the FileResponse
+    finally:
+        if os.path.exists(path):
+            os.unlink(path)
+        os.rmdir(folder)
 
 
 def _append(path: str, layer: str, rows: list[dict], append: bool) -> None:

@@ -6,6 +6,7 @@ the filters, which is what lets two periods be compared. Each complaint's hexago
 plain arithmetic in the query (axial coordinates, rounded in cube space), not by a spatial join:
 one pass over the points, then one ST_Hexagon per occupied cell.
 """
+
 from dataclasses import dataclass
 
 from django.db import connection

@@ -1,5 +1,6 @@
 """The hotspot page's map, built with folium from the same selectors as the API, with every script
 and style served from our own origin (folium's defaults point at CDNs)."""
+
 import json
 
 import folium
@@ -10,12 +11,16 @@ from folium.plugins import HeatMap
 
 from hotspots.gistar import gi_star
 from hotspots.hexbins import heat_points, hex_counts, kecamatan_counts
-from hotspots.query import HotspotQuery, public_count
+from hotspots.query import MIN_PUBLIC_COUNT, HotspotQuery, public_count
 
 CENTRE = (0.51, 101.45)
 GI_COLOURS = {
-    "hot-99": "#b2182b", "hot-95": "#ef8a62", "hot-90": "#fddbc7",
-    "cold-90": "#d1e5f0", "cold-95": "#67a9cf", "cold-99": "#2166ac",
+    "hot-99": "#b2182b",
+    "hot-95": "#ef8a62",
+    "hot-90": "#fddbc7",
+    "cold-90": "#d1e5f0",
+    "cold-95": "#67a9cf",
+    "cold-99": "#2166ac",
 }
 # Hexagon and kecamatan classes: (lower bound, colour), highest first; "<3" gets the first colour.
 COUNT_COLOURS = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"]
@@ -47,7 +52,9 @@ def hotspot_map(query: HotspotQuery) -> folium.Map:
         css=[("leaflet_css", static("vendor/leaflet/leaflet.css"))],
     )
     if settings.PEKA_TILE_URL:
-        folium.TileLayer(settings.PEKA_TILE_URL, attr=settings.PEKA_TILE_ATTRIBUTION or " ", name=_("Basemap")).add_to(m)
+        folium.TileLayer(settings.PEKA_TILE_URL, attr=settings.PEKA_TILE_ATTRIBUTION or " ", name=_("Basemap")).add_to(
+            m
+        )
 
     heat = HeatMap(heat_points(query), name=_("Heatmap"), radius=18, blur=14, min_opacity=0.3)
     _local_assets(heat, js=[("leaflet-heat.js", static("vendor/folium/leaflet_heat.min.js"))])
@@ -55,61 +62,81 @@ def hotspot_map(query: HotspotQuery) -> folium.Map:
 
     hexagons = hex_counts(query)
     breaks = _breaks([h.count for h in hexagons])
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": [
-            {"type": "Feature", "geometry": json.loads(h.geojson),
-             "properties": {"count": public_count(h.count), "fill": _colour(max(h.count, 0), breaks)}}
-            for h in hexagons
-        ]},
-        name=_("Hexagons: complaints"),
-        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#7f2704", "weight": 0.4, "fillOpacity": 0.7},
-        tooltip=folium.GeoJsonTooltip(["count"], aliases=[_("Complaints")]),
-    ).add_to(m)
-
+    _layer(
+        m,
+        _("Hexagons: complaints"),
+        [(h.geojson, {"count": public_count(h.count), "fill": _colour(h.count, breaks)}) for h in hexagons],
+        style={"color": "#7f2704", "weight": 0.4, "fillOpacity": 0.7},
+        tooltip={"count": _("Complaints")},
+    )
     spots = [s for s in gi_star(query) if s.confidence]
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": [
-            {"type": "Feature", "geometry": json.loads(s.hexagon.geojson),
-             "properties": {"kind": s.kind, "label": _spot_label(s.kind), "z": round(s.z, 2)}}
+    _layer(
+        m,
+        _("Gi* hot and cold spots"),
+        [
+            (s.hexagon.geojson, {"label": _spot_label(s.kind), "z": round(s.z, 2), "fill": GI_COLOURS[s.kind]})
             for s in spots
-        ]},
-        name=_("Gi* hot and cold spots"),
+        ],
+        style={"color": "#333", "weight": 0.5, "fillOpacity": 0.75},
+        tooltip={"label": _("Spot"), "z": "z"},
         show=False,
-        style_function=lambda f: {"fillColor": GI_COLOURS[f["properties"]["kind"]], "color": "#333", "weight": 0.5, "fillOpacity": 0.75},
-        tooltip=folium.GeoJsonTooltip(["label", "z"], aliases=[_("Spot"), "z"]),
-    ).add_to(m)
-
+    )
     kecamatan = kecamatan_counts(query)
-    density_breaks = _breaks([k.per_km2 for k in kecamatan if k.count >= 3])
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": [
-            {"type": "Feature", "geometry": json.loads(k.geojson),
-             "properties": {"name": k.name, "count": public_count(k.count),
-                            "per_km2": round(k.per_km2, 1) if k.count >= 3 else "—",
-                            "fill": _colour(k.per_km2, density_breaks) if k.count >= 3 else "#eeeeee"}}
+    density_breaks = _breaks([k.per_km2 for k in kecamatan if k.count >= MIN_PUBLIC_COUNT])
+    _layer(
+        m,
+        _("Kecamatan: complaints per km²"),
+        [
+            (
+                k.geojson,
+                {
+                    "name": k.name,
+                    "count": public_count(k.count),
+                    "per_km2": round(k.per_km2, 1) if k.count >= MIN_PUBLIC_COUNT else "—",
+                    "fill": _colour(k.per_km2, density_breaks) if k.count >= MIN_PUBLIC_COUNT else "#eeeeee",
+                },
+            )
             for k in kecamatan
-        ]},
-        name=_("Kecamatan: complaints per km²"),
+        ],
+        style={"color": "#0b6e4f", "weight": 1, "fillOpacity": 0.6},
+        tooltip={"name": _("Kecamatan"), "count": _("Complaints"), "per_km2": _("per km²")},
         show=False,
-        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#0b6e4f", "weight": 1, "fillOpacity": 0.6},
-        tooltip=folium.GeoJsonTooltip(["name", "count", "per_km2"], aliases=[_("Kecamatan"), _("Complaints"), _("per km²")]),
-    ).add_to(m)
-
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": [
-            {"type": "Feature", "geometry": json.loads(k.geojson), "properties": {"name": k.name}} for k in kecamatan
-        ]},
-        name=_("Kecamatan outlines"),
-        style_function=lambda f: {"color": "#0b6e4f", "weight": 1.5, "fill": False},
-        tooltip=folium.GeoJsonTooltip(["name"], labels=False),
-    ).add_to(m)
+    )
+    _layer(
+        m,
+        _("Kecamatan outlines"),
+        [(k.geojson, {"name": k.name}) for k in kecamatan],
+        style={"color": "#0b6e4f", "weight": 1.5, "fill": False},
+        tooltip={"name": _("Kecamatan")},
+    )
     folium.LayerControl(collapsed=False).add_to(m)
     return m
 
 
+def _layer(m, name: str, features: list[tuple[str, dict]], *, style: dict, tooltip: dict, show: bool = True):
+    """A GeoJSON overlay from (geometry text, properties); a "fill" property sets each feature's colour."""
+    collection = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "geometry": json.loads(g), "properties": p} for g, p in features],
+    }
+    folium.GeoJson(
+        collection,
+        name=name,
+        show=show,
+        style_function=lambda f: {
+            **style,
+            **({"fillColor": f["properties"]["fill"]} if "fill" in f["properties"] else {}),
+        },
+        # folium checks tooltip fields against the data, so an empty layer gets none.
+        tooltip=folium.GeoJsonTooltip(list(tooltip), aliases=list(tooltip.values())) if features else None,
+    ).add_to(m)
+
+
 def _spot_label(kind: str) -> str:
     side, level = kind.split("-")
-    return (_("Hot spot, %(level)s%% confidence") if side == "hot" else _("Cold spot, %(level)s%% confidence")) % {"level": level}
+    return (_("Hot spot, %(level)s%% confidence") if side == "hot" else _("Cold spot, %(level)s%% confidence")) % {
+        "level": level
+    }
 
 
 def render_parts(m: folium.Map) -> dict:

@@ -1,4 +1,5 @@
 """/peta-panas/: the hotspot page for the public and for planners."""
+
 from django.http import QueryDict
 from django.urls import path, reverse
 from django.views.generic import TemplateView
@@ -25,7 +26,9 @@ class HotspotPage(TemplateView):
         rows = kecamatan_counts(query, by_category=True)
         table = {}
         for row in rows:
-            entry = table.setdefault(row.code, {"code": row.code, "name": row.name, "area": row.area_km2, "total": 0, "cells": {}})
+            entry = table.setdefault(
+                row.code, {"code": row.code, "name": row.name, "area": row.area_km2, "total": 0, "cells": {}}
+            )
             if row.category:
                 entry["cells"][row.category] = row.count
                 entry["total"] += row.count
@@ -34,7 +37,9 @@ class HotspotPage(TemplateView):
             entry["per_km2"] = round(entry["total"] / entry["area"], 1) if entry["total"] >= 3 else None
             entry["total"] = public_count(entry["total"])
         export_query = QueryDict(mutable=True)
-        export_query.update({k: v for k, v in params.items() if k in {"category", "status", "kecamatan", "since", "until", "size_m"}})
+        export_query.update(
+            {k: v for k, v in params.items() if k in {"category", "status", "kecamatan", "since", "until", "size_m"}}
+        )
         return super().get_context_data(
             query=query,
             errors=errors,
@@ -45,7 +50,12 @@ class HotspotPage(TemplateView):
             table=list(table.values()),
             gi_colours=GI_COLOURS,
             exports=[
-                (dataset, fmt, reverse("hotspot-export", args=[dataset, fmt]) + ("?" + export_query.urlencode() if export_query else ""))
+                (
+                    dataset,
+                    fmt,
+                    reverse("hotspot-export", args=[dataset, fmt])
+                    + ("?" + export_query.urlencode() if export_query else ""),
+                )
                 for dataset in ("complaints", "hexbins", "gistar")
                 for fmt in ("geojson", "csv", "gpkg")
             ],

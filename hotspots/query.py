@@ -3,6 +3,7 @@
 Sensitive categories never enter: the base queryset is ``Complaint.objects.public()`` and a sensitive
 category cannot even be named in a filter.
 """
+
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -52,8 +53,15 @@ class HotspotQuery:
         return replace(self, since=self.since - length, until=self.since)
 
     def cache_key(self, kind: str) -> str:
-        parts = [kind, self.since.isoformat(), self.until.isoformat(), self.category.code if self.category else "",
-                 self.status or "", self.kecamatan.code if self.kecamatan else "", str(self.size_m)]
+        parts = [
+            kind,
+            self.since.isoformat(),
+            self.until.isoformat(),
+            self.category.code if self.category else "",
+            self.status or "",
+            self.kecamatan.code if self.kecamatan else "",
+            str(self.size_m),
+        ]
         return "hotspots:" + "|".join(parts)
 
 
@@ -67,7 +75,9 @@ class HotspotQuerySerializer(StrictSerializer):
         slug_field="code", queryset=Category.objects.filter(sensitive=False), required=False, allow_null=True
     )
     status = serializers.ChoiceField(choices=STATUS_CHOICES, required=False, allow_blank=True)
-    kecamatan = serializers.SlugRelatedField(slug_field="code", queryset=Kecamatan.objects.all(), required=False, allow_null=True)
+    kecamatan = serializers.SlugRelatedField(
+        slug_field="code", queryset=Kecamatan.objects.all(), required=False, allow_null=True
+    )
     since = serializers.DateTimeField(required=False, help_text="Start (inclusive); default: 365 days ago.")
     until = serializers.DateTimeField(required=False, help_text="End (exclusive); default: now.")
     size_m = serializers.ChoiceField(choices=HEX_SIZES_M, default=500, help_text="Hexagon size (edge) in metres.")
@@ -92,9 +102,12 @@ class HotspotQuerySerializer(StrictSerializer):
         )
 
 
-def hotspot_query(params) -> HotspotQuery:
-    """Parse request parameters (a QueryDict or dict) into a query, or raise a ValidationError."""
-    incoming = HotspotQuerySerializer(data={k: v for k, v in params.items() if v != ""})
+def hotspot_query(params, *, also: tuple[str, ...] = ()) -> HotspotQuery:
+    """Parse request parameters (a QueryDict or dict) into a query, or raise a ValidationError.
+
+    ``also`` names parameters the caller reads itself, which are therefore not unknown.
+    """
+    incoming = HotspotQuerySerializer(data={k: v for k, v in params.items() if v != "" and k not in also})
     incoming.is_valid(raise_exception=True)
     return incoming.to_query()
 

@@ -1,4 +1,5 @@
 """Where a problem is emerging: each hexagon's count now against the period of the same length before."""
+
 from dataclasses import dataclass
 
 from hotspots.hexbins import Hexagon, hex_counts

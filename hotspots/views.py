@@ -1,4 +1,5 @@
 """The hotspot API: read-only layers and exports; every one filtered the same way (hotspots.query)."""
+
 import json
 
 from django.http import Http404, HttpResponse
@@ -25,9 +26,11 @@ def feature_collection(features) -> HttpResponse:
 class HotspotView(APIView):
     """Parses the common query; subclasses answer it."""
 
+    own_parameters: tuple[str, ...] = ()
+
     @extend_schema(parameters=[HotspotQuerySerializer], responses={(200, "application/geo+json"): OpenApiTypes.OBJECT})
     def get(self, request, **kwargs):
-        return self.answer(hotspot_query(request.query_params), **kwargs)
+        return self.answer(hotspot_query(request.query_params, also=self.own_parameters), **kwargs)
 
 
 class Hexbins(HotspotView):
@@ -73,8 +76,16 @@ class Trends(HotspotView):
 
     def answer(self, query):
         return feature_collection(
-            (t.hexagon.geojson, {"i": t.hexagon.i, "j": t.hexagon.j, "kind": t.kind,
-                                 "before": public_count(t.before), "now": public_count(t.now)})
+            (
+                t.hexagon.geojson,
+                {
+                    "i": t.hexagon.i,
+                    "j": t.hexagon.j,
+                    "kind": t.kind,
+                    "before": public_count(t.before),
+                    "now": public_count(t.now),
+                },
+            )
             for t in trends(query)
         )
 
@@ -94,6 +105,8 @@ def _kecamatan_properties(row) -> dict:
 class KecamatanSummary(HotspotView):
     """Complaints and complaints per km² per kecamatan (``by_category=true``: per kecamatan and category)."""
 
+    own_parameters = ("by_category",)
+
     def answer(self, query):
         by_category = self.request.query_params.get("by_category") == "true"
         rows = kecamatan_counts(query, by_category=by_category)
@@ -101,6 +114,12 @@ class KecamatanSummary(HotspotView):
 
 
 EXPORTS = {"complaints", "hexbins", "gistar"}
+
+
+def _export_count(n: int) -> dict:
+    """In files a column keeps one type: a suppressed count is empty, and says so."""
+    suppressed = public_count(n) != n
+    return {"count": None if suppressed else n, "suppressed": suppressed}
 
 
 class Export(HotspotView):
@@ -112,8 +131,13 @@ class Export(HotspotView):
         if dataset == "complaints":
             rows = complaint_rows(query)
         elif dataset == "hexbins":
-            rows = ({"i": h.i, "j": h.j, "count": public_count(h.count), "geometry": json.loads(h.geojson)}
-                    for h in hex_counts(query))
+            rows = (
+                {"i": h.i, "j": h.j, **_export_count(h.count), "geometry": json.loads(h.geojson)}
+                for h in hex_counts(query)
+            )
         else:
-            rows = ({**_gistar_properties(s), "geometry": json.loads(s.hexagon.geojson)} for s in gi_star(query))
+            rows = (
+                {**_gistar_properties(s), **_export_count(s.hexagon.count), "geometry": json.loads(s.hexagon.geojson)}
+                for s in gi_star(query)
+            )
         return export_response(rows, fmt, f"peka-{dataset}", layer=dataset)

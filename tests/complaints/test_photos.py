@@ -141,7 +141,9 @@ def test_staff_resolve_with_an_after_photo_shown_on_the_tracking_page(client, fi
     url = f"/api/v1/staff/complaints/{complaint.tracking_code}/transition/"
     for status in (Status.DIVERIFIKASI, Status.DIKERJAKAN):
         assert staff.post(url, {"to": status}, content_type="application/json").status_code == 200
-    response = staff.post(url, {"to": Status.SELESAI, "note": "Sudah bersih.", "photo": upload(jpeg_with_gps((800, 600)))})
+    response = staff.post(
+        url, {"to": Status.SELESAI, "note": "Sudah bersih.", "photo": upload(jpeg_with_gps((800, 600)))}
+    )
     assert response.status_code == 200, response.content
     assert [p["kind"] for p in response.json()["properties"]["photos"]] == ["after"]
     page = client.get(f"/lacak/{complaint.tracking_code}/").content.decode()

@@ -1,0 +1,60 @@
+"""/peta-panas/ in Chromium: every layer present, all assets from our own origin."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.hotspots.conftest import uniform_points
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_hotspot_page_renders_every_layer_from_our_own_origin(
+    page, live_server, committed_city, file_complaint, screenshot
+):
+    from django.contrib.gis.geos import Point
+    from django.utils import timezone
+
+    from complaints.intake import NewComplaint, complaints_bulk_create
+    from complaints.models import Category
+    from complaints.tracking import new_tracking_code
+
+    sampah = Category.objects.get(code="sampah")
+    rows = [
+        NewComplaint(new_tracking_code(), sampah, "Uji.", Point(x, y, srid=4326), timezone.now())
+        for x, y in uniform_points(600, seed=3)
+    ]
+    rows += [
+        NewComplaint(new_tracking_code(), sampah, "Uji.", Point(101.442, 0.512, srid=4326), timezone.now())
+        for _ in range(60)
+    ]
+    complaints_bulk_create(rows)
+    foreign = []
+    page.on(
+        "request",
+        lambda request: (
+            None
+            if request.url.startswith(live_server.url) or request.url.startswith("data:")
+            else foreign.append(request.url)
+        ),
+    )
+
+    page.goto(f"{live_server.url}/peta-panas/?size_m=1000")
+    control = page.locator(".leaflet-control-layers")
+    for layer in (
+        "Peta panas",
+        "Heksagon: pengaduan",
+        "Titik panas dan dingin Gi*",
+        "Kecamatan: pengaduan per km²",
+        "Batas kecamatan",
+    ):
+        expect(control).to_contain_text(layer)
+    page.get_by_label("Titik panas dan dingin Gi*").check()
+    page.get_by_label("Kecamatan: pengaduan per km²").check()
+    expect(page.locator("canvas.leaflet-heatmap-layer")).to_have_count(1)
+    expect(
+        page.locator(".leaflet-overlay-pane path.leaflet-interactive, .leaflet-overlay-pane canvas").first
+    ).to_be_visible()
+    screenshot("hotspot-page")
+    expect(page.locator("table.summary")).to_contain_text("Sukajadi")
+    expect(page.locator("table.summary")).not_to_contain_text("Kekerasan")
+    assert foreign == []

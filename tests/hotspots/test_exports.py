@@ -1,0 +1,104 @@
+"""Exports open in geopandas and GDAL with the expected rows and columns, and never carry private data."""
+
+import io
+
+import geopandas
+import pytest
+from django.contrib.gis.gdal import DataSource
+
+from complaints.models import Complaint
+from tests.hotspots.conftest import uniform_points
+
+pytestmark = pytest.mark.django_db
+COMPLAINT_COLUMNS = {
+    "tracking_code",
+    "category",
+    "status",
+    "kecamatan",
+    "kelurahan",
+    "agency",
+    "description",
+    "support_count",
+    "created_at",
+    "updated_at",
+    "due_at",
+    "resolved_at",
+    "closed_at",
+}
+
+
+@pytest.fixture
+def data(plant, file_complaint):
+    plant(uniform_points(300, seed=8))
+    file_complaint(category="sampah", reporter={"name": "Rahasia Pelapor", "phone": "0812 0000 1111"})
+    file_complaint(category="kdrt", description="Tidak boleh keluar.")
+    return Complaint.objects.public().count()
+
+
+def download(client, tmp_path, name, **params):
+    response = client.get(f"/api/v1/hotspots/exports/{name}", params)
+    assert response.status_code == 200, response.content
+    body = b"".join(response.streaming_content) if response.streaming else b"".join(response)
+    path = tmp_path / name
+    path.write_bytes(body)
+    return response, path, body
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "csv", "gpkg"])
+def test_complaint_export_opens_with_the_public_rows_and_columns(client, tmp_path, data, fmt):
+    response, path, body = download(client, tmp_path, f"complaints.{fmt}")
+    assert response.streaming or fmt == "gpkg"
+    if fmt == "csv":
+        frame = geopandas.pd.read_csv(io.BytesIO(body))
+        assert {"lon", "lat", "wkt"} <= set(frame.columns)
+        assert frame["wkt"].str.startswith("POINT").all()
+    else:
+        frame = geopandas.read_file(path)
+        assert frame.crs.to_epsg() == 4326
+        assert (frame.geometry.geom_type == "Point").all()
+    assert len(frame) == data
+    assert COMPLAINT_COLUMNS <= set(frame.columns)
+    assert frame["kecamatan"].str.startswith("14.71.").all()
+    text = body.decode("utf-8", "replace") if fmt != "gpkg" else frame.to_json()
+    for private in ("Rahasia Pelapor", "0812 0000 1111", "reporter", "Tidak boleh keluar.", "kdrt"):
+        assert private not in text
+
+
+def test_geopackage_opens_with_gdal(client, tmp_path, data):
+    _response, path, _body = download(client, tmp_path, "complaints.gpkg")
+    layer = DataSource(str(path))[0]
+    assert layer.name == "complaints"
+    assert len(layer) == data
+    assert "tracking_code" in layer.fields
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "csv", "gpkg"])
+@pytest.mark.parametrize("dataset", ["hexbins", "gistar"])
+def test_hexagon_and_gistar_exports(client, tmp_path, data, dataset, fmt):
+    _response, path, body = download(client, tmp_path, f"{dataset}.{fmt}", size_m=1000)
+    frame = geopandas.pd.read_csv(io.BytesIO(body)) if fmt == "csv" else geopandas.read_file(path)
+    assert len(frame) > 0
+    assert {"i", "j", "count", "suppressed"} <= set(frame.columns)
+    if dataset == "gistar":
+        assert {"kind", "confidence", "z", "p"} <= set(frame.columns)
+        assert len(frame) > 250  # every hexagon of the city
+    suppressed = frame["suppressed"].astype(str).str.lower() == "true"
+    assert frame.loc[suppressed, "count"].isna().all()
+    assert (
+        frame.loc[~suppressed, "count"].astype(int).isin([0]) | (frame.loc[~suppressed, "count"].astype(int) >= 3)
+    ).all()
+
+
+def test_export_filters_and_unknown_exports(client, tmp_path, data, plant):
+    plant([(101.44, 0.51)] * 3, category="lampu-jalan")
+    _response, path, _body = download(client, tmp_path, "complaints.geojson", category="lampu-jalan")
+    assert len(geopandas.read_file(path)) == 3
+    assert client.get("/api/v1/hotspots/exports/complaints.shp").status_code == 404
+    assert client.get("/api/v1/hotspots/exports/reporters.csv").status_code == 404
+    assert client.get("/api/v1/hotspots/exports/complaints.csv", {"category": "kdrt"}).status_code == 400
+
+
+def test_empty_export_is_still_a_valid_file(client, tmp_path, data):
+    for fmt in ("geojson", "gpkg"):
+        _response, path, _body = download(client, tmp_path, f"complaints.{fmt}", since="2020-01-01", until="2020-02-01")
+        assert len(geopandas.read_file(path)) == 0
