@@ -3,7 +3,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PY := .venv/bin/python
 
-.PHONY: run test setup db-stop
+.PHONY: run test bench setup db-stop
 
 run: setup
 	@echo
@@ -17,6 +17,11 @@ run: setup
 
 test: setup
 	$(PY) -m pytest
+
+# Benchmarks on their own database (peka_bench): BENCH_N complaints (default 1,000,000), then the figures.
+bench: setup
+	$(PY) -m bench.generate
+	$(PY) -m bench.hotspots
 
 setup:
 	bin/setup
