@@ -101,7 +101,8 @@ def _csv(rows: Iterable[dict]) -> Iterator[str]:
     writer = csv.writer(_Line())
     header = None
     for row in rows:
-        wkt = shapely.geometry.shape(_geometry(row)).wkt
+        # Points are written directly; only polygons need shapely to become WKT.
+        wkt = f"POINT ({row['lon']} {row['lat']})" if "lon" in row else shapely.geometry.shape(row["geometry"]).wkt
         if header is None:
             header = [*_properties(row), *(("lon", "lat") if "lon" in row else ()), "wkt"]
             yield writer.writerow(header)
