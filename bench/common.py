@@ -3,13 +3,16 @@
 The benchmarks run against their own database (``peka_bench`` on the project's cluster, or
 BENCH_DATABASE_URL), so the demo data of `make run` is never touched.
 """
+
 import os
 import statistics
 import sys
 import time
 from collections.abc import Callable
 
-BENCH_DB = os.environ.get("BENCH_DATABASE_URL", f"postgis://postgres@127.0.0.1:{os.environ.get('PEKA_DB_PORT', '54329')}/peka_bench")
+BENCH_DB = os.environ.get(
+    "BENCH_DATABASE_URL", f"postgis://postgres@127.0.0.1:{os.environ.get('PEKA_DB_PORT', '54329')}/peka_bench"
+)
 
 
 def setup_django() -> None:
@@ -52,7 +55,11 @@ def timed(fn: Callable, *, runs: int = 5, warmup: int = 1) -> dict:
         fn()
         times.append((time.perf_counter() - start) * 1000)
     times.sort()
-    return {"median_ms": statistics.median(times), "p95_ms": times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))], "runs": runs}
+    return {
+        "median_ms": statistics.median(times),
+        "p95_ms": times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))],
+        "runs": runs,
+    }
 
 
 def report(name: str, result: dict, *, target: str = "", baseline: dict | None = None) -> None:

@@ -8,6 +8,7 @@ trees; statuses and resolution times follow age. Routing is the product's own (o
 statement per chunk of 50,000 points), and rows go in with COPY, not one by one. Prints progress
 and its rate. Running it again adds nothing when the bench database already holds N complaints.
 """
+
 import io
 import math
 import os
@@ -45,7 +46,9 @@ def main() -> None:
         progress(f"  {have + added:>9,} / {n:,} complaints   {rate:,.0f} per second")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE complaints_complaint")
-    progress(f"Loaded {added:,} complaints in {time.perf_counter() - start:.1f} s ({added / (time.perf_counter() - start):,.0f}/s).")
+    progress(
+        f"Loaded {added:,} complaints in {time.perf_counter() - start:.1f} s ({added / (time.perf_counter() - start):,.0f}/s)."
+    )
 
 
 def _points(rng, size: int):
@@ -114,17 +117,32 @@ def _load_chunk(rng, size: int, connection) -> int:
         status, resolved = "baru", None
         if finished[k]:
             status = "selesai" if rng.random() < 0.9 else "ditolak"
-            resolved = min(created_at + timedelta(days=float(rng.lognormal(math.log(max(category.sla_working_days, 1)), 0.8))), now)
+            resolved = min(
+                created_at + timedelta(days=float(rng.lognormal(math.log(max(category.sla_working_days, 1)), 0.8))), now
+            )
         elif age_days[k] > 3:
             status = ("diverifikasi", "dikerjakan")[int(rng.random() < 0.5)]
         code = f"{PREFIX}-{''.join(body[k, :4])}-{''.join(body[k, 4:])}"
         area = route.area
         values = [
-            code, category.id, DESCRIPTIONS[category.code][0].format(n=3), f"SRID=4326;POINT({lon[k]:.6f} {lat[k]:.6f})",
-            area.kecamatan.id, area.kelurahan.id if area.kelurahan else None, route.agency.id if route.agency else None,
-            route.task_force.id if route.task_force else None, route.jurisdiction_id, status, area.rule.value, route.rule.value,
-            f"{area.rule.value}/{route.rule.value}", created_at.isoformat(), (resolved or created_at).isoformat(), due.isoformat(),
-            resolved.isoformat() if resolved and status == "selesai" else None, resolved.isoformat() if resolved else None,
+            code,
+            category.id,
+            DESCRIPTIONS[category.code][0].format(n=3),
+            f"SRID=4326;POINT({lon[k]:.6f} {lat[k]:.6f})",
+            area.kecamatan.id,
+            area.kelurahan.id if area.kelurahan else None,
+            route.agency.id if route.agency else None,
+            route.task_force.id if route.task_force else None,
+            route.jurisdiction_id,
+            status,
+            area.rule.value,
+            route.rule.value,
+            f"{area.rule.value}/{route.rule.value}",
+            created_at.isoformat(),
+            (resolved or created_at).isoformat(),
+            due.isoformat(),
+            resolved.isoformat() if resolved and status == "selesai" else None,
+            resolved.isoformat() if resolved else None,
         ]
         out.write("\t".join("\\N" if v is None else str(v) for v in values) + "\n")
         rows += 1
@@ -134,7 +152,9 @@ def _load_chunk(rng, size: int, connection) -> int:
         "jurisdiction_id, status, area_rule, assignment_rule, routing_reason, created_at, updated_at, due_at, resolved_at, closed_at"
     )
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMP TABLE bench_load ON COMMIT DROP AS SELECT {columns} FROM complaints_complaint WITH NO DATA")
+        cursor.execute(
+            f"CREATE TEMP TABLE bench_load ON COMMIT DROP AS SELECT {columns} FROM complaints_complaint WITH NO DATA"
+        )
         cursor.copy_expert(f"COPY bench_load ({columns}) FROM STDIN", out)
         # Codes are random: a rare clash with an earlier chunk is skipped rather than failing the load.
         cursor.execute(

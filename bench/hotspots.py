@@ -6,6 +6,7 @@ Hexagon counts at 250, 500 and 1000 m, the heatmap cells and Gi* over the city's
 all the complaints the bench database holds; each with counting in Python as the baseline where one
 exists (the points fetched and binned with numpy on the same hexagon arithmetic).
 """
+
 import math
 import time
 from dataclasses import replace
@@ -19,7 +20,9 @@ def python_hex_counts(query) -> dict:
     """The naive way: every point to Python, then the same hexagon arithmetic with numpy."""
     import pyproj
 
-    points = np.array([(p.x, p.y) for p in query.complaints().values_list("location", flat=True).iterator(chunk_size=20_000)])
+    points = np.array(
+        [(p.x, p.y) for p in query.complaints().values_list("location", flat=True).iterator(chunk_size=20_000)]
+    )
     x, y = pyproj.Transformer.from_crs(4326, 32647, always_xy=True).transform(points[:, 0], points[:, 1])
     size = query.size_m
     qf, rf = (2 / 3 * x) / size, (-1 / 3 * x + math.sqrt(3) / 3 * y) / size
@@ -50,7 +53,12 @@ def main() -> None:
         sized = replace(query, size_m=size)
         result = timed(lambda sized=sized: hex_counts(sized), runs=5)
         baseline = timed(lambda sized=sized: python_hex_counts(sized), runs=3) if size == 250 else None
-        report(f"hexagon counts, {size} m, in PostGIS", result, target="<= 500 ms" if size == 250 else "", baseline=baseline)
+        report(
+            f"hexagon counts, {size} m, in PostGIS",
+            result,
+            target="<= 500 ms" if size == 250 else "",
+            baseline=baseline,
+        )
     report("heatmap cells (~100 m), in PostGIS", timed(lambda: heat_points(query), runs=5))
 
     gi_query = replace(query, size_m=500)
@@ -73,7 +81,10 @@ def main() -> None:
     size = sum(len(chunk) for chunk in response.streaming_content)
     seconds = time.perf_counter() - start
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before_kb) / 1024
-    print(f"{'export complaints.csv, streamed':<48} {seconds:9.1f} s for {size / 1e6:,.0f} MB; peak memory grew {grown_mb:,.0f} MB", flush=True)
+    print(
+        f"{'export complaints.csv, streamed':<48} {seconds:9.1f} s for {size / 1e6:,.0f} MB; peak memory grew {grown_mb:,.0f} MB",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -106,6 +106,8 @@
       { enableHighAccuracy: true, timeout: 15000 });
   });
 
+  $("use-centre").addEventListener("click", () => { const c = map.getCenter(); place(c.lat, c.lng); });
+
   $("photo-first").addEventListener("change", async (e) => {
     const file = e.target.files[0];
     if (!file) return;

@@ -130,11 +130,11 @@ def test_tracking_page_timeline_rating_and_reopen(
 def test_language_switch_to_english_and_back(page, live_server, committed_city, screenshot):
     open_map(page, live_server)
     expect(page.locator("h1")).to_have_text("Laporkan masalah di Pekanbaru")
-    page.get_by_role("button", name="EN").click()
+    page.get_by_role("button", name="English").click()
     expect(page.locator("h1")).to_have_text("Report a problem in Pekanbaru")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     screenshot("home-english")
-    page.get_by_role("button", name="ID").click()
+    page.get_by_role("button", name="Bahasa Indonesia").click()
     expect(page.locator("h1")).to_have_text("Laporkan masalah di Pekanbaru")
 
 
