@@ -3,14 +3,21 @@
 import json
 
 from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from complaints.models import Category
+from complaints.serializers import StrictSerializer
 from hotspots.exports import complaint_rows, export_response
 from hotspots.gistar import gi_star
 from hotspots.hexbins import heat_points, hex_counts, kecamatan_counts
 from hotspots.query import HotspotQuerySerializer, hotspot_query, public_count
+from hotspots.report_card import FIGURES, period_of, report_card
 from hotspots.trends import trends
 
 
@@ -141,3 +148,46 @@ class Export(HotspotView):
                 for s in gi_star(query)
             )
         return export_response(rows, fmt, f"peka-{dataset}", layer=dataset)
+
+
+class ReportCardQuerySerializer(StrictSerializer):
+    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", required=False, help_text="A month, e.g. 2026-10.")
+    since = serializers.DateTimeField(required=False)
+    until = serializers.DateTimeField(required=False)
+
+    def validate(self, attrs):
+        if attrs.get("month") and (attrs.get("since") or attrs.get("until")):
+            raise serializers.ValidationError(_("Give either a month or since/until, not both."))
+        if attrs.get("since") and attrs.get("until") and attrs["since"] >= attrs["until"]:
+            raise serializers.ValidationError({"since": [_("since must be before until.")]})
+        return attrs
+
+
+def report_card_answer(params) -> dict:
+    """The report card for the period the parameters name, each row with the previous period's figures."""
+    incoming = ReportCardQuerySerializer(data={k: v for k, v in params.items() if v != ""})
+    incoming.is_valid(raise_exception=True)
+    data = incoming.validated_data
+    period = period_of(data.get("since"), data.get("until"), data.get("month"), now=timezone.now())
+    now, before = report_card(period), report_card(period.previous)
+    names = {c.code: c.name for c in Category.objects.all()}
+    for group, rows in now.items():
+        earlier = {row["code"]: row for row in before[group]}
+        for row in rows:
+            if group == "category":
+                row["name"] = names.get(row["code"], row["name"])
+            row["previous"] = {f: earlier.get(row["code"], {}).get(f) for f in FIGURES}
+    return {
+        "period": {"since": period.since.isoformat(), "until": period.until.isoformat()},
+        "previous_period": {"since": period.previous.since.isoformat(), "until": period.previous.until.isoformat()},
+        **now,
+    }
+
+
+class ReportCard(APIView):
+    """Every agency's, task force's, kecamatan's and category's figures for a period (default: the last
+    30 days), with the period before for comparison. The methodology is on /rapor/."""
+
+    @extend_schema(parameters=[ReportCardQuerySerializer], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        return Response(report_card_answer(request.query_params))

@@ -1,0 +1,167 @@
+"""The public report card (rapor kinerja): how each agency, task force, kecamatan and category served
+the city in a period, computed in one SQL statement with GROUPING SETS.
+
+Definitions (the page's methodology section says the same in plain words):
+* received: complaints filed in the period;
+* resolved: complaints resolved (status ``selesai``) in the period, and of those: the share resolved
+  by their due time, the median and 90th percentile of working days to resolve (working days after
+  the day of filing up to the day of resolution, on the Asia/Jakarta calendar, weekends and national
+  holidays excluded), the share later reopened, the average citizen rating and how many rated, and
+  the share resolved without an "after" photo;
+* backlog: complaints filed before the period's end and not closed by then; oldest: the age in days
+  of the oldest of them at the period's end.
+Sensitive categories count only in their agency's row; a row built from fewer than 3 complaints (5
+where a sensitive category contributes) shows no figures.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import holidays
+from django.db import connection
+
+from complaints.sla import PEKANBARU
+
+GROUPS = ("agency", "task_force", "kecamatan", "category")
+MIN_CELL = 3
+MIN_SENSITIVE_CELL = 5
+FIGURES = (
+    "received",
+    "resolved",
+    "within_sla",
+    "median_days",
+    "p90_days",
+    "backlog",
+    "oldest_days",
+    "reopen_rate",
+    "rating",
+    "rated",
+    "without_after_photo",
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    since: datetime
+    until: datetime
+
+    @property
+    def previous(self) -> "Period":
+        return Period(self.since - (self.until - self.since), self.since)
+
+
+def period_of(since: datetime | None, until: datetime | None, month: str | None = None, *, now: datetime) -> Period:
+    """A month ("2026-10"), a range, or by default the last 30 days."""
+    if month:
+        first = datetime.strptime(month, "%Y-%m").replace(tzinfo=PEKANBARU)
+        following = (first + timedelta(days=32)).replace(day=1)
+        return Period(first, following)
+    until = until or now
+    return Period(since or until - timedelta(days=30), until)
+
+
+def _holidays_between(start: date, end: date) -> list[date]:
+    days = holidays.country_holidays("ID", years=range(start.year, end.year + 1))
+    return sorted(d for d in days if start <= d <= end)
+
+
+_SQL = """
+WITH base AS (
+    SELECT c.id, c.created_at, c.resolved_at, c.closed_at, c.due_at, c.status, c.rating, c.reopen_count,
+           cat.sensitive,
+           a.code AS agency, a.name AS agency_name, tf.code AS task_force, tf.name AS task_force_name,
+           k.code AS kecamatan, k.name AS kecamatan_name, cat.code AS category, cat.name_id AS category_name,
+           (c.created_at >= %(since)s AND c.created_at < %(until)s) AS received,
+           (c.status = 'selesai' AND c.resolved_at >= %(since)s AND c.resolved_at < %(until)s) AS resolved,
+           (c.created_at < %(until)s AND (c.closed_at IS NULL OR c.closed_at >= %(until)s)) AS in_backlog
+    FROM complaints_complaint c
+    JOIN complaints_category cat ON cat.id = c.category_id
+    JOIN boundaries_kecamatan k ON k.id = c.kecamatan_id
+    LEFT JOIN boundaries_agency a ON a.id = c.agency_id
+    LEFT JOIN boundaries_taskforce tf ON tf.id = c.task_force_id
+    WHERE c.created_at < %(until)s
+      AND (c.created_at >= %(since)s OR c.closed_at IS NULL OR c.closed_at >= %(since)s OR c.resolved_at >= %(since)s)
+),
+measured AS (
+    SELECT base.*,
+           CASE WHEN resolved THEN (
+               SELECT count(*) FROM generate_series(
+                   (created_at AT TIME ZONE 'Asia/Jakarta')::date + 1, (resolved_at AT TIME ZONE 'Asia/Jakarta')::date, interval '1 day'
+               ) d
+               WHERE extract(isodow FROM d) < 6 AND d::date <> ALL(%(holidays)s::date[])
+           ) END AS days,
+           resolved AND NOT EXISTS (
+               SELECT 1 FROM complaints_photo p WHERE p.complaint_id = base.id AND p.kind = 'after'
+           ) AS no_after_photo
+    FROM base
+)
+{agency_rows}
+UNION ALL
+{other_rows}
+ORDER BY 1, 2
+"""
+
+
+_FIGURES_SQL = """
+    count(*) FILTER (WHERE received) AS received,
+    count(*) FILTER (WHERE resolved) AS resolved,
+    avg((resolved_at <= due_at)::int) FILTER (WHERE resolved) AS within_sla,
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY days) FILTER (WHERE resolved) AS median_days,
+    percentile_cont(0.9) WITHIN GROUP (ORDER BY days) FILTER (WHERE resolved) AS p90_days,
+    count(*) FILTER (WHERE in_backlog) AS backlog,
+    max(extract(epoch FROM %(until)s - created_at) / 86400) FILTER (WHERE in_backlog) AS oldest_days,
+    avg((reopen_count > 0)::int) FILTER (WHERE resolved) AS reopen_rate,
+    avg(rating) FILTER (WHERE resolved AND rating IS NOT NULL) AS rating,
+    count(rating) FILTER (WHERE resolved) AS rated,
+    avg(no_after_photo::int) FILTER (WHERE resolved) AS without_after_photo,
+    bool_or(sensitive) AS has_sensitive,
+    count(*) FILTER (WHERE received OR resolved OR in_backlog) AS involved
+"""
+# Every complaint counts in its agency's row; sensitive ones nowhere else.
+_SQL = _SQL.format(
+    agency_rows=f"SELECT 'agency' AS grp, agency AS code, min(agency_name) AS name, {_FIGURES_SQL} "
+    "FROM measured WHERE agency IS NOT NULL GROUP BY agency",
+    other_rows=(
+        "SELECT CASE WHEN GROUPING(task_force) = 0 THEN 'task_force' WHEN GROUPING(kecamatan) = 0 THEN 'kecamatan' "
+        "ELSE 'category' END, COALESCE(task_force, kecamatan, category), "
+        "CASE WHEN GROUPING(task_force) = 0 THEN min(task_force_name) WHEN GROUPING(kecamatan) = 0 "
+        "THEN min(kecamatan_name) ELSE min(category_name) END, "
+        f"{_FIGURES_SQL} FROM measured WHERE NOT sensitive "
+        "GROUP BY GROUPING SETS ((task_force), (kecamatan), (category)) "
+        "HAVING COALESCE(task_force, kecamatan, category) IS NOT NULL"
+    ),
+)
+
+
+def report_card(period: Period) -> dict[str, list[dict]]:
+    """Rows per group ("agency", "task_force", "kecamatan", "category"), each a dict of FIGURES."""
+    params = {
+        "since": period.since,
+        "until": period.until,
+        "holidays": _holidays_between(
+            period.since.astimezone(PEKANBARU).date() - timedelta(days=400), period.until.astimezone(PEKANBARU).date()
+        ),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_SQL, params)
+        columns = [c.name for c in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    card = {group: [] for group in GROUPS}
+    for row in rows:
+        card[row.pop("grp")].append(_public(row))
+    return card
+
+
+def _public(row: dict) -> dict:
+    """Round the figures; a row built from too few complaints shows none of them."""
+    sensitive = row.pop("has_sensitive")
+    involved = row.pop("involved")
+    minimum = MIN_SENSITIVE_CELL if sensitive else MIN_CELL
+    out = {"code": row["code"], "name": row["name"]}
+    if involved < minimum:
+        return {**out, **{f: None for f in FIGURES}, "suppressed": f"<{minimum}"}
+    for figure in FIGURES:
+        value = row[figure]
+        out[figure] = value if value is None or isinstance(value, int) else round(float(value), 3)
+    out["suppressed"] = None
+    return out
