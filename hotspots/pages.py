@@ -2,6 +2,7 @@
 
 from django.http import QueryDict
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from rest_framework.exceptions import ValidationError
 
@@ -10,6 +11,7 @@ from complaints.models import Category
 from hotspots.hexbins import kecamatan_counts
 from hotspots.maps import GI_COLOURS, hotspot_map, render_parts
 from hotspots.query import HEX_SIZES_M, STATUS_CHOICES, hotspot_query, public_count
+from hotspots.views import report_card_answer
 
 
 class HotspotPage(TemplateView):
@@ -65,3 +67,35 @@ class HotspotPage(TemplateView):
 
 
 urlpatterns = [path("peta-panas/", HotspotPage.as_view(), name="hotspots")]
+
+
+class ReportCardPage(TemplateView):
+    """/rapor/: every agency judged in public, with the method behind each figure."""
+
+    template_name = "rapor.html"
+
+    def get_context_data(self, **kwargs):
+        errors = None
+        try:
+            answer = report_card_answer(self.request.GET)
+        except ValidationError as exc:
+            errors, answer = exc.detail, report_card_answer({})
+        return super().get_context_data(
+            card=answer,
+            errors=errors,
+            month=self.request.GET.get("month", ""),
+            sections=[
+                (group, title, answer[group])
+                for group, title in (
+                    ("agency", _("Agencies")),
+                    ("task_force", _("Task forces")),
+                    ("kecamatan", _("Kecamatan")),
+                    ("category", _("Categories")),
+                )
+            ],
+            kecamatan_figures={row["code"]: row for row in answer["kecamatan"]},
+            **kwargs,
+        )
+
+
+urlpatterns.append(path("rapor/", ReportCardPage.as_view(), name="rapor"))

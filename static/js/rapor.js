@@ -1,0 +1,46 @@
+// The report card page: sortable tables and the kecamatan map coloured by the share within the SLA.
+(function () {
+  "use strict";
+  for (const table of document.querySelectorAll("table.sortable")) {
+    table.querySelectorAll("thead th").forEach((th, column) => {
+      if (!th.dataset.sort) return;
+      th.tabIndex = 0;
+      th.setAttribute("role", "button");
+      const sort = () => {
+        const descending = th.getAttribute("aria-sort") !== "descending";
+        table.querySelectorAll("thead th").forEach((other) => other.removeAttribute("aria-sort"));
+        th.setAttribute("aria-sort", descending ? "descending" : "ascending");
+        const body = table.tBodies[0];
+        const key = (row) => {
+          const cell = row.children[column];
+          if (th.dataset.sort === "text") return cell.textContent.trim().toLowerCase();
+          const value = cell && cell.dataset.value;
+          return value === undefined || value === "" ? -Infinity : parseFloat(value);
+        };
+        const rows = [...body.rows].sort((a, b) => (key(a) > key(b) ? 1 : key(a) < key(b) ? -1 : 0) * (descending ? -1 : 1));
+        body.append(...rows);
+      };
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
+    });
+  }
+
+  const el = document.getElementById("rapor-map");
+  const figures = JSON.parse(document.getElementById("kecamatan-figures").textContent);
+  const map = L.map(el, { maxZoom: 18, scrollWheelZoom: false, zoomSnap: 0.25 }).setView([0.51, 101.45], 11);
+  const colour = (share) => share === null || share === undefined ? "#e0e0e0"
+    : share >= 0.8 ? "#1a9850" : share >= 0.6 ? "#91cf60" : share >= 0.4 ? "#fee08b" : share >= 0.2 ? "#fc8d59" : "#d73027";
+  fetch(el.dataset.kecamatanUrl, { headers: { Accept: "application/json" } })
+    .then((r) => r.json())
+    .then((data) => {
+      const layer = L.geoJSON(data, {
+        style: (f) => ({ color: "#333", weight: 1, fillOpacity: 0.75, fillColor: colour((figures[f.id] || {}).within_sla) }),
+        onEachFeature: (f, l) => {
+          const share = (figures[f.id] || {}).within_sla;
+          l.bindTooltip(f.properties.name + ": " + (share === null || share === undefined ? "—" : Math.round(share * 100) + "%"));
+        },
+      }).addTo(map);
+      map.fitBounds(layer.getBounds());
+    })
+    .catch(() => {});
+})();
