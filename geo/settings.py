@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "boundaries",
     "complaints",
     "hotspots",
+    "open311",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +183,8 @@ PEKA_BORDER_PRECISION_M = float(os.environ.get("PEKA_BORDER_PRECISION_M", "0.15"
 PEKA_TRIAGE_AGENCY = os.environ.get("PEKA_TRIAGE_AGENCY", "DISKOMINFOTIKSAN")
 # How many days after resolution a citizen may still reopen a complaint.
 PEKA_REOPEN_DAYS = int(os.environ.get("PEKA_REOPEN_DAYS", "14"))
+# Open311 GeoReport v2: the jurisdiction_id this server answers to.
+PEKA_OPEN311_JURISDICTION = os.environ.get("PEKA_OPEN311_JURISDICTION", "pekanbaru.go.id")
 # How many demo complaints `seed_demo` creates by default.
 PEKA_DEMO_COMPLAINTS = int(os.environ.get("PEKA_DEMO_COMPLAINTS", "3000"))
 

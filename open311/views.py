@@ -1,0 +1,299 @@
+"""Open311 GeoReport v2 over the complaints services: the same intake, validation and routing as the
+JSON API, translated to and from the specification's fields, in JSON and XML.
+
+Sensitive categories and reporter data never appear in any GET; ``status`` is ``open`` for
+baru/diverifikasi/dikerjakan and ``closed`` for the rest.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework.exceptions import ValidationError
+
+from complaints.intake import OutsideCity, Reporter, complaint_create
+from complaints.models import OPEN_STATUSES, Category, Complaint, ComplaintEvent, EventKind, PhotoKind
+from complaints.serializers import ComplaintCreateSerializer
+from complaints.tracking import normalize_tracking_code
+from open311.models import ApiKey
+from open311.render import FORMATS, error, respond, respond_object
+
+MAX_RANGE = timedelta(days=90)
+MAX_RESULTS = 1000
+DEFAULT_PAGE_SIZE = 100
+
+
+def open311_view(view):
+    """Checks the format and the jurisdiction_id before the view runs."""
+
+    @csrf_exempt  # other systems post with an api_key, not a browser session
+    def wrapped(request, fmt, **kwargs):
+        if fmt not in FORMATS:
+            return error("json", 404, _("Unknown format “%(format)s”: use .json or .xml.") % {"format": fmt})
+        jurisdiction = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
+        if jurisdiction and jurisdiction != settings.PEKA_OPEN311_JURISDICTION:
+            return error(
+                fmt,
+                404,
+                _("Unknown jurisdiction_id: this server serves %(id)s.") % {"id": settings.PEKA_OPEN311_JURISDICTION},
+            )
+        return view(request, fmt, **kwargs)
+
+    return wrapped
+
+
+@open311_view
+def discovery(request, fmt):
+    base = request.build_absolute_uri(reverse("open311-services", args=["json"])).rsplit("/", 1)[0] + "/"
+    return respond_object(
+        {
+            "changeset": "2026-11-28T00:00:00+07:00",
+            "contact": _("Diskominfotiksan Kota Pekanbaru, through the PEKA complaint map."),
+            "key_service": _("Ask the city for an API key; it is issued in PEKA's admin."),
+            "endpoints": [
+                {
+                    "specification": "http://wiki.open311.org/GeoReport_v2",
+                    "url": base,
+                    "changeset": "2026-11-28T00:00:00+07:00",
+                    "type": "production",
+                    "formats": ["application/json", "text/xml"],
+                }
+            ],
+        },
+        fmt,
+        root="discovery",
+    )
+
+
+def _service(category: Category) -> dict:
+    return {
+        "service_code": category.code,
+        "service_name": category.name,
+        "description": f"{category.name_id} / {category.name_en}",
+        "metadata": False,  # no category asks extra questions yet
+        "type": "realtime",
+        "keywords": category.code.replace("-", ","),
+        "group": category.agency.code if category.agency else settings.PEKA_TRIAGE_AGENCY,
+    }
+
+
+@open311_view
+def services(request, fmt):
+    return respond(
+        [_service(c) for c in Category.objects.select_related("agency")], fmt, root="services", item="service"
+    )
+
+
+@open311_view
+def service_definition(request, fmt, code):
+    category = Category.objects.filter(code=code).first()
+    if category is None:
+        return error(fmt, 404, _("Unknown service_code “%(code)s”.") % {"code": code})
+    return respond_object({"service_code": category.code, "attributes": []}, fmt, root="service_definition")
+
+
+def _status_notes(complaint: Complaint) -> str:
+    event = (
+        ComplaintEvent.objects.filter(complaint=complaint, public=True, kind__in=[EventKind.STATUS, EventKind.NOTE])
+        .exclude(note="")
+        .order_by("-at", "-id")
+        .first()
+    )
+    return event.note if event else ""
+
+
+def _request(complaint: Complaint, request) -> dict:
+    photo = next((p for p in complaint.photos.all() if p.kind == PhotoKind.REPORT), None)
+    local = timezone.localtime
+    return {
+        "service_request_id": complaint.tracking_code,
+        "status": "open" if complaint.status in OPEN_STATUSES else "closed",
+        "status_notes": _status_notes(complaint),
+        "service_name": complaint.category.name,
+        "service_code": complaint.category.code,
+        "description": complaint.description,
+        "agency_responsible": complaint.agency.name if complaint.agency else "",
+        "service_notice": "",
+        "requested_datetime": local(complaint.created_at).isoformat(timespec="seconds"),
+        "updated_datetime": local(complaint.updated_at).isoformat(timespec="seconds"),
+        "expected_datetime": local(complaint.due_at).isoformat(timespec="seconds"),
+        "address": ", ".join(
+            filter(None, [complaint.kelurahan.name if complaint.kelurahan else "", complaint.kecamatan.name])
+        ),
+        "address_id": "",
+        "zipcode": "",
+        "lat": round(complaint.location.y, 6),
+        "long": round(complaint.location.x, 6),
+        "media_url": request.build_absolute_uri(reverse("photo-file", args=[photo.image.name.split("/")[-1]]))
+        if photo
+        else "",
+    }
+
+
+def _public_requests():
+    return (
+        Complaint.objects.public()
+        .select_related("category", "agency", "kecamatan", "kelurahan")
+        .prefetch_related("photos")
+    )
+
+
+@open311_view
+def request_detail(request, fmt, request_id):
+    complaint = _public_requests().filter(tracking_code=normalize_tracking_code(request_id)).first()
+    if complaint is None:
+        return error(fmt, 404, _("No public service request has the id “%(id)s”.") % {"id": request_id})
+    return respond([_request(complaint, request)], fmt, root="service_requests", item="request")
+
+
+@open311_view
+def token(request, fmt, token):
+    complaint = Complaint.objects.filter(tracking_code=normalize_tracking_code(token)).first()
+    if complaint is None:
+        return error(fmt, 404, _("Unknown token “%(token)s”.") % {"token": token})
+    return respond(
+        [{"service_request_id": complaint.tracking_code, "token": token}], fmt, root="service_requests", item="request"
+    )
+
+
+@open311_view
+def requests(request, fmt):
+    if request.method == "POST":
+        return _post_request(request, fmt)
+    if request.method != "GET":
+        return error(fmt, 405, _("Use GET or POST."))
+    return _get_requests(request, fmt)
+
+
+def _get_requests(request, fmt) -> HttpResponse:
+    params = request.GET
+    found = _public_requests().order_by("-created_at", "id")
+    if params.get("service_request_id"):
+        codes = [normalize_tracking_code(c) for c in params["service_request_id"].split(",") if c.strip()]
+        return respond(
+            [_request(c, request) for c in found.filter(tracking_code__in=codes)],
+            fmt,
+            root="service_requests",
+            item="request",
+        )
+    problems = []
+    end = _datetime(params.get("end_date"), "end_date", problems) or timezone.now()
+    start = _datetime(params.get("start_date"), "start_date", problems) or end - MAX_RANGE
+    if not problems and start >= end:
+        problems.append(_("start_date must be before end_date."))
+    if not problems and end - start > MAX_RANGE:
+        problems.append(_("start_date and end_date may be at most 90 days apart."))
+    status = params.get("status")
+    if status and status not in ("open", "closed"):
+        problems.append(_("status must be open or closed."))
+    page, page_size = (
+        _positive(params.get("page"), 1, "page", problems),
+        _positive(params.get("page_size"), DEFAULT_PAGE_SIZE, "page_size", problems),
+    )
+    if (
+        params.get("service_code")
+        and not Category.objects.filter(code=params["service_code"], sensitive=False).exists()
+    ):
+        problems.append(_("Unknown service_code “%(code)s”.") % {"code": params["service_code"]})
+    if problems:
+        return error(fmt, 400, *problems)
+    found = found.filter(created_at__gte=start, created_at__lt=end)
+    if params.get("service_code"):
+        found = found.filter(category__code=params["service_code"])
+    if status == "open":
+        found = found.open()
+    elif status == "closed":
+        found = found.exclude(status__in=OPEN_STATUSES)
+    page_size = min(page_size, MAX_RESULTS)
+    offset = (page - 1) * page_size
+    return respond(
+        [_request(c, request) for c in found[offset : offset + page_size]], fmt, root="service_requests", item="request"
+    )
+
+
+def _datetime(value, name, problems):
+    if not value:
+        return None
+    parsed = parse_datetime(value)
+    if parsed is None or parsed.tzinfo is None:
+        problems.append(
+            _("%(name)s must be a W3C date and time with its offset, e.g. 2026-11-01T00:00:00+07:00.") % {"name": name}
+        )
+        return None
+    return parsed
+
+
+def _positive(value, default, name, problems) -> int:
+    if value in (None, ""):
+        return default
+    if not str(value).isdigit() or int(value) < 1:
+        problems.append(_("%(name)s must be a whole number of at least 1.") % {"name": name})
+        return default
+    return int(value)
+
+
+def _post_request(request, fmt) -> HttpResponse:
+    data = request.POST
+    if ApiKey.objects.valid(data.get("api_key", "")) is None:
+        return error(fmt, 403, _("A valid api_key is required to post service requests."))
+    if data.get("address_string") and not (data.get("lat") or data.get("long")):
+        return error(fmt, 400, _("This server cannot place an address_string; send lat and long."))
+    try:
+        lon, lat = float(data.get("long", "")), float(data.get("lat", ""))
+    except ValueError:
+        return error(fmt, 400, _("lat and long are required and must be numbers."))
+    name = " ".join(filter(None, [data.get("first_name", "").strip(), data.get("last_name", "").strip()]))
+    reporter = {
+        k: v
+        for k, v in {
+            "name": name,
+            "phone": data.get("phone", "").strip(),
+            "email": data.get("email", "").strip(),
+        }.items()
+        if v
+    }
+    incoming = ComplaintCreateSerializer(
+        data={
+            "category": data.get("service_code", ""),
+            "description": data.get("description", ""),
+            "location": {"type": "Point", "coordinates": [lon, lat]},
+            **({"reporter": reporter} if reporter else {}),
+        }
+    )
+    try:
+        incoming.is_valid(raise_exception=True)
+        fields = incoming.validated_data
+        complaint, _created = complaint_create(
+            category=fields["category"],
+            description=fields["description"],
+            location=fields["location"],
+            reporter=Reporter(**fields.get("reporter", {})),
+        )
+    except ValidationError as exc:
+        return error(fmt, 400, *_flatten(exc.detail))
+    except OutsideCity as exc:
+        return error(fmt, 400, str(exc))
+    answer = {
+        "service_request_id": complaint.tracking_code,
+        "token": complaint.tracking_code,
+        "service_notice": _("Follow it at %(url)s")
+        % {"url": request.build_absolute_uri(reverse("track", args=[complaint.tracking_code]))},
+        "account_id": "",
+    }
+    return respond([answer], fmt, root="service_requests", item="request", status=201)
+
+
+SPEC_NAMES = {"category": "service_code", "location": "lat/long", "reporter": "email/phone/first_name"}
+
+
+def _flatten(detail, field=None) -> list[str]:
+    if isinstance(detail, dict):
+        return [m for key, value in detail.items() for m in _flatten(value, SPEC_NAMES.get(key, key))]
+    if isinstance(detail, list):
+        return [m for value in detail for m in _flatten(value, field)]
+    return [f"{field}: {detail}" if field else str(detail)]
