@@ -76,6 +76,18 @@ def complaint_create(
     raise RuntimeError("Could not draw an unused tracking code in 3 attempts.")
 
 
+def complaint_create_validated(data: dict, *, idempotency_key: str | None = None) -> tuple[Complaint, bool]:
+    """``complaint_create`` from a ComplaintCreateSerializer's validated data (the API and Open311)."""
+    return complaint_create(
+        category=data["category"],
+        description=data["description"],
+        location=data["location"],
+        reporter=Reporter(**data.get("reporter", {})),
+        photo=data.get("photo"),
+        idempotency_key=idempotency_key,
+    )
+
+
 @dataclass(frozen=True)
 class NewComplaint:
     """One row for ``complaints_bulk_create``."""

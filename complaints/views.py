@@ -15,7 +15,7 @@ from rest_framework_gis.pagination import GeoJsonPagination
 from boundaries.selectors import route
 from complaints import access
 from complaints.filters import ComplaintFilter
-from complaints.intake import Reporter, complaint_create
+from complaints.intake import complaint_create_validated
 from complaints.models import Complaint, Photo
 from complaints.photos import PhotoRefused, photo_location
 from complaints.routing import route_complaint
@@ -87,15 +87,7 @@ class ComplaintListCreate(generics.ListAPIView):
             )
         incoming = ComplaintCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        data = incoming.validated_data
-        complaint, created = complaint_create(
-            category=data["category"],
-            description=data["description"],
-            location=data["location"],
-            reporter=Reporter(**data.get("reporter", {})),
-            photo=data.get("photo"),
-            idempotency_key=key,
-        )
+        complaint, created = complaint_create_validated(incoming.validated_data, idempotency_key=key)
         headers = {} if created else {"Idempotent-Replayed": "true"}
         return Response(ComplaintSerializer(complaint).data, status=status.HTTP_201_CREATED, headers=headers)
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.exceptions import ValidationError
 
-from complaints.intake import OutsideCity, Reporter, complaint_create
+from complaints.intake import OutsideCity, complaint_create_validated
 from complaints.models import OPEN_STATUSES, Category, Complaint, ComplaintEvent, EventKind, PhotoKind
 from complaints.serializers import ComplaintCreateSerializer
 from complaints.tracking import normalize_tracking_code
@@ -267,13 +267,7 @@ def _post_request(request, fmt) -> HttpResponse:
     )
     try:
         incoming.is_valid(raise_exception=True)
-        fields = incoming.validated_data
-        complaint, _created = complaint_create(
-            category=fields["category"],
-            description=fields["description"],
-            location=fields["location"],
-            reporter=Reporter(**fields.get("reporter", {})),
-        )
+        complaint, _created = complaint_create_validated(incoming.validated_data)
     except ValidationError as exc:
         return error(fmt, 400, *_flatten(exc.detail))
     except OutsideCity as exc:
