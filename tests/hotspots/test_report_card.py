@@ -124,21 +124,22 @@ def test_figures_equal_an_independent_pandas_computation(seeded, group):
                 assert row[figure] == pytest.approx(want[figure], abs=1e-3), (group, row["code"], figure)
 
 
-def test_sensitive_categories_count_only_in_their_agency_and_small_cells_are_suppressed(seeded, file_complaint):
-    for _ in range(3):
-        file_complaint(category="kdrt")
-    card = report_card(PERIOD)
-    assert "kdrt" not in {row["code"] for row in card["category"]}
-    assert "DP3A-UPTD-PPA" not in {row["code"] for row in card["task_force"]}
-    dp3a = next(row for row in card["agency"] if row["code"] == "DP3A")
-    kdrt_total = Complaint.objects.filter(category__code="kdrt").count()
-    if kdrt_total < 5:
-        assert dp3a["suppressed"] == "<5" and dp3a["received"] is None
-    sukajadi = next(row for row in card["kecamatan"] if row["code"] == "14.71.01")
-    non_sensitive = Complaint.objects.filter(
-        kecamatan__code="14.71.01", category__sensitive=False, created_at__gte=PERIOD.since
-    ).count()
-    assert sukajadi["received"] == non_sensitive
+def test_sensitive_categories_count_only_in_their_agency_and_small_cells_are_suppressed(file_complaint):
+    for _ in range(2):
+        file_complaint(101.44, 0.51, category="kdrt")
+    for _ in range(4):
+        file_complaint(101.44, 0.51, category="sampah")
+    for _ in range(2):
+        file_complaint(101.4445, 0.4608, category="lampu-jalan")
+    now = timezone.now()
+    card = report_card(Period(now - timedelta(days=1), now + timedelta(hours=1)))
+    rows = {(group, row["code"]): row for group, found in card.items() for row in found}
+    assert rows[("agency", "DP3A")]["suppressed"] == "<5" and rows[("agency", "DP3A")]["received"] is None
+    assert ("category", "kdrt") not in rows and ("task_force", "DP3A-UPTD-PPA") not in rows
+    assert rows[("kecamatan", "14.71.01")]["received"] == 4  # the two sensitive ones do not count here
+    assert rows[("agency", "DLHK")]["received"] == 4
+    assert rows[("kecamatan", "14.71.09")]["suppressed"] == "<3"
+    assert rows[("agency", "DPUPR")]["suppressed"] == "<3"
 
 
 def test_report_card_api_with_previous_period_and_bad_parameters(client, seeded):
