@@ -22,6 +22,7 @@ test: setup
 bench: setup
 	$(PY) -m bench.generate
 	$(PY) -m bench.hotspots
+	$(PY) -m bench.queries
 
 setup:
 	bin/setup
