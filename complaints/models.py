@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GistIndex
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -137,6 +138,8 @@ class Complaint(models.Model):
                 name="complaint_open_inbox",
                 condition=Q(status__in=OPEN_STATUSES),
             ),
+            # The duplicate check before filing looks only at open complaints near a point.
+            GistIndex(fields=["location"], name="complaint_open_location", condition=Q(status__in=OPEN_STATUSES)),
         ]
         constraints = [
             models.CheckConstraint(
