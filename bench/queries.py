@@ -7,6 +7,7 @@ pieces against the unsubdivided polygons), the nearby-complaints check of the re
 (against a geography cast in the WHERE clause) and a task force's 50 newest open complaints (with
 and without the partial index). Each figure is over many different points or task forces.
 """
+
 import random
 
 from bench.common import report, setup_django, timed
@@ -33,8 +34,11 @@ def main() -> None:
         return lambda: fn(*next(cycle))
 
     sampah = Category.objects.get(code="sampah")
-    report("route one point, whole decision, from Python",
-           timed(one(lambda x, y: route(Point(x, y, srid=4326), "sampah")), runs=SAMPLES, warmup=20), target="<= 0.3 ms in the database")
+    report(
+        "route one point, whole decision, from Python",
+        timed(one(lambda x, y: route(Point(x, y, srid=4326), "sampah")), runs=SAMPLES, warmup=20),
+        target="<= 0.3 ms in the database",
+    )
 
     def lookup(table, column):
         def run(x, y):
@@ -45,29 +49,46 @@ def main() -> None:
                     (["kecamatan"] if table == "boundaries_boundarypiece" else []) + [x, y],
                 )
                 cursor.fetchall()
+
         return run
 
-    report("kecamatan lookup on subdivided pieces",
-           timed(one(lookup("boundaries_boundarypiece", "piece")), runs=SAMPLES, warmup=20),
-           baseline=timed(one(lookup("boundaries_kecamatan", "boundary")), runs=SAMPLES, warmup=20))
+    report(
+        "kecamatan lookup on subdivided pieces",
+        timed(one(lookup("boundaries_boundarypiece", "piece")), runs=SAMPLES, warmup=20),
+        baseline=timed(one(lookup("boundaries_kecamatan", "boundary")), runs=SAMPLES, warmup=20),
+    )
 
     def nearby(x, y):
         list(nearby_open(Point(x, y, srid=4326), sampah, 100)[:20])
 
     def nearby_geography(x, y):
         list(
-            Complaint.objects.public().open().filter(category=sampah)
-            .extra(where=["ST_DWithin(location::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, 100)"], params=[x, y])[:20]
+            Complaint.objects.public()
+            .open()
+            .filter(category=sampah)
+            .extra(
+                where=["ST_DWithin(location::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, 100)"],
+                params=[x, y],
+            )[:20]
         )
 
-    report("nearby open complaints within 100 m", timed(one(nearby), runs=SAMPLES, warmup=20), target="<= 5 ms",
-           baseline=timed(one(nearby_geography), runs=20, warmup=2))
+    report(
+        "nearby open complaints within 100 m",
+        timed(one(nearby), runs=SAMPLES, warmup=20),
+        target="<= 5 ms",
+        baseline=timed(one(nearby_geography), runs=20, warmup=2),
+    )
 
     forces = list(TaskForce.objects.values_list("id", flat=True))
     inbox_cycle = iter(forces * 10_000)
 
     def inbox():
-        list(Complaint.objects.open().filter(task_force_id=next(inbox_cycle)).order_by("-created_at").values_list("id", flat=True)[:50])
+        list(
+            Complaint.objects.open()
+            .filter(task_force_id=next(inbox_cycle))
+            .order_by("-created_at")
+            .values_list("id", flat=True)[:50]
+        )
 
     with_index = timed(inbox, runs=SAMPLES, warmup=20)
     with transaction.atomic():

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "geo.middleware.RequestSizeLimit",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -185,6 +186,8 @@ PEKA_TRIAGE_AGENCY = os.environ.get("PEKA_TRIAGE_AGENCY", "DISKOMINFOTIKSAN")
 PEKA_REOPEN_DAYS = int(os.environ.get("PEKA_REOPEN_DAYS", "14"))
 # Open311 GeoReport v2: the jurisdiction_id this server answers to.
 PEKA_OPEN311_JURISDICTION = os.environ.get("PEKA_OPEN311_JURISDICTION", "pekanbaru.go.id")
+# The largest request body taken: a 10 MB photo and the form around it.
+PEKA_MAX_REQUEST_BYTES = int(os.environ.get("PEKA_MAX_REQUEST_BYTES", str(12 * 1024 * 1024)))
 # How many demo complaints `seed_demo` creates by default.
 PEKA_DEMO_COMPLAINTS = int(os.environ.get("PEKA_DEMO_COMPLAINTS", "3000"))
 

@@ -149,3 +149,14 @@ def test_staff_resolve_with_an_after_photo_shown_on_the_tracking_page(client, fi
     page = client.get(f"/lacak/{complaint.tracking_code}/").content.decode()
     assert "Setelah penanganan" in page
     assert response.json()["properties"]["photos"][0]["thumbnail_url"] in page
+
+
+def test_a_request_over_the_size_limit_is_413_before_it_is_read(client):
+    from complaints.models import Complaint
+
+    before = Complaint.objects.count()
+    big = upload(b"\xff\xd8\xff" + b"0" * (13 * 1024 * 1024))
+    response = file_with_photo(client, big)
+    assert response.status_code == 413
+    assert "paling banyak 12 MB" in response.json()["detail"]
+    assert Complaint.objects.count() == before
