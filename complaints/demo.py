@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from boundaries.models import Agency, Kecamatan, TaskForce
 from complaints.intake import NewComplaint
-from complaints.models import Category, Complaint, ComplaintEvent, EventKind, Role, StaffRole, Status
+from complaints.models import CLOSED_STATUSES, Category, Complaint, ComplaintEvent, EventKind, Role, StaffRole, Status
 from complaints.tracking import new_tracking_code
 from geo.spatial import METRES_PER_DEGREE, WGS84
 
@@ -188,7 +188,7 @@ def demo_history(complaints: list[Complaint], *, seed: int = 1471, now: datetime
             complaint.status = status
             complaint.updated_at = at
             complaint.version += 1
-            if status in (Status.SELESAI, Status.DITOLAK, Status.DUPLIKAT):
+            if status in CLOSED_STATUSES:
                 complaint.closed_at = at
             if status == Status.SELESAI:
                 complaint.resolved_at = at

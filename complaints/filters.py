@@ -60,7 +60,7 @@ class ComplaintFilter(django_filters.FilterSet):
         fields = ["bbox", "category", "status", "kecamatan", "since", "until", "open"]
 
     def filter_open(self, queryset, name, value):
-        return queryset.open() if value else queryset.exclude(pk__in=queryset.open().values("pk"))
+        return queryset.open() if value else queryset.closed()
 
 
 class StaffComplaintFilter(ComplaintFilter):

@@ -56,6 +56,7 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.BARU, Status.DIVERIFIKASI, Status.DIKERJAKAN)
+CLOSED_STATUSES = (Status.SELESAI, Status.DITOLAK, Status.DUPLIKAT)
 
 
 class ComplaintQuerySet(models.QuerySet):
@@ -65,6 +66,9 @@ class ComplaintQuerySet(models.QuerySet):
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
+
+    def closed(self):
+        return self.filter(status__in=CLOSED_STATUSES)
 
     def overdue(self, now=None):
         """Open complaints past their due time."""

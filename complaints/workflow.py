@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from boundaries.models import TaskForce
 from complaints.intake import photo_attach
-from complaints.models import OPEN_STATUSES, Complaint, ComplaintEvent, EventKind, PhotoKind, Status
+from complaints.models import CLOSED_STATUSES, Complaint, ComplaintEvent, EventKind, PhotoKind, Status
 from complaints.photos import CleanPhoto
 from complaints.sla import due_at
 from complaints.tracking import normalize_tracking_code
@@ -32,7 +32,6 @@ TRANSITIONS = {
     Status.DITOLAK: set(),
     Status.DUPLIKAT: set(),
 }
-CLOSED_STATUSES = (Status.SELESAI, Status.DITOLAK, Status.DUPLIKAT)
 
 
 class WorkflowConflict(Exception):
@@ -98,7 +97,7 @@ def complaint_transition(
 
 def complaint_support(*, complaint: Complaint) -> Complaint:
     """A citizen says "me too" to an open public complaint instead of filing a duplicate."""
-    if complaint.status not in OPEN_STATUSES or complaint.category.sensitive:
+    if not complaint.is_open or complaint.category.sensitive:
         raise WorkflowConflict(_("Only an open public complaint can be supported."))
     Complaint.objects.filter(pk=complaint.pk).update(support_count=F("support_count") + 1)
     complaint.refresh_from_db(fields=["support_count"])
@@ -126,7 +125,7 @@ def complaint_reassign(
     """Give an open complaint to another task force of the same agency."""
     with transaction.atomic():
         current = _locked(complaint, version)
-        if current.status not in OPEN_STATUSES:
+        if not current.is_open:
             raise WorkflowConflict(_("Only an open complaint can be reassigned."))
         if task_force.agency_id != current.agency_id:
             raise WorkflowInvalid("task_force", _("Choose a task force of the complaint's own agency."))
@@ -172,7 +171,7 @@ def complaint_rate(*, complaint: Complaint, rating: int, comment: str = "") -> C
     """The citizen's 1–5 rating of a closed complaint, once per closing."""
     with transaction.atomic():
         current = _locked(complaint, None)
-        if current.status not in CLOSED_STATUSES:
+        if current.is_open:
             raise WorkflowConflict(_("A complaint can be rated once it is closed."))
         if current.rating is not None:
             raise WorkflowConflict(_("This complaint has already been rated."))

@@ -42,7 +42,7 @@ class HotspotQuery:
         if self.status == "open":
             qs = qs.open()
         elif self.status == "closed":
-            qs = qs.exclude(pk__in=Complaint.objects.open().values("pk"))
+            qs = qs.closed()
         elif self.status:
             qs = qs.filter(status=self.status)
         return qs

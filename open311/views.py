@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework.exceptions import ValidationError
 
 from complaints.intake import OutsideCity, complaint_create_validated
-from complaints.models import OPEN_STATUSES, Category, Complaint, ComplaintEvent, EventKind, PhotoKind
+from complaints.models import Category, Complaint, ComplaintEvent, EventKind, PhotoKind
 from complaints.serializers import ComplaintCreateSerializer
 from complaints.tracking import normalize_tracking_code
 from open311.models import ApiKey
@@ -112,7 +112,7 @@ def _request(complaint: Complaint, request) -> dict:
     local = timezone.localtime
     return {
         "service_request_id": complaint.tracking_code,
-        "status": "open" if complaint.status in OPEN_STATUSES else "closed",
+        "status": "open" if complaint.is_open else "closed",
         "status_notes": _status_notes(complaint),
         "service_name": complaint.category.name,
         "service_code": complaint.category.code,
@@ -208,7 +208,7 @@ def _get_requests(request, fmt) -> HttpResponse:
     if status == "open":
         found = found.open()
     elif status == "closed":
-        found = found.exclude(status__in=OPEN_STATUSES)
+        found = found.closed()
     page_size = min(page_size, MAX_RESULTS)
     offset = (page - 1) * page_size
     return respond(
