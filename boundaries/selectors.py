@@ -29,6 +29,10 @@ class Ref:
     code: str
     name: str
 
+    @classmethod
+    def of(cls, row) -> "Ref":
+        return cls(row.id, row.code, row.name)
+
     def as_dict(self) -> dict:
         return {"code": self.code, "name": self.name}
 

@@ -10,7 +10,6 @@ from boundaries.importer import AreaRecord, BoundaryFileError
 from boundaries.models import BoundaryPiece, Jurisdiction, Kecamatan, Kelurahan, Layer
 from geo.spatial import area_m2, as_multipolygon
 
-MODELS = {Layer.KECAMATAN: Kecamatan, Layer.KELURAHAN: Kelurahan}
 # What each layer of routing pieces is cut from: (model, geometry column).
 PIECE_SOURCES = {
     Layer.KECAMATAN: (Kecamatan, "boundary"),
@@ -51,7 +50,7 @@ def areas_import(records: Iterable[AreaRecord], *, layer: Layer, commit: bool = 
     nothing. Kelurahan are attached to the kecamatan named by their parent code or, without one, to
     the kecamatan that covers a point on their surface.
     """
-    model = MODELS[layer]
+    model, _column = PIECE_SOURCES[layer]
     report = ImportReport(layer=str(layer))
     with transaction.atomic():
         existing = {area.code: area for area in model.objects.all()}

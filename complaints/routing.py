@@ -66,14 +66,10 @@ def route_complaints(items: Sequence[tuple[Point, Category]]) -> list[ComplaintR
             j = area.jurisdiction
             routes.append(ComplaintRoute(area, AssignmentRule.JURISDICTION, j.agency, j.task_force, j.id))
         elif category.agency_id:
-            agency = category.agency
-            routes.append(
-                ComplaintRoute(area, AssignmentRule.CATEGORY_AGENCY, Ref(agency.id, agency.code, agency.name), None)
-            )
+            routes.append(ComplaintRoute(area, AssignmentRule.CATEGORY_AGENCY, Ref.of(category.agency), None))
         else:
             triage = triage or Agency.objects.filter(code=settings.PEKA_TRIAGE_AGENCY).first()
-            ref = Ref(triage.id, triage.code, triage.name) if triage else None
-            routes.append(ComplaintRoute(area, AssignmentRule.TRIAGE, ref, None))
+            routes.append(ComplaintRoute(area, AssignmentRule.TRIAGE, Ref.of(triage) if triage else None, None))
     return routes
 
 
