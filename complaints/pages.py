@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 from boundaries.models import Kecamatan
 from complaints import access, views
 from complaints.models import Category, Complaint, PhotoKind, Status
+from complaints.selectors import public_totals
 from complaints.tracking import normalize_tracking_code
 from complaints.workflow import WorkflowConflict, WorkflowInvalid, complaint_rate, complaint_reopen
 
@@ -22,8 +23,8 @@ def map_settings() -> dict:
     return {"tile_url": settings.PEKA_TILE_URL, "tile_attribution": settings.PEKA_TILE_ATTRIBUTION}
 
 
-def category_colors() -> dict:
-    return {c.code: c.color for c in Category.objects.all()}
+def category_colors(categories=None) -> dict:
+    return {c.code: c.color for c in categories or Category.objects.all()}
 
 
 class Home(TemplateView):
@@ -32,13 +33,14 @@ class Home(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        public = Complaint.objects.public()
+        categories = list(Category.objects.all())
+        totals = public_totals()
         return super().get_context_data(
-            categories=Category.objects.all(),
-            complaint_count=public.count(),
-            open_count=public.open().count(),
+            categories=categories,
+            complaint_count=totals["total"],
+            open_count=totals["open"],
             labels={
-                "colors": category_colors(),
+                "colors": category_colors(categories),
                 "pin": _("Complaint location (drag to move)"),
                 "checking": _("Checking the location…"),
                 "located": _("Kecamatan %(kecamatan)s, Kelurahan %(kelurahan)s"),
@@ -93,7 +95,7 @@ class Track(TemplateView):
             report_photos=[p for p in photos if p.kind == PhotoKind.REPORT and not complaint.category.sensitive],
             after_photos=[p for p in photos if p.kind == PhotoKind.AFTER and not complaint.category.sensitive],
             resolved=complaint.status == Status.SELESAI,
-            closed=complaint.status in (Status.SELESAI, Status.DITOLAK, Status.DUPLIKAT),
+            closed=not complaint.is_open,
             reopen_days=settings.PEKA_REOPEN_DAYS,
             **map_settings(),
             **kwargs,

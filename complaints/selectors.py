@@ -2,10 +2,25 @@
 
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point, Polygon
-from django.db.models import Prefetch, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from complaints.models import Category, Complaint, Photo
+from complaints.models import OPEN_STATUSES, Category, Complaint, Photo
 from geo.spatial import METRES_PER_DEGREE, WGS84
+
+TOTALS_CACHE_SECONDS = 60
+
+
+def public_totals() -> dict:
+    """How many public complaints there are and how many are open: one query, cached for a minute,
+    because the home page shows them on every visit and counting a million rows is not free."""
+    totals = cache.get("public-totals")
+    if totals is None:
+        totals = Complaint.objects.public().aggregate(
+            total=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES))
+        )
+        cache.set("public-totals", totals, TOTALS_CACHE_SECONDS)
+    return totals
 
 
 def nearby_open(point: Point, category: Category, radius_m: float = 100) -> QuerySet[Complaint]:
