@@ -2,11 +2,11 @@
 
     BENCH_N=1000000 .venv/bin/python -m bench.generate
 
-Points cluster along Pekanbaru's markets, main roads and drains (complaints.demo.HOTSPOTS) over a
-uniform background; dates spread over two years with the rainy-season peak for drains and fallen
-trees; statuses and resolution times follow age. Routing is the product's own (one routing
-statement per chunk of 50,000 points), and rows go in with COPY, not one by one. Prints progress
-and its rate. Running it again adds nothing when the bench database already holds N complaints.
+The rows are the demo data's (complaints.demo.demo_complaints): points clustered along Pekanbaru's
+markets, main roads and drains over a uniform background, the category mix with the rainy-season
+peak, here spread over two years; statuses and resolution times follow age. Routing is the
+product's own (one routing statement per chunk of 50,000 points), and rows go in with COPY, not one
+by one. Prints progress and its rate. Running it again adds nothing when the bench database already holds N complaints.
 """
 
 import io
@@ -51,68 +51,27 @@ def main() -> None:
     )
 
 
-def _points(rng, size: int):
-    from complaints.demo import HOTSPOTS
-    from geo.spatial import METRES_PER_DEGREE
-
-    lon = np.empty(size)
-    lat = np.empty(size)
-    clustered = rng.random(size) < 0.7
-    weights = np.array([h[2] for h in HOTSPOTS]) / sum(h[2] for h in HOTSPOTS)
-    which = rng.choice(len(HOTSPOTS), size=size, p=weights)
-    for k, (_name, corridor, _w, _favourites) in enumerate(HOTSPOTS):
-        idx = np.where(clustered & (which == k))[0]
-        if not len(idx):
-            continue
-        segment = rng.integers(0, max(len(corridor) - 1, 1), size=len(idx))
-        a = np.array([corridor[s] for s in segment])
-        b = np.array([corridor[min(s + 1, len(corridor) - 1)] for s in segment])
-        t = rng.random(len(idx))[:, None]
-        along = a + t * (b - a)
-        spread = rng.normal(0, 300, size=(len(idx), 2)) / METRES_PER_DEGREE
-        lon[idx], lat[idx] = along[:, 0] + spread[:, 0], along[:, 1] + spread[:, 1]
-    rest = np.where(~clustered)[0]
-    lon[rest] = rng.uniform(101.323, 101.605, len(rest))
-    lat[rest] = rng.uniform(0.420, 0.691, len(rest))
-    return lon, lat
-
-
 def _load_chunk(rng, size: int, connection) -> int:
     from datetime import UTC, datetime, timedelta
 
-    from complaints.demo import CATEGORY_WEIGHTS, DESCRIPTIONS, RAINY_CATEGORIES, RAINY_MONTHS
-    from complaints.models import Category
-    from complaints.routing import route_complaints
-    from complaints.sla import due_at
-    from complaints.tracking import ALPHABET, PREFIX
-
-    categories = {c.code: c for c in Category.objects.select_related("agency")}
-    codes = [c for c in CATEGORY_WEIGHTS if c in categories]
-    lon, lat = _points(rng, size)
-    now = datetime.now(UTC)
-    age_days = rng.random(size) * 730
-    created = [now - timedelta(days=float(d)) for d in age_days]
-    rainy = np.array([c.month in RAINY_MONTHS for c in created])
-    base = np.array([CATEGORY_WEIGHTS[c] for c in codes], dtype=float)
-    rain = np.array([3.0 if c in RAINY_CATEGORIES else 1.0 for c in codes])
-    pick_dry = rng.choice(len(codes), size=size, p=base / base.sum())
-    pick_wet = rng.choice(len(codes), size=size, p=base * rain / (base * rain).sum())
-    category_of = [categories[codes[k]] for k in np.where(rainy, pick_wet, pick_dry)]
-
-    from django.contrib.gis.geos import Point
     from django.db import transaction
 
-    routes = route_complaints([(Point(x, y, srid=4326), c) for x, y, c in zip(lon, lat, category_of, strict=True)])
-    letters = np.array(list(ALPHABET))
-    body = letters[rng.integers(0, len(ALPHABET), size=(size, 8))]
+    from complaints.demo import demo_complaints
+    from complaints.routing import route_complaints
+    from complaints.sla import due_at
+
+    now = datetime.now(UTC)
+    # The demo's model of where, what and when (clustered places, category mix, rainy season),
+    # over two years; a fresh seed per chunk gives fresh points and tracking codes.
+    rows = demo_complaints(size, seed=int(rng.integers(1 << 31)), days=730, now=now)
+    routes = route_complaints([(row.location, row.category) for row in rows])
+    age_days = np.array([(now - row.created_at).total_seconds() / 86_400 for row in rows])
     finished = rng.random(size) < np.minimum(0.9, 0.15 + age_days / 20)
     out = io.StringIO()
-    rows = 0
-    for k in range(size):
-        route = routes[k]
+    for k, (row, route) in enumerate(zip(rows, routes, strict=True)):
         if not route.accepted:
             continue
-        category, created_at = category_of[k], created[k]
+        category, created_at = row.category, row.created_at
         due = due_at(created_at, category.sla_working_days)
         status, resolved = "baru", None
         if finished[k]:
@@ -122,13 +81,12 @@ def _load_chunk(rng, size: int, connection) -> int:
             )
         elif age_days[k] > 3:
             status = ("diverifikasi", "dikerjakan")[int(rng.random() < 0.5)]
-        code = f"{PREFIX}-{''.join(body[k, :4])}-{''.join(body[k, 4:])}"
         area = route.area
         values = [
-            code,
+            row.tracking_code,
             category.id,
-            DESCRIPTIONS[category.code][0].format(n=3),
-            f"SRID=4326;POINT({lon[k]:.6f} {lat[k]:.6f})",
+            row.description,
+            f"SRID=4326;POINT({row.location.x:.6f} {row.location.y:.6f})",
             area.kecamatan.id,
             area.kelurahan.id if area.kelurahan else None,
             route.agency.id if route.agency else None,
@@ -145,7 +103,6 @@ def _load_chunk(rng, size: int, connection) -> int:
             resolved.isoformat() if resolved else None,
         ]
         out.write("\t".join("\\N" if v is None else str(v) for v in values) + "\n")
-        rows += 1
     out.seek(0)
     columns = (
         "tracking_code, category_id, description, location, kecamatan_id, kelurahan_id, agency_id, task_force_id, "
