@@ -14,23 +14,31 @@ from complaints.models import OPEN_STATUSES, Complaint, Role, StaffRole
 
 
 def staff_role(user) -> StaffRole | None:
+    """The user's role, read once per request: the permission check, the scoping and the page all ask."""
     if not user.is_authenticated:
         return None
-    return StaffRole.objects.filter(user=user).select_related("agency").first()
+    if not hasattr(user, "_peka_staff_role"):
+        user._peka_staff_role = StaffRole.objects.filter(user=user).select_related("agency").first()
+    return user._peka_staff_role
 
 
-def is_city_admin(user, role: StaffRole | None = None) -> bool:
-    role = role or staff_role(user)
+def is_city_admin(user) -> bool:
+    role = staff_role(user)
     return user.is_superuser or (role is not None and role.role == Role.CITY_ADMIN)
+
+
+def is_staff_member(user) -> bool:
+    """Anyone who works complaints here: a city admin, or a user with a staff role."""
+    return is_city_admin(user) or staff_role(user) is not None
 
 
 def staff_complaints(user) -> QuerySet[Complaint]:
     """The complaints ``user`` may see, overdue first, then by due time."""
     role = staff_role(user)
     complaints = Complaint.objects.select_related(
-        "category", "kecamatan", "kelurahan", "agency", "task_force"
+        "category", "kecamatan", "kelurahan", "agency", "task_force", "duplicate_of"
     ).prefetch_related("photos")
-    if is_city_admin(user, role):
+    if is_city_admin(user):
         pass
     elif role is None:
         return complaints.none()
@@ -49,7 +57,7 @@ def staff_complaints(user) -> QuerySet[Complaint]:
 
 def can_reassign(user, complaint: Complaint) -> bool:
     role = staff_role(user)
-    if is_city_admin(user, role):
+    if is_city_admin(user):
         return True
     return role is not None and role.role == Role.SUPERVISOR and role.agency_id == complaint.agency_id
 
@@ -58,7 +66,7 @@ def staff_jurisdictions(user) -> QuerySet[Jurisdiction]:
     """The jurisdictions ``user`` works: their task forces', their agency's, or all for a city admin."""
     role = staff_role(user)
     jurisdictions = Jurisdiction.objects.select_related("agency", "task_force")
-    if is_city_admin(user, role):
+    if is_city_admin(user):
         return jurisdictions
     if role is None:
         return jurisdictions.none()

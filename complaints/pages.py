@@ -125,9 +125,7 @@ class TaskForceInbox(LoginRequiredMixin, TemplateView):
     template_name = "satgas.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (
-            access.is_city_admin(request.user) or access.staff_role(request.user)
-        ):
+        if request.user.is_authenticated and not access.is_staff_member(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -21,7 +21,7 @@ class IsStaff(permissions.BasePermission):
     message = _("Only PEKA staff (task forces, supervisors, city admins) may use this.")
 
     def has_permission(self, request, view):
-        return access.is_city_admin(request.user) or access.staff_role(request.user) is not None
+        return access.is_staff_member(request.user)
 
 
 class EventSerializer(serializers.ModelSerializer):
