@@ -8,6 +8,7 @@ baru/diverifikasi/dikerjakan and ``closed`` for the rest.
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -97,14 +98,13 @@ def service_definition(request, fmt, code):
     return respond_object({"service_code": category.code, "attributes": []}, fmt, root="service_definition")
 
 
-def _status_notes(complaint: Complaint) -> str:
-    event = (
-        ComplaintEvent.objects.filter(complaint=complaint, public=True, kind__in=[EventKind.STATUS, EventKind.NOTE])
-        .exclude(note="")
-        .order_by("-at", "-id")
-        .first()
-    )
-    return event.note if event else ""
+# status_notes: the latest public status note or note, fetched with the requests in one query.
+_LATEST_NOTE = (
+    ComplaintEvent.objects.filter(complaint=OuterRef("pk"), public=True, kind__in=[EventKind.STATUS, EventKind.NOTE])
+    .exclude(note="")
+    .order_by("-at", "-id")
+    .values("note")[:1]
+)
 
 
 def _request(complaint: Complaint, request) -> dict:
@@ -113,7 +113,7 @@ def _request(complaint: Complaint, request) -> dict:
     return {
         "service_request_id": complaint.tracking_code,
         "status": "open" if complaint.is_open else "closed",
-        "status_notes": _status_notes(complaint),
+        "status_notes": complaint.status_notes or "",
         "service_name": complaint.category.name,
         "service_code": complaint.category.code,
         "description": complaint.description,
@@ -140,6 +140,7 @@ def _public_requests():
         Complaint.objects.public()
         .select_related("category", "agency", "kecamatan", "kelurahan")
         .prefetch_related("photos")
+        .annotate(status_notes=Subquery(_LATEST_NOTE))
     )
 
 
