@@ -74,9 +74,6 @@ class ComplaintQuerySet(models.QuerySet):
         """Open complaints past their due time."""
         return self.open().filter(due_at__lt=now or timezone.now())
 
-    def in_kecamatan(self, code: str):
-        return self.filter(kecamatan__code=code)
-
 
 class AreaRule(models.TextChoices):
     INSIDE = "inside", _("inside a kecamatan")
