@@ -18,7 +18,7 @@ from django.contrib.gis.geos import Point
 from django.utils import timezone
 
 from boundaries.models import Agency, Kecamatan, TaskForce
-from complaints.intake import NewComplaint
+from complaints.bulk import NewComplaint
 from complaints.models import CLOSED_STATUSES, Category, Complaint, ComplaintEvent, EventKind, Role, StaffRole, Status
 from complaints.tracking import new_tracking_code
 from geo.spatial import METRES_PER_DEGREE, WGS84

@@ -1,6 +1,5 @@
 """Writing new complaints. The API, commands, demo data and Open311 all come through here."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,7 +9,7 @@ from django.utils import timezone
 
 from complaints.models import Category, Complaint, ComplaintEvent, EventKind, Photo, PhotoKind, Status
 from complaints.photos import CleanPhoto
-from complaints.routing import ComplaintRoute, route_complaint, route_complaints
+from complaints.routing import ComplaintRoute, route_complaint
 from complaints.sla import due_at
 from complaints.tracking import new_tracking_code
 
@@ -86,47 +85,6 @@ def complaint_create_validated(data: dict, *, idempotency_key: str | None = None
         photo=data.get("photo"),
         idempotency_key=idempotency_key,
     )
-
-
-@dataclass(frozen=True)
-class NewComplaint:
-    """One row for ``complaints_bulk_create``."""
-
-    tracking_code: str
-    category: Category
-    description: str
-    location: Point
-    created_at: datetime
-    reporter: Reporter = Reporter()
-
-
-def complaints_bulk_create(rows: Sequence[NewComplaint]) -> tuple[list[Complaint], int]:
-    """Route all rows in one statement and store the routable ones with their creation events.
-
-    Rows whose tracking code already exists are skipped, so a repeated load adds nothing. Returns
-    (the complaints created, how many rows lay outside the city and were refused).
-    """
-    codes = [r.tracking_code for r in rows]
-    existing = set(Complaint.objects.filter(tracking_code__in=codes).values_list("tracking_code", flat=True))
-    rows = [r for r in rows if r.tracking_code not in existing]
-    routes = route_complaints([(r.location, r.category) for r in rows])
-    complaints = [
-        _routed_complaint(
-            route,
-            tracking_code=row.tracking_code,
-            category=row.category,
-            description=row.description,
-            location=row.location,
-            reporter=row.reporter,
-            created_at=row.created_at,
-        )
-        for row, route in zip(rows, routes, strict=True)
-        if route.accepted
-    ]
-    with transaction.atomic():
-        Complaint.objects.bulk_create(complaints, batch_size=1000)
-        ComplaintEvent.objects.bulk_create([_creation_event(c) for c in complaints], batch_size=1000)
-    return complaints, len(rows) - len(complaints)
 
 
 def _routed_complaint(

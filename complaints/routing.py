@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from boundaries.models import Agency
-from boundaries.selectors import Ref, RouteDecision, route_many
+from boundaries.selectors import AREA_REASONS, Ref, RouteDecision, route_many
 from complaints.models import AssignmentRule, Category
+from geo.sqltext import sql_sentence
 
 
 @dataclass(frozen=True)
@@ -34,24 +35,52 @@ class ComplaintRoute:
         """The whole decision in the active language."""
         if not self.accepted:
             return self.area.reason()
-        if self.rule == AssignmentRule.JURISDICTION:
-            who = _("Jurisdiction %(jurisdiction)s: %(agency)s, task force %(task_force)s.") % {
-                "jurisdiction": self.area.jurisdiction.code,
-                "agency": self.agency.code,
-                "task_force": self.task_force.code if self.task_force else "—",
-            }
-        elif self.rule == AssignmentRule.CATEGORY_AGENCY:
-            who = _("No jurisdiction takes this category here: the category's agency, %(agency)s.") % {
-                "agency": self.agency.code
-            }
-        else:
-            who = _("The category has no agency: the triage queue.")
+        who = ASSIGNMENT_REASONS[self.rule] % {
+            "jurisdiction": self.area.jurisdiction.code if self.area.jurisdiction else "",
+            "agency": self.agency.code if self.agency else "",
+            "task_force": self.task_force.code if self.task_force else "—",
+        }
         return f"{self.area.reason()} {who}"
 
     def stored_reason(self) -> str:
         """The reason as stored with the complaint: in the site's language, whoever asked."""
         with translation.override(settings.LANGUAGE_CODE):
             return self.reason()
+
+
+# Who works it, by rule; complaints.bulk writes the same sentences in SQL (stored_reason_sql).
+ASSIGNMENT_REASONS = {
+    AssignmentRule.JURISDICTION: gettext_lazy("Jurisdiction %(jurisdiction)s: %(agency)s, task force %(task_force)s."),
+    AssignmentRule.CATEGORY_AGENCY: gettext_lazy(
+        "No jurisdiction takes this category here: the category's agency, %(agency)s."
+    ),
+    AssignmentRule.TRIAGE: gettext_lazy("The category has no agency: the triage queue."),
+}
+
+
+def stored_reason_sql(**exprs: str) -> tuple[str, dict]:
+    """``ComplaintRoute.stored_reason`` as one SQL expression over a routed row, and its parameters.
+
+    ``exprs`` gives the SQL for: area_rule, assignment_rule (the rules' values), code, name, codes,
+    distance (the kecamatan's), jurisdiction, agency, task_force (codes, NULL when none).
+    """
+    params, area, who = {}, [], []
+    with translation.override(settings.LANGUAGE_CODE):
+        for rule, template in AREA_REASONS.items():
+            sql, param = sql_sentence(f"reason_area_{rule.value}", template, exprs)
+            area.append(f"WHEN '{rule.value}' THEN {sql}")
+            params |= param
+        for rule, template in ASSIGNMENT_REASONS.items():
+            sql, param = sql_sentence(
+                f"reason_who_{rule.value}", template, exprs | {"task_force": f"coalesce({exprs['task_force']}, '—')"}
+            )
+            who.append(f"WHEN '{rule.value}' THEN {sql}")
+            params |= param
+    case = "CASE ({}) {} END"
+    return (
+        f"{case.format(exprs['area_rule'], ' '.join(area))} || ' ' || {case.format(exprs['assignment_rule'], ' '.join(who))}",
+        params,
+    )
 
 
 def route_complaints(items: Sequence[tuple[Point, Category]]) -> list[ComplaintRoute]:

@@ -14,7 +14,7 @@ def test_hotspot_page_renders_every_layer_from_our_own_origin(
     from django.contrib.gis.geos import Point
     from django.utils import timezone
 
-    from complaints.intake import NewComplaint, complaints_bulk_create
+    from complaints.bulk import NewComplaint, complaints_load
     from complaints.models import Category
     from complaints.tracking import new_tracking_code
 
@@ -27,7 +27,7 @@ def test_hotspot_page_renders_every_layer_from_our_own_origin(
         NewComplaint(new_tracking_code(), sampah, "Uji.", Point(101.442, 0.512, srid=4326), timezone.now())
         for _ in range(60)
     ]
-    complaints_bulk_create(rows)
+    complaints_load(rows)
     foreign = []
     page.on(
         "request",

@@ -6,7 +6,7 @@ from django.contrib.gis.geos import Point
 from django.core.cache import cache
 from django.utils import timezone
 
-from complaints.intake import NewComplaint, complaints_bulk_create
+from complaints.bulk import NewComplaint, complaints_load
 from complaints.models import Category
 from complaints.tracking import new_tracking_code
 from geo.spatial import WGS84
@@ -31,7 +31,7 @@ def plant(db):
             NewComplaint(new_tracking_code(rng), cat, "Uji hotspot.", Point(lon, lat, srid=WGS84), at)
             for lon, lat in points
         ]
-        created, _refused = complaints_bulk_create(rows)  # points drawn outside the city are refused
+        created = complaints_load(rows).complaints()  # points drawn outside the city are refused
         return created
 
     return make

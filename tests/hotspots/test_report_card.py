@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from django.utils import timezone
 
+from complaints.bulk import complaints_load
 from complaints.demo import demo_complaints
-from complaints.intake import complaints_bulk_create
 from complaints.models import Complaint, Photo, Status
 from complaints.sla import PEKANBARU
 from hotspots.report_card import FIGURES, Period, report_card
@@ -24,7 +24,7 @@ PERIOD = Period(NOW - timedelta(days=30), NOW)
 def seeded(tmp_path, settings):
     """~600 complaints over 60 days with resolutions, ratings, reopenings and "after" photos."""
     settings.MEDIA_ROOT = tmp_path
-    created, _ = complaints_bulk_create(demo_complaints(700, seed=21, days=75, now=NOW))
+    created = complaints_load(demo_complaints(700, seed=21, days=75, now=NOW)).complaints()
     rng = random.Random(5)
     for c in created:
         roll = rng.random()

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from complaints.bulk import complaints_load
 from complaints.demo import demo_accounts, demo_complaints, demo_history
-from complaints.intake import complaints_bulk_create
 
 
 class Command(BaseCommand):
@@ -27,11 +27,11 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         with transaction.atomic():
-            created, refused = complaints_bulk_create(rows)
-            events = demo_history(created, seed=options["seed"])
+            report = complaints_load(rows)
+            events = demo_history(report.complaints(), seed=options["seed"])
         self.stdout.write(
-            f"Demo complaints: {len(created)} created ({events} history events), "
-            f"{len(rows) - len(created) - refused} already there, {refused} drawn outside the city and refused."
+            f"Demo complaints: {len(report.created_ids)} created ({events} history events), "
+            f"{report.existing} already there, {report.refused} drawn outside the city and refused."
         )
         if not settings.DEBUG:
             return
