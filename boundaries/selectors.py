@@ -124,19 +124,21 @@ uncovered AS MATERIALIZED (
 ),
 near AS (
     -- Rule 1: within the tolerance outside the city limit (GPS noise), the nearest kecamatan.
-    -- A degree box first (index-friendly), then exact metres on the geography. Jurisdictions then
-    -- see the point as if at the nearest spot of the city (``routed``).
-    SELECT pt.i, pt.category, n.id, n.code, n.name, n.distance_m, n.routed
+    -- Measured on the pieces: a degree box first (index-friendly, and it drops far points at once),
+    -- then exact metres on the geography of the few small pieces left. The nearest piece holds the
+    -- nearest spot of the city (``routed``), where jurisdictions then see the point.
+    SELECT pt.i, pt.category, k.id, k.code, k.name, d.distance_m, d.routed
     FROM uncovered pt
     CROSS JOIN LATERAL (
-        SELECT k.id, k.code, k.name, ST_Distance(k.boundary::geography, pt.g::geography) AS distance_m,
-               ST_ClosestPoint(k.boundary, pt.g) AS routed
-        FROM {Kecamatan._meta.db_table} k
-        WHERE k.boundary && ST_Expand(pt.g, %(tolerance_deg)s)
-          AND ST_DWithin(k.boundary::geography, pt.g::geography, %(tolerance_m)s)
-        ORDER BY 4, k.code
+        SELECT p.area_id, ST_Distance(p.piece::geography, pt.g::geography) AS distance_m,
+               ST_ClosestPoint(p.piece, pt.g) AS routed
+        FROM {BoundaryPiece._meta.db_table} p
+        WHERE p.layer = 'kecamatan' AND ST_DWithin(p.piece, pt.g, %(tolerance_deg)s)
+        ORDER BY 2, p.code
         LIMIT 1
-    ) n
+    ) d
+    JOIN {Kecamatan._meta.db_table} k ON k.id = d.area_id
+    WHERE d.distance_m <= %(tolerance_m)s
 ),
 area AS (
     SELECT i, id, code, name, candidates, 0.0::float8 AS distance_m FROM inside

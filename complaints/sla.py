@@ -27,9 +27,14 @@ def is_working_day(day: date) -> bool:
 def due_at(created_at: datetime, working_days: int) -> datetime:
     """``created_at`` plus ``working_days`` working days, as an aware datetime in Asia/Jakarta."""
     local = created_at.astimezone(PEKANBARU)
-    day = local.date()
+    return datetime.combine(_due_day(local.date(), working_days), local.timetz())
+
+
+@lru_cache(maxsize=65_536)
+def _due_day(filed: date, working_days: int) -> date:
+    day = filed
     for _ in range(working_days):
         day += timedelta(days=1)
         while not is_working_day(day):
             day += timedelta(days=1)
-    return datetime.combine(day, local.timetz())
+    return day
