@@ -170,7 +170,7 @@ jur AS (
     LEFT JOIN {TaskForce._meta.db_table} tf ON tf.id = j.task_force_id
     ORDER BY jh.i, j.priority DESC, j.area_m2, j.code
 )
-SELECT pt.i, a.id AS kecamatan_id, a.code AS kecamatan_code, a.name AS kecamatan_name, a.candidates,
+SELECT pt.i, pt.category, a.id AS kecamatan_id, a.code AS kecamatan_code, a.name AS kecamatan_name, a.candidates,
        a.distance_m, coalesce(kh.id, kn.id) AS kelurahan_id, coalesce(kh.code, kn.code) AS kelurahan_code,
        coalesce(kh.name, kn.name) AS kelurahan_name, jur.id AS jurisdiction_id, jur.code AS jurisdiction_code,
        jur.agency_id, jur.agency_code, jur.agency_name, jur.task_force_id, jur.task_force_code, jur.task_force_name,
@@ -200,8 +200,9 @@ _ARRAY_POINTS = (
 
 def route_sql(points: str) -> tuple[str, dict]:
     """The routing statement over ``points`` (SQL for a relation of i, category code, WGS84 point g)
-    and its parameters. Its rows: i, then the kecamatan, kelurahan and jurisdiction columns that
-    ``_decision`` reads. For bulk work, give an indexed table: see complaints.bulk."""
+    and its parameters. Its rows: i, category, then the kecamatan, kelurahan and jurisdiction
+    columns that ``_decision`` reads, and the rule. For bulk work, give an indexed table (see
+    complaints.bulk)."""
     tolerance_m = settings.PEKA_CITY_TOLERANCE_M
     params = {
         "tolerance_m": tolerance_m,
@@ -239,7 +240,7 @@ def route(point: Point, category: str | None = None) -> RouteDecision:
 
 
 def _decision(row) -> RouteDecision:
-    _i, kec_id, kec_code, kec_name, candidates, distance_m, kel_id, kel_code, kel_name, *jur, rule = row
+    _i, _category, kec_id, kec_code, kec_name, candidates, distance_m, kel_id, kel_code, kel_name, *jur, rule = row
     if kec_id is None:
         return RouteDecision(None, None, Rule.OUTSIDE, distance_m=float("inf"))
     return RouteDecision(

@@ -4,7 +4,7 @@ One COPY into a staging table, then one routed INSERT … SELECT: the routing st
 boundaries.selectors runs over the whole indexed staging table, so PostgreSQL walks the few hundred
 boundary pieces against the points' index instead of probing once per point, and nothing comes
 back to Python row by row. The rules, fallbacks and stored reasons are those of a single intake
-(complaints.routing); tests/complaints/test_bulk.py holds the two to the same answers.
+(complaints.routing.assignment_sql); tests/complaints/test_bulk.py holds the two to the same answers.
 """
 
 import io
@@ -12,15 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import connection, transaction
 
-from boundaries.models import Agency
-from boundaries.selectors import route_sql
 from complaints.intake import Reporter
 from complaints.models import Category, Complaint, ComplaintEvent, EventKind, Status
-from complaints.routing import stored_reason_sql
+from complaints.routing import assignment_sql
 from complaints.sla import due_at
 
 
@@ -67,19 +64,8 @@ def complaints_load(rows: Iterable[NewComplaint]) -> LoadReport:
     if not count:
         return LoadReport([], 0, 0)
     staged.seek(0)
-    route, params = route_sql("complaint_staging")
-    reason, reason_params = stored_reason_sql(
-        area_rule="a.rule",
-        assignment_rule="a.assignment_rule",
-        code="a.kecamatan_code",
-        name="a.kecamatan_name",
-        codes="array_to_string(a.candidates, ', ')",
-        distance="a.distance_m",
-        jurisdiction="a.jurisdiction_code",
-        agency="a.agency_code",
-        task_force="a.task_force_code",
-    )
-    params |= reason_params | {"triage": settings.PEKA_TRIAGE_AGENCY, "created": EventKind.CREATED, "new": Status.BARU}
+    assigned, params = assignment_sql("complaint_staging")
+    params |= {"created": EventKind.CREATED, "new": Status.BARU}
     with transaction.atomic(), connection.cursor() as cursor:
         # Dropped at commit; dropped first too, for a second load inside one outer transaction.
         cursor.execute(
@@ -87,38 +73,23 @@ def complaints_load(rows: Iterable[NewComplaint]) -> LoadReport:
         )
         cursor.copy_expert("COPY complaint_staging FROM STDIN", staged)
         cursor.execute("CREATE INDEX ON complaint_staging USING gist (g); ANALYZE complaint_staging")
-        # Raw SQL: the ORM has no INSERT … SELECT. The assignment is routing rule 3's with its
-        # fallbacks (complaints.routing.route_complaints): the jurisdiction, else the category's
-        # agency, else the triage agency. The creation events go in with the same statement.
+        # Raw SQL: the ORM has no INSERT … SELECT. The creation events go in with the same statement.
         cursor.execute(
             f"""
-            WITH routed AS ({route}),
-            assigned AS (
-                SELECT s.*, r.rule, r.kecamatan_id, r.kecamatan_code, r.kecamatan_name, r.candidates, r.distance_m,
-                       r.kelurahan_id, r.jurisdiction_id, r.jurisdiction_code, r.task_force_id, r.task_force_code,
-                       CASE WHEN r.jurisdiction_id IS NOT NULL THEN 'jurisdiction'
-                            WHEN c.agency_id IS NOT NULL THEN 'category_agency' ELSE 'triage' END AS assignment_rule,
-                       coalesce(r.agency_id, c.agency_id, triage.id) AS agency_id,
-                       coalesce(r.agency_code, ca.code, triage.code) AS agency_code
-                FROM complaint_staging s
-                JOIN routed r ON r.i = s.i AND r.rule <> 'outside'
-                JOIN {Category._meta.db_table} c ON c.id = s.category_id
-                LEFT JOIN {Agency._meta.db_table} ca ON ca.id = c.agency_id
-                LEFT JOIN {Agency._meta.db_table} triage ON triage.code = %(triage)s
-            ),
+            WITH assigned AS ({assigned}),
             inserted AS (
                 INSERT INTO {Complaint._meta.db_table} (
                     tracking_code, category_id, description, location, kecamatan_id, kelurahan_id, agency_id,
                     task_force_id, jurisdiction_id, status, area_rule, assignment_rule, routing_reason,
                     reporter_name, reporter_phone, reporter_email, created_at, updated_at, due_at, resolved_at,
                     closed_at, reopen_count, support_count, rating_comment, version)
-                SELECT a.tracking_code, a.category_id, a.description, a.g, a.kecamatan_id, a.kelurahan_id,
-                       a.agency_id, a.task_force_id, a.jurisdiction_id, a.status, a.rule, a.assignment_rule, {reason},
-                       a.reporter_name, a.reporter_phone, a.reporter_email, a.created_at,
-                       coalesce(a.closed_at, a.resolved_at, a.created_at), a.due_at, a.resolved_at, a.closed_at,
+                SELECT s.tracking_code, s.category_id, s.description, s.g, a.kecamatan_id, a.kelurahan_id,
+                       a.agency_id, a.task_force_id, a.jurisdiction_id, s.status, a.area_rule, a.assignment_rule,
+                       a.routing_reason, s.reporter_name, s.reporter_phone, s.reporter_email, s.created_at,
+                       coalesce(s.closed_at, s.resolved_at, s.created_at), s.due_at, s.resolved_at, s.closed_at,
                        0, 0, '', 1
-                FROM assigned a
-                ORDER BY a.i
+                FROM complaint_staging s JOIN assigned a ON a.i = s.i
+                ORDER BY s.i
                 ON CONFLICT (tracking_code) DO NOTHING
                 RETURNING id, created_at, routing_reason
             ),

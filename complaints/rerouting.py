@@ -1,15 +1,18 @@
-"""Routing open complaints again after boundaries or jurisdictions change (DESIGN.md, routing rule 4)."""
+"""Routing open complaints again after boundaries or jurisdictions change (DESIGN.md, routing rule 4).
+
+Set-based, like a bulk load: the open complaints' points go into an indexed staging table, the
+routing statement (complaints.routing.assignment_sql) runs over all of them at once, and one UPDATE
+moves those whose kecamatan, kelurahan, agency or jurisdiction changed, with one event each.
+"""
 
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.utils import timezone
+from django.db import connection, transaction
 
-from complaints.models import Complaint, ComplaintEvent, EventKind
-from complaints.routing import route_complaints
-
-CHUNK = 10_000
+from boundaries.models import Agency, Jurisdiction, Kecamatan, Kelurahan
+from complaints.models import OPEN_STATUSES, Category, Complaint, ComplaintEvent, EventKind
+from complaints.routing import assignment_sql
 
 
 @dataclass
@@ -18,99 +21,105 @@ class RerouteReport:
     moved_complaints: int = 0
     moved: Counter = field(default_factory=Counter)  # (what, from, to) → complaints
     committed: bool = False
+    skipped_changed: int = 0  # changed by someone else while re-routing ran: left for the next run
 
     def lines(self) -> list[str]:
         verb = "re-routed" if self.committed else "would re-route (dry run, nothing written)"
         head = f"{self.checked} open complaints checked; {verb}: {self.moved_complaints}"
-        return [head] + [f"  {what}: {old} → {new}: {n}" for (what, old, new), n in sorted(self.moved.items())]
+        lines = [head] + [f"  {what}: {old} → {new}: {n}" for (what, old, new), n in sorted(self.moved.items())]
+        if self.skipped_changed:
+            lines.append(f"  changed meanwhile by someone else, left for the next run: {self.skipped_changed}")
+        return lines
+
+
+# What a move reports, by the column that changed and the table that names its codes.
+_COMPARED = {
+    "kecamatan": ("kecamatan_id", Kecamatan),
+    "kelurahan": ("kelurahan_id", Kelurahan),
+    "agency": ("agency_id", Agency),
+    "jurisdiction": ("jurisdiction_id", Jurisdiction),
+}
 
 
 def complaints_reroute(*, commit: bool = False) -> RerouteReport:
     """Route every open complaint again; move those whose kecamatan, kelurahan, agency or jurisdiction
     changed. A task force a supervisor chose by hand is kept unless the jurisdiction itself changed.
-    Without ``commit`` nothing is written; the report says what would move."""
+    A point that left the city keeps its place rather than being dropped. Without ``commit`` nothing
+    is written; the report says what would move.
+
+    No complaint is locked while the routing runs: the UPDATE only moves a complaint whose version is
+    still the one read, so a staff action meanwhile wins and the next run picks the complaint up.
+    """
     report = RerouteReport(committed=commit)
-    open_complaints = (
-        Complaint.objects.open()
-        .select_related("category__agency", "kecamatan", "kelurahan", "agency", "task_force", "jurisdiction")
-        .order_by("id")
-    )
-    with transaction.atomic():
-        last_id = 0
-        while chunk := list(open_complaints.filter(id__gt=last_id).select_for_update(of=("self",))[:CHUNK]):
-            last_id = chunk[-1].id
-            routes = route_complaints([(c.location, c.category) for c in chunk])
-            moved, events, now = [], [], timezone.now()
-            for complaint, route in zip(chunk, routes, strict=True):
-                report.checked += 1
-                if not route.accepted:
-                    continue  # the point left the city: keep it where it is rather than drop it
-                changes = _changes(complaint, route)
-                if not changes:
-                    continue
-                for what, old, new in changes:
-                    report.moved[(what, old, new)] += 1
-                report.moved_complaints += 1
-                _apply(complaint, route, now)
-                moved.append(complaint)
-                events.append(
-                    ComplaintEvent(
-                        complaint=complaint,
-                        at=now,
-                        kind=EventKind.REROUTED,
-                        from_status=complaint.status,
-                        to_status=complaint.status,
-                        note=complaint.routing_reason,
-                        public=False,
-                    )
+    assigned, params = assignment_sql("reroute_points")
+    table = Complaint._meta.db_table
+    differs = " OR ".join(f"c.{column} IS DISTINCT FROM a.{column}" for column, _model in _COMPARED.values())
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            DROP TABLE IF EXISTS reroute_points, rerouted;
+            CREATE TEMP TABLE reroute_points ON COMMIT DROP AS
+                SELECT c.id AS i, cat.code AS category, c.location AS g
+                FROM {table} c JOIN {Category._meta.db_table} cat ON cat.id = c.category_id
+                WHERE c.status = ANY(%(open)s);
+            CREATE INDEX ON reroute_points USING gist (g);
+            ANALYZE reroute_points
+            """,
+            {"open": list(OPEN_STATUSES)},
+        )
+        report.checked = _count(cursor, "reroute_points")
+        # Raw SQL: an UPDATE … FROM a routing statement is beyond the ORM.
+        cursor.execute(
+            f"""
+            CREATE TEMP TABLE rerouted ON COMMIT DROP AS
+            SELECT c.id, c.version, {", ".join(f"c.{col} AS old_{col}, a.{col}" for col, _m in _COMPARED.values())},
+                   a.task_force_id, a.area_rule, a.assignment_rule, a.routing_reason,
+                   c.jurisdiction_id IS DISTINCT FROM a.jurisdiction_id AS jurisdiction_changed
+            FROM ({assigned}) a JOIN {table} c ON c.id = a.i
+            WHERE {differs}
+            """,
+            params,
+        )
+        if commit:
+            cursor.execute(
+                f"""
+                WITH moved AS (
+                    UPDATE {table} c
+                    SET kecamatan_id = r.kecamatan_id, kelurahan_id = r.kelurahan_id, agency_id = r.agency_id,
+                        jurisdiction_id = r.jurisdiction_id,
+                        task_force_id = CASE WHEN r.jurisdiction_changed THEN r.task_force_id ELSE c.task_force_id END,
+                        area_rule = r.area_rule, assignment_rule = r.assignment_rule,
+                        routing_reason = r.routing_reason, version = c.version + 1, updated_at = now()
+                    FROM rerouted r
+                    WHERE c.id = r.id AND c.version = r.version
+                    RETURNING c.id, c.status, c.routing_reason, c.updated_at
+                ),
+                events AS (
+                    INSERT INTO {ComplaintEvent._meta.db_table} (complaint_id, at, kind, from_status, to_status, note, public)
+                    SELECT id, updated_at, %(kind)s, status, status, routing_reason, false FROM moved
                 )
-            if commit and moved:
-                Complaint.objects.bulk_update(moved, REROUTED_FIELDS, batch_size=1000)
-                ComplaintEvent.objects.bulk_create(events, batch_size=1000)
-        if not commit:
-            transaction.set_rollback(True)
+                DELETE FROM rerouted r WHERE NOT EXISTS (SELECT 1 FROM moved m WHERE m.id = r.id)
+                """,
+                {"kind": EventKind.REROUTED},
+            )
+            report.skipped_changed = cursor.rowcount
+        report.moved_complaints = _count(cursor, "rerouted")
+        for what, (column, model) in _COMPARED.items():
+            cursor.execute(
+                f"""
+                SELECT coalesce(o.code, '—'), coalesce(n.code, '—'), count(*)
+                FROM rerouted r
+                LEFT JOIN {model._meta.db_table} o ON o.id = r.old_{column}
+                LEFT JOIN {model._meta.db_table} n ON n.id = r.{column}
+                WHERE r.old_{column} IS DISTINCT FROM r.{column}
+                GROUP BY 1, 2
+                """
+            )
+            for old, new, n in cursor.fetchall():
+                report.moved[(what, old, new)] = n
     return report
 
 
-REROUTED_FIELDS = [
-    "kecamatan",
-    "kelurahan",
-    "agency",
-    "task_force",
-    "jurisdiction",
-    "area_rule",
-    "assignment_rule",
-    "routing_reason",
-    "version",
-    "updated_at",
-]
-
-
-def _code(ref) -> str:
-    return ref.code if ref else "—"
-
-
-def _changes(complaint: Complaint, route) -> list[tuple[str, str, str]]:
-    area = route.area
-    pairs = [
-        ("kecamatan", _code(complaint.kecamatan), _code(area.kecamatan)),
-        ("kelurahan", _code(complaint.kelurahan), _code(area.kelurahan)),
-        ("agency", _code(complaint.agency), _code(route.agency)),
-        ("jurisdiction", _code(complaint.jurisdiction), area.jurisdiction.code if area.jurisdiction else "—"),
-    ]
-    return [(what, old, new) for what, old, new in pairs if old != new]
-
-
-def _apply(complaint: Complaint, route, now) -> None:
-    jurisdiction_changed = complaint.jurisdiction_id != route.jurisdiction_id
-    complaint.kecamatan_id = route.area.kecamatan.id
-    complaint.kelurahan_id = route.area.kelurahan.id if route.area.kelurahan else None
-    complaint.agency_id = route.agency.id if route.agency else None
-    if jurisdiction_changed:
-        complaint.task_force_id = route.task_force.id if route.task_force else None
-    complaint.jurisdiction_id = route.jurisdiction_id
-    complaint.area_rule = route.area.rule.value
-    complaint.assignment_rule = route.rule.value
-    complaint.routing_reason = route.stored_reason()
-    complaint.version += 1
-    complaint.updated_at = now
+def _count(cursor, table: str) -> int:
+    cursor.execute(f"SELECT count(*) FROM {table}")
+    return cursor.fetchone()[0]

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from boundaries.models import Agency
-from boundaries.selectors import AREA_REASONS, Ref, RouteDecision, route_many
+from boundaries.selectors import AREA_REASONS, Ref, RouteDecision, Rule, route_many, route_sql
 from complaints.models import AssignmentRule, Category
 from geo.sqltext import sql_sentence
 
@@ -81,6 +81,49 @@ def stored_reason_sql(**exprs: str) -> tuple[str, dict]:
         f"{case.format(exprs['area_rule'], ' '.join(area))} || ' ' || {case.format(exprs['assignment_rule'], ' '.join(who))}",
         params,
     )
+
+
+def assignment_sql(points: str) -> tuple[str, dict]:
+    """``route_complaints`` in SQL over a relation of points (i, category code, g in WGS84): for bulk
+    loads and re-routing, where a million rows must not pass through Python.
+
+    Rows, for the points inside the city or within its tolerance: i, area_rule, kecamatan_id,
+    kelurahan_id, jurisdiction_id, task_force_id, agency_id, assignment_rule, routing_reason (as
+    ``stored_reason``). The fallbacks are the same: the jurisdiction, else the category's agency,
+    else the triage agency (tests/complaints/test_bulk.py holds the two to the same answers).
+    """
+    route, params = route_sql(points)
+    reason, reason_params = stored_reason_sql(
+        area_rule="a.area_rule",
+        assignment_rule="a.assignment_rule",
+        code="a.kecamatan_code",
+        name="a.kecamatan_name",
+        codes="array_to_string(a.candidates, ', ')",
+        distance="a.distance_m",
+        jurisdiction="a.jurisdiction_code",
+        agency="a.agency_code",
+        task_force="a.task_force_code",
+    )
+    sql = f"""
+        SELECT a.i, a.area_rule, a.kecamatan_id, a.kelurahan_id, a.jurisdiction_id, a.task_force_id, a.agency_id,
+               a.assignment_rule, {reason} AS routing_reason
+        FROM (
+            SELECT r.i, r.rule AS area_rule, r.kecamatan_id, r.kecamatan_code, r.kecamatan_name, r.candidates,
+                   r.distance_m, r.kelurahan_id, r.jurisdiction_id, r.jurisdiction_code, r.task_force_id,
+                   r.task_force_code,
+                   CASE WHEN r.jurisdiction_id IS NOT NULL THEN '{AssignmentRule.JURISDICTION.value}'
+                        WHEN c.agency_id IS NOT NULL THEN '{AssignmentRule.CATEGORY_AGENCY.value}'
+                        ELSE '{AssignmentRule.TRIAGE.value}' END AS assignment_rule,
+                   coalesce(r.agency_id, c.agency_id, triage.id) AS agency_id,
+                   coalesce(r.agency_code, ca.code, triage.code) AS agency_code
+            FROM ({route}) r
+            JOIN {Category._meta.db_table} c ON c.code = r.category
+            LEFT JOIN {Agency._meta.db_table} ca ON ca.id = c.agency_id
+            LEFT JOIN {Agency._meta.db_table} triage ON triage.code = %(triage)s
+            WHERE r.rule <> '{Rule.OUTSIDE.value}'
+        ) a
+    """
+    return sql, params | reason_params | {"triage": settings.PEKA_TRIAGE_AGENCY}
 
 
 def route_complaints(items: Sequence[tuple[Point, Category]]) -> list[ComplaintRoute]:
