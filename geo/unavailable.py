@@ -2,9 +2,9 @@
 
 A stopped, restarting or overloaded PostgreSQL surfaces in Django as ``OperationalError`` (cannot
 connect, the server is shutting down, the connection was terminated) or ``InterfaceError`` (the
-connection is already closed). Every write the site makes runs in a transaction, so a request that
-fails this way has written nothing; the client may repeat it (with the same Idempotency-Key for a
-complaint). The persistent connection is checked at the start of each request (CONN_HEALTH_CHECKS),
+connection is already closed). Every write the site makes runs in a transaction, so nothing is left
+half-written; a complaint can be sent again with the same Idempotency-Key without being stored twice
+(the database may have gone away after the commit but before the answer was sent). The persistent connection is checked at the start of each request (CONN_HEALTH_CHECKS),
 so the site recovers by itself once the database is back.
 """
 
@@ -27,7 +27,7 @@ DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 def unavailable_response(request) -> HttpResponse:
     """503 for ``request``: JSON under /api/, the Open311 error list under /open311/, else an HTML page."""
-    message = _("PEKA cannot reach its database just now. Nothing was saved; please try again shortly.")
+    message = _("PEKA cannot reach its database just now. Please try again shortly.")
     path = request.path
     if path.startswith("/open311/") and path.endswith(".xml"):
         body = f'<?xml version="1.0" encoding="utf-8"?>\n<errors><error><code>503</code><description>{escape(message)}</description></error></errors>'
