@@ -202,6 +202,9 @@ PEKA_TRIAGE_AGENCY = os.environ.get("PEKA_TRIAGE_AGENCY", "DISKOMINFOTIKSAN")
 PEKA_REOPEN_DAYS = int(os.environ.get("PEKA_REOPEN_DAYS", "14"))
 # Open311 GeoReport v2: the jurisdiction_id this server answers to.
 PEKA_OPEN311_JURISDICTION = os.environ.get("PEKA_OPEN311_JURISDICTION", "pekanbaru.go.id")
+# Folder of the PostgreSQL client tools for manage.py backup/restore (as bin/db); empty: the server's
+# major version under /usr/lib/postgresql, then PATH.
+PEKA_PGBIN = os.environ.get("PEKA_PGBIN", "")
 # What a 503 tells clients to wait (seconds) when the database cannot be reached.
 PEKA_RETRY_AFTER_S = int(os.environ.get("PEKA_RETRY_AFTER_S", "30"))
 # The largest request body taken: a 10 MB photo and the form around it.
