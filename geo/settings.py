@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "geo.middleware.RequestSizeLimit",
+    "geo.unavailable.DatabaseUnavailable",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -98,6 +99,8 @@ PEKA_DB_PORT = int(os.environ.get("PEKA_DB_PORT", "54329"))
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"postgis://postgres@127.0.0.1:{PEKA_DB_PORT}/peka"),
+        # Connections are kept for a minute; the health check at the start of each request replaces one
+        # the database dropped (a restart), so the site recovers without being restarted itself.
         conn_max_age=int(os.environ.get("PEKA_DB_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
@@ -199,6 +202,11 @@ PEKA_TRIAGE_AGENCY = os.environ.get("PEKA_TRIAGE_AGENCY", "DISKOMINFOTIKSAN")
 PEKA_REOPEN_DAYS = int(os.environ.get("PEKA_REOPEN_DAYS", "14"))
 # Open311 GeoReport v2: the jurisdiction_id this server answers to.
 PEKA_OPEN311_JURISDICTION = os.environ.get("PEKA_OPEN311_JURISDICTION", "pekanbaru.go.id")
+# Folder of the PostgreSQL client tools for manage.py backup/restore (as bin/db); empty: the server's
+# major version under /usr/lib/postgresql, then PATH.
+PEKA_PGBIN = os.environ.get("PEKA_PGBIN", "")
+# What a 503 tells clients to wait (seconds) when the database cannot be reached.
+PEKA_RETRY_AFTER_S = int(os.environ.get("PEKA_RETRY_AFTER_S", "30"))
 # The largest request body taken: a 10 MB photo and the form around it.
 PEKA_MAX_REQUEST_BYTES = int(os.environ.get("PEKA_MAX_REQUEST_BYTES", str(12 * 1024 * 1024)))
 # How many demo complaints `seed_demo` creates by default.

@@ -14,3 +14,6 @@ urlpatterns = [
     path("", include("complaints.pages")),
     path("", include("hotspots.pages")),
 ]
+
+# A database failure outside any view (in a middleware) is a 503 with Retry-After, not a 500.
+handler500 = "geo.unavailable.server_error"
