@@ -1,0 +1,205 @@
+"""Routing benchmarks on the bench database (load it first: `python -m bench.generate`).
+
+    .venv/bin/python -m bench.routing
+
+1. Routing one point in the database: the product's routing statement (boundaries.selectors),
+   prepared once and executed for many different points, against the very same statement over the
+   unsubdivided polygons (a copy of the pieces table holding each whole kecamatan, kelurahan and
+   jurisdiction). Also the whole decision from Python, as the intake calls it.
+2. Bulk import with routing (complaints.bulk: COPY + one routed INSERT … SELECT) against filing the
+   same rows one by one through the intake service (route, insert, event per row).
+3. Re-routing every complaint after a jurisdiction change, with all 1,000,000 of them made open,
+   against routing and updating them one by one (timed on a sample, rate extrapolated).
+Every write happens in a transaction that is rolled back: the bench database is left as it was.
+"""
+
+import random
+import time
+
+from bench.common import progress, report, setup_django, timed
+
+SAMPLES = 500
+BULK_ROWS = 200_000
+PER_ROW_SAMPLE = 1_000
+
+
+def main() -> None:
+    setup_django()
+    from complaints.models import Complaint
+
+    print(f"bench database: {Complaint.objects.count():,} complaints", flush=True)
+    route_one_point()
+    bulk_import()
+    reroute_everything()
+
+
+def _prepared(cursor, name: str, pieces_table: str) -> None:
+    """PREPARE the routing statement for one point (arrays of one) over ``pieces_table``."""
+    from boundaries.models import BoundaryPiece
+    from boundaries.selectors import _ARRAY_POINTS, route_sql
+
+    sql, params = route_sql(_ARRAY_POINTS)
+    sql = sql.replace(BoundaryPiece._meta.db_table, pieces_table)
+    sql = sql.replace("%(lons)s", "$1").replace("%(lats)s", "$2").replace("%(categories)s", "$3")
+    for key, value in params.items():
+        sql = sql.replace(f"%({key})s", repr(float(value)))
+    cursor.execute(f"PREPARE {name}(float8[], float8[], text[]) AS {sql}")
+
+
+def route_one_point() -> None:
+    from django.contrib.gis.geos import Point
+    from django.db import connection, transaction
+
+    from boundaries.selectors import route
+
+    rng = random.Random(7)
+    points = [(rng.uniform(101.40, 101.50), rng.uniform(0.45, 0.56)) for _ in range(SAMPLES)]
+    categories = ["sampah", "drainase", "lampu-jalan", "jalan-rusak"]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            """
+            CREATE TEMP TABLE whole_polygons ON COMMIT DROP AS
+            SELECT 'kecamatan'::text AS layer, id AS area_id, code, boundary AS piece FROM boundaries_kecamatan
+            UNION ALL SELECT 'kelurahan', id, code, boundary FROM boundaries_kelurahan
+            UNION ALL SELECT 'jurisdiction', id, code, area FROM boundaries_jurisdiction;
+            CREATE INDEX ON whole_polygons USING gist (piece);
+            ANALYZE whole_polygons
+            """
+        )
+        _prepared(cursor, "route_pieces", "boundaries_boundarypiece")
+        _prepared(cursor, "route_whole", "whole_polygons")
+
+        def executor(name):
+            cycle = iter(list(enumerate(points)) * 100)
+
+            def run():
+                k, (x, y) = next(cycle)
+                cursor.execute(f"EXECUTE {name}(%s, %s, %s)", [[x], [y], [categories[k % 4]]])
+                cursor.fetchall()
+
+            return run
+
+        report(
+            "route one point in the database (prepared)",
+            timed(executor("route_pieces"), runs=SAMPLES, warmup=50),
+            target="p95 <= 0.3 ms",
+            baseline=timed(executor("route_whole"), runs=SAMPLES, warmup=50),
+        )
+    cycle = iter(points * 100)
+    report(
+        "route one point, whole decision, from Python",
+        timed(lambda: route(Point(*next(cycle), srid=4326), "sampah"), runs=SAMPLES, warmup=50),
+    )
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _rolled_back(fn):
+    """Run ``fn`` in a transaction that is then undone; return its wall time in seconds."""
+    from django.db import transaction
+
+    start = time.perf_counter()
+    try:
+        with transaction.atomic():
+            fn()
+            elapsed = time.perf_counter() - start
+            raise _Rollback
+    except _Rollback:
+        return elapsed
+
+
+def bulk_import() -> None:
+    from complaints.bulk import complaints_load
+    from complaints.demo import demo_complaints
+    from complaints.intake import complaint_create
+
+    progress(f"drawing {BULK_ROWS:,} rows for the import benchmark…")
+    rows = demo_complaints(BULK_ROWS, seed=4242, days=730)
+    loaded = []
+    bulk_s = _rolled_back(lambda: loaded.append(complaints_load(rows)))
+    stored = len(loaded[0].created_ids)
+    sample = rows[:PER_ROW_SAMPLE]
+    per_row_stored = []
+
+    def one_by_one():
+        for row in sample:
+            try:
+                complaint_create(category=row.category, description=row.description, location=row.location)
+                per_row_stored.append(1)
+            except Exception:  # noqa: BLE001 - a point drawn outside the city is refused, as in bulk
+                pass
+
+    per_row_s = _rolled_back(one_by_one)
+    bulk_rate, per_row_rate = stored / bulk_s, len(per_row_stored) / per_row_s
+    print(
+        f"{'bulk import with routing':<48} {bulk_rate:9,.0f} complaints/s ({stored:,} stored in {bulk_s:.1f} s)"
+        f"   per-row {per_row_rate:7,.0f}/s   ratio {bulk_rate / per_row_rate:6.1f}x   target >= 50,000/s, ratio >= 4x",
+        flush=True,
+    )
+
+
+def reroute_everything() -> None:
+    from django.db import connection
+
+    from boundaries.models import Agency, Jurisdiction
+    from boundaries.services import jurisdiction_save, kecamatan_union
+    from complaints.models import Complaint, Status
+    from complaints.rerouting import complaints_reroute
+    from complaints.routing import route_complaint
+
+    results = {}
+
+    def change_and_reroute():
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE complaints_complaint SET status = %s, closed_at = NULL", [Status.BARU])
+            cursor.execute("ANALYZE complaints_complaint")
+        results["open"] = Complaint.objects.open().count()
+        # A new garbage jurisdiction over two kecamatan, above the existing ones.
+        jurisdiction_save(
+            Jurisdiction(
+                code="BENCH-SAMPAH",
+                agency=Agency.objects.get(code="DLHK"),
+                categories=["sampah"],
+                area=kecamatan_union(["14.71.01", "14.71.02"]),
+                priority=50,
+            )
+        )
+        start = time.perf_counter()
+        results["report"] = complaints_reroute(commit=True)
+        results["seconds"] = time.perf_counter() - start
+
+    _rolled_back(change_and_reroute)
+
+    def per_row():
+        jurisdiction_save(
+            Jurisdiction(
+                code="BENCH-SAMPAH",
+                agency=Agency.objects.get(code="DLHK"),
+                categories=["sampah"],
+                area=kecamatan_union(["14.71.01", "14.71.02"]),
+                priority=50,
+            )
+        )
+        start = time.perf_counter()
+        for complaint in Complaint.objects.select_related("category").order_by("?")[:PER_ROW_SAMPLE]:
+            route = route_complaint(complaint.location, complaint.category)
+            complaint.agency_id = route.agency.id if route.agency else None
+            complaint.jurisdiction_id = route.jurisdiction_id
+            complaint.routing_reason = route.stored_reason()
+            complaint.save(update_fields=["agency", "jurisdiction", "routing_reason"])
+        results["per_row_rate"] = PER_ROW_SAMPLE / (time.perf_counter() - start)
+
+    _rolled_back(per_row)
+    rate = results["open"] / results["seconds"]
+    print(
+        f"{'re-route every open complaint (one statement)':<48} {results['seconds']:9.1f} s for {results['open']:,} open, "
+        f"{results['report'].moved_complaints:,} moved ({rate:,.0f}/s)   per-row {results['per_row_rate']:,.0f}/s "
+        f"(≈ {results['open'] / results['per_row_rate']:,.0f} s)   ratio {rate / results['per_row_rate']:.1f}x   target <= 20 s",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()
