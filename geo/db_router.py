@@ -196,11 +196,10 @@ class ReadRoutingMiddleware:
         connection = connections[alias]
         if not connection.errors_occurred:
             return None
+        logger.warning("read on replica %s failed, repeated on the primary: %s", alias, str(exception).strip())
+        # A replica that lives but cancelled the query (e.g. a conflict with recovery) stays in use.
         if not connection.is_usable():
             mark_down(alias, exception)
-        else:
-            # The replica lives but cancelled the query (e.g. a conflict with recovery): only this request moves.
-            logger.warning("read on replica %s failed, repeated on the primary: %s", alias, str(exception).strip())
         routing.use_primary()
         view_func, view_args, view_kwargs = routing.view
         response = view_func(request, *view_args, **view_kwargs)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import close_old_connections, connections, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
@@ -237,12 +237,15 @@ def test_outside_a_request_and_inside_a_transaction_reads_use_the_primary(replic
 
 
 @routed
-def test_a_stopped_replica_falls_back_to_the_primary_and_is_used_again(replicated, standby):
+def test_a_stopped_replica_falls_back_to_the_primary_and_is_used_again(replicated, standby, caplog):
     visitor = Client()
     code = file_complaint(Client())
     caught_up()
     standby("stop")
     try:
+        # The WSGI handler does this at the start of every request (the test client leaves it out): it
+        # has the connections health-checked again, which is how a lost replica is noticed in time.
+        close_old_connections()
         started = time.monotonic()
         with CaptureQueriesContext(connections["default"]) as on_primary:
             assert code in list_codes(visitor)
@@ -252,6 +255,9 @@ def test_a_stopped_replica_falls_back_to_the_primary_and_is_used_again(replicate
             assert visitor.get(path).status_code == 200, path
         # Remembered as down: the next requests do not even try the replica.
         assert db_router.replica_available(REPLICA) is False
+        # Found down before the view ran: no query failed on the replica and nothing was repeated.
+        assert any("unavailable" in r.getMessage() for r in caplog.records)
+        assert not any("repeated on the primary" in r.getMessage() for r in caplog.records)
         assert first_ms < 2000, f"falling back took {first_ms:.0f} ms"
     finally:
         standby("start")
@@ -285,6 +291,7 @@ def test_a_replica_connection_lost_mid_request_is_answered_by_the_primary(replic
     with connections[REPLICA].execute_wrapper(terminate_first_query):
         response = visitor.get(f"/api/v1/complaints/{code}/")
     assert killed and response.status_code == 200 and response.json()["id"] == code
+    assert db_router.replica_available(REPLICA) is False
 
 
 def settings_with(replica_urls: str | None) -> tuple:
