@@ -8,7 +8,6 @@ Python building and encoding an object per field: ~40x less time at 10,000 featu
 
 import json
 
-from django.db import connection
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.translation import get_language
 
 from boundaries.models import Agency, Kecamatan, Kelurahan, TaskForce
 from complaints.models import OPEN_STATUSES, Category, Complaint, Photo, Status
+from geo.db_router import reading
 
 
 def _iso_time(column: str) -> str:
@@ -86,7 +86,7 @@ def features_json(complaints: QuerySet[Complaint] | list[int]) -> str:
         "photo_url": reverse("photo-file", args=["x"])[:-1],
         "tz": timezone.get_current_timezone_name(),
     }
-    with connection.cursor() as cursor:
+    with reading(Complaint).cursor() as cursor:
         cursor.execute(_FEATURES_SQL, params)
         return cursor.fetchone()[0]
 

@@ -96,17 +96,45 @@ TEMPLATES = [
 # DATABASE_URL (postgis://user:password@host:port/name) points at any PostGIS server; without it, the
 # project's own cluster that bin/setup starts on PEKA_DB_PORT.
 PEKA_DB_PORT = int(os.environ.get("PEKA_DB_PORT", "54329"))
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"postgis://postgres@127.0.0.1:{PEKA_DB_PORT}/peka"),
-        # Connections are kept for a minute; the health check at the start of each request replaces one
-        # the database dropped (a restart), so the site recovers without being restarted itself.
-        conn_max_age=int(os.environ.get("PEKA_DB_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+# How long a connection is kept open between requests, in seconds. The health check at the start of
+# each request replaces one the database dropped (a restart), so the site recovers by itself.
+PEKA_DB_CONN_MAX_AGE = int(os.environ.get("PEKA_DB_CONN_MAX_AGE", "60"))
+
+
+def database(url: str) -> dict:
+    """One database alias: a reused, health-checked connection without JIT (JIT compilation costs
+    milliseconds on every short spatial query and never pays back on the web path)."""
+    config = dj_database_url.parse(url, conn_max_age=PEKA_DB_CONN_MAX_AGE, conn_health_checks=True)
+    config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    return config
+
+
+DATABASES = {"default": database(os.environ.get("DATABASE_URL", f"postgis://postgres@127.0.0.1:{PEKA_DB_PORT}/peka"))}
+
+# DATABASE_REPLICA_URL: read replicas (streaming standbys of the primary), one URL or several separated
+# by commas or spaces. Each becomes an alias (replica, replica_2, ...) that serves the public's reads
+# (geo.db_router); none set: one database, as before.
+REPLICA_URLS = os.environ.get("DATABASE_REPLICA_URL", "").replace(",", " ").split()
+PEKA_REPLICAS = ["replica" if n == 1 else f"replica_{n}" for n in range(1, len(REPLICA_URLS) + 1)]
+# Seconds to wait for a replica's connection before reading from the primary instead (libpq's minimum is 2).
+PEKA_REPLICA_CONNECT_TIMEOUT = int(os.environ.get("PEKA_REPLICA_CONNECT_TIMEOUT", "2"))
+# Seconds a replica that did not answer is left alone before it is tried again.
+PEKA_REPLICA_RETRY_SECONDS = float(os.environ.get("PEKA_REPLICA_RETRY_SECONDS", "10"))
+# Seconds after a write during which that client reads from the primary (read-your-writes cookie).
+PEKA_PRIMARY_COOKIE_SECONDS = int(os.environ.get("PEKA_PRIMARY_COOKIE_SECONDS", "10"))
+for alias, url in zip(PEKA_REPLICAS, REPLICA_URLS, strict=True):
+    DATABASES[alias] = database(url)
+    DATABASES[alias]["OPTIONS"]["connect_timeout"] = PEKA_REPLICA_CONNECT_TIMEOUT
+    # Tests: a standby receives the test database from the primary; nothing is created on it.
+    DATABASES[alias]["TEST"] = {"MIRROR": "default"}
+if PEKA_REPLICAS:
+    DATABASE_ROUTERS = ["geo.db_router.ReplicaRouter"]
+    # After AuthenticationMiddleware: whoever is signed in reads from the primary.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "geo.db_router.ReadRoutingMiddleware",
     )
-}
-# JIT compilation costs milliseconds on every short spatial query and never pays back on the web path.
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -9,8 +9,8 @@ one pass over the points, then one ST_Hexagon per occupied cell.
 
 from dataclasses import dataclass
 
-from django.db import connection
-
+from complaints.models import Complaint
+from geo.db_router import reading
 from hotspots.query import MIN_PUBLIC_COUNT, HotspotQuery
 
 UTM47N = 32647
@@ -79,7 +79,7 @@ def hex_counts(query: HotspotQuery, *, with_empty: bool = False) -> list[Hexagon
         CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_Hexagon({size}, i, j), {UTM47N}) AS hex) h
         ORDER BY i, j
     """
-    with connection.cursor() as cursor:
+    with reading(Complaint).cursor() as cursor:
         cursor.execute(sql, params)
         return [Hexagon(i, j, n, geojson, bytes(wkb)) for i, j, n, geojson, wkb in cursor.fetchall()]
 
@@ -112,7 +112,7 @@ def kecamatan_counts(query: HotspotQuery, *, by_category: bool = False) -> list[
         GROUP BY k.id, {category}
         ORDER BY k.code, 3
     """
-    with connection.cursor() as cursor:
+    with reading(Complaint).cursor() as cursor:
         cursor.execute(sql, [*params, *([query.kecamatan.id] if query.kecamatan else [])])
         return [KecamatanCount(*row) for row in cursor.fetchall()]
 
@@ -135,6 +135,6 @@ def heat_points(query: HotspotQuery) -> list[tuple[float, float, int]]:
         ) cells
         WHERE n >= %s
     """
-    with connection.cursor() as cursor:
+    with reading(Complaint).cursor() as cursor:
         cursor.execute(sql, [*params, HEAT_CELL_DEG, MIN_PUBLIC_COUNT])
         return [(round(lat, 6), round(lon, 6), n) for lat, lon, n in cursor.fetchall()]

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import holidays
-from django.db import connection
 
+from complaints.models import Complaint
 from complaints.sla import PEKANBARU
+from geo.db_router import reading
 
 GROUPS = ("agency", "task_force", "kecamatan", "category")
 MIN_CELL = 3
@@ -142,7 +143,7 @@ def report_card(period: Period) -> dict[str, list[dict]]:
             period.since.astimezone(PEKANBARU).date() - timedelta(days=400), period.until.astimezone(PEKANBARU).date()
         ),
     }
-    with connection.cursor() as cursor:
+    with reading(Complaint).cursor() as cursor:
         cursor.execute(_SQL, params)
         columns = [c.name for c in cursor.description]
         rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
