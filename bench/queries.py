@@ -2,10 +2,11 @@
 
     .venv/bin/python -m bench.queries
 
-Routing one point (the whole decision from Python, and the kecamatan lookup alone on subdivided
-pieces against the unsubdivided polygons), the nearby-complaints check of the reporting flow
-(against a geography cast in the WHERE clause) and a task force's 50 newest open complaints (with
-and without the partial index). Each figure is over many different points or task forces.
+The kecamatan lookup alone on subdivided pieces against the unsubdivided polygons (the whole
+routing decision is in bench.routing), the nearby-complaints check of the reporting flow (against a
+geography cast in the WHERE clause), a task force's 50 newest open complaints (with and without the
+partial index), the public list's GeoJSON for 10,000 complaints (against the DRF-gis serializer) and
+the report card for a month. Each figure is over many different points or task forces.
 """
 
 import random
@@ -21,7 +22,6 @@ def main() -> None:
     from django.db import connection, transaction
 
     from boundaries.models import TaskForce
-    from boundaries.selectors import route
     from complaints.models import Category, Complaint
     from complaints.selectors import nearby_open
 
@@ -34,11 +34,6 @@ def main() -> None:
         return lambda: fn(*next(cycle))
 
     sampah = Category.objects.get(code="sampah")
-    report(
-        "route one point, whole decision, from Python",
-        timed(one(lambda x, y: route(Point(x, y, srid=4326), "sampah")), runs=SAMPLES, warmup=20),
-        target="<= 0.3 ms in the database",
-    )
 
     def lookup(table, column):
         def run(x, y):
@@ -97,6 +92,49 @@ def main() -> None:
         without = timed(inbox, runs=50, warmup=5)
         transaction.set_rollback(True)  # the index comes back
     report("task-force inbox, 50 newest open", with_index, target="<= 1 ms", baseline=without)
+
+    public_geojson()
+    report_card_month()
+
+
+def public_geojson() -> None:
+    """The public list's Features for 10,000 complaints: written by PostgreSQL, against the DRF-gis
+    serializer and JSON renderer on the same rows."""
+    from rest_framework.renderers import JSONRenderer
+
+    from complaints.geojson import features_json
+    from complaints.serializers import ComplaintSerializer
+    from complaints.views import public_complaints
+
+    ids = list(public_complaints().order_by("-created_at").values_list("id", flat=True)[:10_000])
+
+    def serializer():
+        rows = public_complaints().filter(id__in=ids).order_by("-created_at")
+        JSONRenderer().render(ComplaintSerializer(rows, many=True).data)
+
+    report(
+        "public GeoJSON, 10,000 features, in PostgreSQL",
+        timed(lambda: features_json(ids), runs=10, warmup=2),
+        target="<= 50 ms, ratio >= 20x",
+        baseline=timed(serializer, runs=3, warmup=1),
+    )
+
+
+def report_card_month() -> None:
+    from datetime import timedelta
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from hotspots.views import report_card_answer
+
+    month = (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+
+    def cold():
+        cache.clear()
+        report_card_answer({"month": month})
+
+    report(f"report card for a month ({month}), both periods", timed(cold, runs=5), target="<= 200 ms")
 
 
 if __name__ == "__main__":
