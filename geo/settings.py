@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "django.forms",  # the form widgets' own templates, for FORM_RENDERER below
     "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "csp",
     "boundaries",
     "complaints",
     "hotspots",
@@ -74,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -88,6 +92,9 @@ if env_bool("PEKA_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 X_FRAME_OPTIONS = "DENY"
+
+# Widgets render through TEMPLATES, so templates/gis/ can hold the admin map widget's template.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "geo.urls"
 WSGI_APPLICATION = "geo.wsgi.application"
@@ -201,6 +208,35 @@ LOGOUT_REDIRECT_URL = "home"
 # Basemap tiles ({z}/{x}/{y} URL template) under the maps; empty: no basemap, our own outlines only.
 PEKA_TILE_URL = os.environ.get("PEKA_TILE_URL", "")
 PEKA_TILE_ATTRIBUTION = os.environ.get("PEKA_TILE_ATTRIBUTION", "")
+
+
+def tile_origin(url: str) -> str:
+    """Where a {z}/{x}/{y} template's tiles come from, as a CSP source: "https://*.tile.example" for
+    "https://{s}.tile.example/…"; a placeholder elsewhere in the host: its scheme only."""
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0]
+    if host.startswith("{s}."):
+        host = "*." + host[4:]
+    return f"{scheme}://{host}" if "{" not in host else f"{scheme}:"
+
+
+# Content-Security-Policy (django-csp 4): scripts only from our origin or with this response's nonce
+# (folium writes its map as inline scripts); styles may be inline, since Leaflet, folium's tooltips and
+# Swagger UI set style attributes in markup, and a style cannot run code. Pages may not be framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", *([tile_origin(PEKA_TILE_URL)] if PEKA_TILE_URL else [])],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # The city this deployment serves, as citizens name it.
 PEKA_CITY_NAME = os.environ.get("PEKA_CITY_NAME", "Kota Pekanbaru")
