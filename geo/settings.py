@@ -266,7 +266,13 @@ PEKA_TRUSTED_PROXY_COUNT = int(os.environ.get("PEKA_TRUSTED_PROXY_COUNT", "0"))
 # every gunicorn worker and machine instead of multiplying by their number.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "limits": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "peka_rate_limits"},
+    # Room for 20,000 clients active within a limit's window (Django's default, 300, would forget an
+    # attacker's count once 300 addresses had been seen); expired entries are culled first.
+    "limits": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "peka_rate_limits",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
 }
 
 # Staff sign-in (/masuk/ and the admin): after PEKA_LOGIN_FAILURE_LIMIT failures from one address or
