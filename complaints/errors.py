@@ -1,10 +1,13 @@
-"""How domain errors reach API clients: refused changes are 409, missing pieces 400 with the field."""
+"""How domain errors reach API clients: refused changes are 409, missing pieces 400 with the field,
+too many requests 429 with Retry-After."""
 
 from rest_framework import status
+from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from complaints.intake import OutsideCity
+from complaints.limits import retry_after_seconds, too_many_message
 from complaints.workflow import WorkflowConflict, WorkflowInvalid
 
 
@@ -15,4 +18,11 @@ def exception_handler(exc, context):
         return Response({exc.field: [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, OutsideCity):
         return Response({"location": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Throttled):
+        seconds = retry_after_seconds(exc.wait)
+        return Response(
+            {"detail": too_many_message(seconds)},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(seconds)},
+        )
     return drf_exception_handler(exc, context)

@@ -106,7 +106,9 @@ def _thumbnail(image: Image.Image) -> Image.Image:
 
 def _jpeg(image: Image.Image, quality: int) -> bytes:
     out = io.BytesIO()
-    # A new file from the pixels alone: no exif=, no icc_profile=, so no metadata is carried over.
+    # A new file from the pixels alone: no exif=, no icc_profile=, and an empty info, because Pillow
+    # writes an uploaded JPEG's comment (a COM segment, which can hold "<script>…") back by default.
+    image.info = {}
     image.save(out, format="JPEG", quality=quality, optimize=True)
     return out.getvalue()
 

@@ -17,6 +17,7 @@ from complaints import access
 from complaints.filters import ComplaintFilter
 from complaints.geojson import feature_collection_json, features_json
 from complaints.intake import complaint_create_validated
+from complaints.limits import IntakeLimit, SupportLimit
 from complaints.models import Complaint, Photo
 from complaints.photos import PhotoRefused, photo_location
 from complaints.routing import route_complaint
@@ -78,6 +79,10 @@ class ComplaintListCreate(generics.ListAPIView):
         )
         return HttpResponse(body, content_type="application/json")
 
+    def get_throttles(self):
+        # Reading is free; filing is limited per client address.
+        return [IntakeLimit()] if self.request.method == "POST" else []
+
     @extend_schema(
         request={"application/json": ComplaintCreateSerializer, "multipart/form-data": ComplaintCreateSerializer},
         parameters=[
@@ -91,6 +96,7 @@ class ComplaintListCreate(generics.ListAPIView):
         responses={
             201: ComplaintSerializer,
             400: OpenApiResponse(description="Field errors, or a point outside the city."),
+            429: OpenApiResponse(description="Too many complaints from this address; Retry-After says when to retry."),
         },
     )
     def post(self, request):
@@ -195,7 +201,10 @@ class ComplaintSupport(APIView):
     """ "Dukung": say "me too" to an open public complaint instead of filing a duplicate.
 
     Counted once per browser session; the session holds which complaints it supported, nothing else.
+    Limited per client address, since a new session costs nothing.
     """
+
+    throttle_classes = [SupportLimit]
 
     def post(self, request, tracking_code):
         complaint = public_complaints().filter(tracking_code=normalize_tracking_code(tracking_code)).first()

@@ -5,9 +5,13 @@ project, debug on, the Pekanbaru boundary files found next to the project.
 """
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -19,6 +23,16 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate limit, "<requests>/<s|m|h|d>" (e.g. "20/m"), or "0" for none; anything else stops the start."""
+    value = os.environ.get(name, default).strip()
+    if value != "0" and not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", value):
+        raise ImproperlyConfigured(
+            f"{name}={value!r}: write a rate such as 20/m (per s, m, h or d), or 0 for no limit."
+        )
+    return value
 
 
 # Debug is on by default for the local two-command set-up; production sets DJANGO_DEBUG=false.
@@ -36,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "django.forms",  # the form widgets' own templates, for FORM_RENDERER below
     "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
@@ -43,6 +58,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "boundaries",
     "complaints",
     "hotspots",
@@ -61,6 +78,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Production (debug off) is HTTPS only: secure cookies, HSTS, redirects to https. Behind a proxy
@@ -73,6 +93,9 @@ if env_bool("PEKA_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 X_FRAME_OPTIONS = "DENY"
+
+# Widgets render through TEMPLATES, so templates/gis/ can hold the admin map widget's template.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "geo.urls"
 WSGI_APPLICATION = "geo.wsgi.application"
@@ -217,6 +240,35 @@ LOGOUT_REDIRECT_URL = "home"
 PEKA_TILE_URL = os.environ.get("PEKA_TILE_URL", "")
 PEKA_TILE_ATTRIBUTION = os.environ.get("PEKA_TILE_ATTRIBUTION", "")
 
+
+def tile_origin(url: str) -> str:
+    """Where a {z}/{x}/{y} template's tiles come from, as a CSP source: "https://*.tile.example" for
+    "https://{s}.tile.example/…"; a placeholder elsewhere in the host: its scheme only."""
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0]
+    if host.startswith("{s}."):
+        host = "*." + host[4:]
+    return f"{scheme}://{host}" if "{" not in host else f"{scheme}:"
+
+
+# Content-Security-Policy (django-csp 4): scripts only from our origin or with this response's nonce
+# (folium writes its map as inline scripts); styles may be inline, since Leaflet, folium's tooltips and
+# Swagger UI set style attributes in markup, and a style cannot run code. Pages may not be framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", *([tile_origin(PEKA_TILE_URL)] if PEKA_TILE_URL else [])],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # The city this deployment serves, as citizens name it.
 PEKA_CITY_NAME = os.environ.get("PEKA_CITY_NAME", "Kota Pekanbaru")
 # How far outside the city limit a pin is still accepted (GPS noise) and given the nearest kecamatan.
@@ -237,6 +289,39 @@ PEKA_PGBIN = os.environ.get("PEKA_PGBIN", "")
 PEKA_RETRY_AFTER_S = int(os.environ.get("PEKA_RETRY_AFTER_S", "30"))
 # The largest request body taken: a 10 MB photo and the form around it.
 PEKA_MAX_REQUEST_BYTES = int(os.environ.get("PEKA_MAX_REQUEST_BYTES", str(12 * 1024 * 1024)))
+# Abuse limits, "<requests>/<s|m|h|d>"; 0 switches one off (load tests). Counted per client address
+# (IPv6: per /64) for anonymous intake and support, per API key for Open311 posts.
+PEKA_RATE_LIMIT_INTAKE = env_rate("PEKA_RATE_LIMIT_INTAKE", "20/m")
+PEKA_RATE_LIMIT_SUPPORT = env_rate("PEKA_RATE_LIMIT_SUPPORT", "30/m")
+PEKA_RATE_LIMIT_OPEN311 = env_rate("PEKA_RATE_LIMIT_OPEN311", "120/m")
+# How many proxies in front of the app append to X-Forwarded-For. 0: the header is never trusted and
+# the client is REMOTE_ADDR (a client can write any X-Forwarded-For it likes).
+PEKA_TRUSTED_PROXY_COUNT = int(os.environ.get("PEKA_TRUSTED_PROXY_COUNT", "0"))
+# "default" stays in each process's memory (short-lived results such as Gi* and the home totals);
+# "limits" is a database table (createcachetable, run by bin/setup) so that abuse limits hold across
+# every gunicorn worker and machine instead of multiplying by their number.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Room for 20,000 clients active within a limit's window (Django's default, 300, would forget an
+    # attacker's count once 300 addresses had been seen); expired entries are culled first.
+    "limits": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "peka_rate_limits",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
+}
+
+# Staff sign-in (/masuk/ and the admin): after PEKA_LOGIN_FAILURE_LIMIT failures from one address or
+# for one username, sign-in is refused for PEKA_LOGIN_LOCKOUT_MINUTES, even with the right password.
+AXES_FAILURE_LIMIT = int(os.environ.get("PEKA_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PEKA_LOGIN_LOCKOUT_MINUTES", "15")))
+# Either is enough: one address guessing many usernames, or many addresses guessing one staff password.
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "geo.ratelimits.client_address"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+
 # How many demo complaints `seed_demo` creates by default.
 PEKA_DEMO_COMPLAINTS = int(os.environ.get("PEKA_DEMO_COMPLAINTS", "3000"))
 

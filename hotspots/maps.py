@@ -2,6 +2,7 @@
 and style served from our own origin (folium's defaults point at CDNs)."""
 
 import json
+import re
 
 import folium
 from django.conf import settings
@@ -139,8 +140,15 @@ def _spot_label(kind: str) -> str:
     }
 
 
-def render_parts(m: folium.Map) -> dict:
-    """The map's <head> links, its <div> and its <script>, to place inside our own page."""
+def render_parts(m: folium.Map, *, nonce: str = "") -> dict:
+    """The map's <head> links, its <div> and its <script>, to place inside our own page.
+
+    folium writes inline scripts into the header too; each <script> gets the page's CSP nonce (the
+    page puts it on its own <script> around ``map_script``).
+    """
     root = m.get_root()
     root.render()
-    return {"map_header": root.header.render(), "map_html": root.html.render(), "map_script": root.script.render()}
+    header = root.header.render()
+    if nonce:
+        header = re.sub(r"<script(?=[\s>])", f'<script nonce="{nonce}"', header)
+    return {"map_header": header, "map_html": root.html.render(), "map_script": root.script.render()}

@@ -61,7 +61,7 @@ class HotspotPage(TemplateView):
                 for dataset in ("complaints", "hexbins", "gistar")
                 for fmt in ("geojson", "csv", "gpkg")
             ],
-            **render_parts(hotspot_map(query)),
+            **render_parts(hotspot_map(query), nonce=str(self.request.csp_nonce)),
             **kwargs,
         )
 

@@ -18,9 +18,11 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework.exceptions import ValidationError
 
 from complaints.intake import OutsideCity, complaint_create_validated
+from complaints.limits import retry_after_seconds, too_many_message
 from complaints.models import Category, Complaint, ComplaintEvent, EventKind, PhotoKind
 from complaints.serializers import ComplaintCreateSerializer
 from complaints.tracking import normalize_tracking_code
+from geo.ratelimits import RateLimit
 from open311.models import ApiKey
 from open311.render import FORMATS, error, respond, respond_object
 
@@ -238,10 +240,32 @@ def _positive(value, default, name, problems) -> int:
     return int(value)
 
 
+class ApiKeyLimit(RateLimit):
+    """Posting service requests: PEKA_RATE_LIMIT_OPEN311 per API key (a partner system may post from
+    many addresses, and many partners from one)."""
+
+    scope = "open311"
+    setting = "PEKA_RATE_LIMIT_OPEN311"
+
+    def __init__(self, api_key: ApiKey):
+        self.api_key = api_key
+        super().__init__()
+
+    def get_ident(self, request) -> str:
+        return str(self.api_key.pk)
+
+
 def _post_request(request, fmt) -> HttpResponse:
     data = request.POST
-    if ApiKey.objects.valid(data.get("api_key", "")) is None:
+    api_key = ApiKey.objects.valid(data.get("api_key", ""))
+    if api_key is None:
         return error(fmt, 403, _("A valid api_key is required to post service requests."))
+    limit = ApiKeyLimit(api_key)
+    if not limit.allow_request(request, None):
+        seconds = retry_after_seconds(limit.wait())
+        response = error(fmt, 429, too_many_message(seconds))
+        response["Retry-After"] = str(seconds)
+        return response
     if data.get("address_string") and not (data.get("lat") or data.get("long")):
         return error(fmt, 400, _("This server cannot place an address_string; send lat and long."))
     try:

@@ -22,6 +22,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_categories", stdout=io.StringIO())
 
 
+@pytest.fixture(autouse=True)
+def no_rate_limits(settings):
+    """Abuse limits off, so that tests filing many complaints from 127.0.0.1 are not refused;
+    tests of the limits set the rate they check (tests/test_rate_limits.py)."""
+    settings.PEKA_RATE_LIMIT_INTAKE = settings.PEKA_RATE_LIMIT_SUPPORT = settings.PEKA_RATE_LIMIT_OPEN311 = "0"
+
+
 @pytest.fixture(scope="session")
 def city_dir() -> Path:
     """The folder with the real Pekanbaru boundary files."""

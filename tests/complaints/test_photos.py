@@ -98,13 +98,68 @@ def gif() -> bytes:
     ],
     ids=lambda v: v if isinstance(v, str) and len(v) < 40 else "",
 )
-def test_bad_photos_are_refused_and_nothing_is_stored(client, name, data, message):
+def test_bad_photos_are_refused_and_nothing_is_stored(client, name, data, message, tmp_path):
     before = Complaint.objects.count()
     response = file_with_photo(client, upload(data))
     assert response.status_code == 400
     assert message in response.json()["photo"][0]
     assert Complaint.objects.count() == before
     assert Photo.objects.count() == 0
+    assert [f for f in tmp_path.rglob("*") if f.is_file()] == []  # no file written either
+
+
+def test_a_20000_pixel_square_png_is_refused_before_its_pixels_are_decoded(client):
+    data = png((20_000, 20_000))
+    assert len(data) < 100_000  # one colour: a few KB on disk, 400 megapixels once decoded
+    response = file_with_photo(client, upload(data, "bom.png", "image/png"))
+    assert response.status_code == 400
+    assert Photo.objects.count() == 0
+
+
+def jpeg(**save) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 90, 200)).save(out, format="JPEG", **save)
+    return out.getvalue()
+
+
+def png_with_text(text: str) -> bytes:
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", text)
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 90, 200)).save(out, format="PNG", pnginfo=info)
+    return out.getvalue()
+
+
+PAYLOAD = b"<script>alert(document.cookie)</script>"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        jpeg() + b"PK\x03\x04" + PAYLOAD,  # a valid JPEG with a ZIP and HTML appended
+        jpeg() + b"<html><body>" + PAYLOAD + b"</body></html>",
+        jpeg(comment=PAYLOAD),  # the script inside the JPEG's own comment segment
+        png_with_text(PAYLOAD.decode()),  # ... or inside a PNG text chunk
+    ],
+    ids=["jpeg+zip", "jpeg+html", "jpeg-comment", "png-text"],
+)
+def test_polyglot_photos_are_stored_only_as_a_clean_re_encoded_jpeg(client, data):
+    assert PAYLOAD in data
+    response = file_with_photo(client, upload(data))
+    assert response.status_code == 201, response.content
+    [photo] = Photo.objects.all()
+    for stored in (photo.image, photo.thumbnail):
+        with stored.open("rb") as f:
+            content = f.read()
+        assert b"<script" not in content and b"PK\x03\x04" not in content and b"<html" not in content
+        assert content.endswith(b"\xff\xd9")  # ends where the JPEG ends: nothing appended
+        assert Image.open(io.BytesIO(content)).info.get("comment") is None
+    served = client.get(response.json()["properties"]["photos"][0]["url"])
+    assert served["Content-Type"] == "image/jpeg"
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert PAYLOAD not in b"".join(served.streaming_content)
 
 
 def test_photo_of_a_sensitive_complaint_is_only_served_to_its_agency(client, staff_user):

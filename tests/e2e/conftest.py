@@ -25,6 +25,20 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
+def page(page):
+    """Playwright's page, failing the test on any Content-Security-Policy violation (a blocked script
+    or tile would break a map silently)."""
+    violations = []
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', (e) => console.error("
+        "'Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    yield page
+    assert violations == [], violations
+
+
+@pytest.fixture
 def screenshot(page, output_path, request):
     """Save a screenshot of the page under the test output folder; the paths are listed at the end of the run."""
 

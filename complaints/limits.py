@@ -1,0 +1,34 @@
+"""Abuse limits on what anyone may do without an account (rates in settings, see geo.ratelimits)."""
+
+import math
+
+from django.utils.translation import ngettext
+
+from geo.ratelimits import RateLimit
+
+
+class IntakeLimit(RateLimit):
+    """Filing complaints: PEKA_RATE_LIMIT_INTAKE per client address."""
+
+    scope = "intake"
+    setting = "PEKA_RATE_LIMIT_INTAKE"
+
+
+class SupportLimit(RateLimit):
+    """Supporting complaints ("Dukung"): PEKA_RATE_LIMIT_SUPPORT per client address."""
+
+    scope = "support"
+    setting = "PEKA_RATE_LIMIT_SUPPORT"
+
+
+def retry_after_seconds(wait: float | None) -> int:
+    """Whole seconds to wait (at least 1); DRF gives no wait when the rate was just lowered."""
+    return max(1, math.ceil(wait)) if wait else 60
+
+
+def too_many_message(seconds: int) -> str:
+    return ngettext(
+        "Too many requests from your address. Nothing was saved: try again in %(seconds)d second.",
+        "Too many requests from your address. Nothing was saved: try again in %(seconds)d seconds.",
+        seconds,
+    ) % {"seconds": seconds}
