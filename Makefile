@@ -23,6 +23,7 @@ bench: setup
 	$(PY) -m bench.generate
 	$(PY) -m bench.hotspots
 	$(PY) -m bench.queries
+	$(PY) -m bench.tiles
 
 setup:
 	bin/setup

@@ -55,6 +55,7 @@ class Home(TemplateView):
                 "failed": _("The server did not answer. Try again."),
                 "track_url": reverse("track", args=["CODE"]),
             },
+            tiles_url=reverse("complaint-tile", args=[0, 0, 0, "geojson"]).replace("/0/0/0.", "/{z}/{x}/{y}."),
             **map_settings(),
             **kwargs,
         )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/v1/", include("complaints.urls")),
     path("api/v1/", include("hotspots.urls")),
     path("open311/v2/", include("open311.urls")),
+    path("tiles/", include("complaints.tile_views")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's set-up script as a file, so the page needs no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

@@ -1,4 +1,5 @@
-// The citizen's map: open complaints clustered by place, and the reporting flow: place the pin (tap,
+// The citizen's map: open complaints from the server's tiles (counts where they are dense, single
+// complaints where not), and the reporting flow: place the pin (tap,
 // GPS or a photo's own position), see where it lands, pick a category, support a nearby report
 // instead of repeating it, or describe a new one.
 (function () {
@@ -13,7 +14,6 @@
     L.tileLayer(root.dataset.tileUrl, { maxZoom: 19, attribution: root.dataset.tileAttribution }).addTo(map);
   }
   map.getContainer().pekaMap = map;  // for scripts and browser tests that place the pin by coordinates
-  const clusters = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 }).addTo(map);
   let pin = null;
 
   function csrfToken() {
@@ -57,18 +57,78 @@
       outlines.bindTooltip((layer) => layer.feature.properties.name, { sticky: true });
       map.fitBounds(outlines.getBounds(), { animate: false });
     }
-    const open = await api(root.dataset.complaintsUrl + "?open=true&page_size=1000");
-    if (!open.ok) return;
-    clusters.addLayers(open.body.features.map((f) => {
-      const [lon, lat] = f.geometry.coordinates;
-      const p = f.properties;
-      return L.marker([lat, lon], { icon: dot(labels.colors[p.category] || "#546e7a"), keyboard: false })
-        .bindPopup('<strong></strong><br><span></span>').on("popupopen", (e) => {
-          const el = e.popup.getElement();
-          el.querySelector("strong").textContent = p.category_name;
-          el.querySelector("span").textContent = p.status_label + " · " + p.kecamatan.name;
+    complaintTiles().addTo(map);
+  }
+
+  function clusterIcon(count, color) {
+    const size = count < 10 ? 28 : count < 100 ? 34 : count < 1000 ? 40 : 46;
+    return L.divIcon({
+      className: "cluster",
+      html: '<span style="background:' + color + '">' + count + "</span>",
+      iconSize: [size, size],
+    });
+  }
+
+  // A complaint's popup: the tile carries its code and category; the rest comes from the API on opening.
+  function complaintMarker(latlng, p) {
+    let content = null;  // built on first opening, kept so that popup.update() redraws the same node
+    const popup = () => {
+      if (!content) {
+        content = document.createElement("div");
+        content.innerHTML = '<strong></strong><br><span></span><br><a class="popup-code"></a>';
+        const link = content.querySelector("a");
+        link.textContent = p.tracking_code;
+        link.href = labels.track_url.replace("CODE", encodeURIComponent(p.tracking_code));
+      }
+      return content;
+    };
+    return L.marker(latlng, { icon: dot(labels.colors[p.category] || "#546e7a"), keyboard: false })
+      .bindPopup(popup).on("popupopen", async (e) => {
+        const answer = await api(root.dataset.complaintsUrl + encodeURIComponent(p.tracking_code) + "/");
+        if (!answer.ok) {
+          content.querySelector("span").textContent = messages(answer.body);
+        } else {
+          const full = answer.body.properties;
+          content.querySelector("strong").textContent = full.category_name;
+          content.querySelector("span").textContent = full.status_label + " · " + full.kecamatan.name;
+        }
+        e.popup.update();  // its size was measured before the text came
+      });
+  }
+
+  // Open complaints as GeoJSON tiles of the server (/tiles/complaints/z/x/y.geojson). A grid tile of
+  // 2048 px is the server's tile three zooms up, so its 64 counting cells are 32 px apart on screen:
+  // about the spacing at which count bubbles stop overlapping.
+  function complaintTiles() {
+    const ZOOM_UP = 3;
+    const markers = {};  // grid tile key → the layer group of its markers
+    const layer = L.gridLayer({ tileSize: 256 << ZOOM_UP, updateWhenZooming: false });
+    layer.createTile = function (coords, done) {
+      const tile = document.createElement("div");
+      const key = this._tileCoordsToKey(coords);
+      const z = coords.z - ZOOM_UP;
+      if (z < 0) { setTimeout(() => done(null, tile), 0); return tile; }
+      api(root.dataset.tilesUrl.replace("{z}", z).replace("{x}", coords.x).replace("{y}", coords.y) + "?open=true")
+        .then((answer) => {
+          if (answer.ok && this._tiles[key] && this._tiles[key].el === tile) {
+            const group = L.layerGroup(answer.body.features.map((f) => {
+              const [lon, lat] = f.geometry.coordinates;
+              const p = f.properties;
+              if (p.count === undefined) return complaintMarker([lat, lon], p);
+              return L.marker([lat, lon], { icon: clusterIcon(p.count, labels.colors[p.category] || "#546e7a"), keyboard: false })
+                .on("click", () => map.setView([lat, lon], Math.min(map.getZoom() + 2, map.getMaxZoom())));
+            }));
+            markers[key] = group.addTo(map);
+          }
+          done(null, tile);
         });
-    }));
+      return tile;
+    };
+    layer.on("tileunload", (e) => {
+      const key = layer._tileCoordsToKey(e.coords);
+      if (markers[key]) { map.removeLayer(markers[key]); delete markers[key]; }
+    });
+    return layer;
   }
 
   async function place(lat, lon) {

@@ -146,3 +146,48 @@ def test_usable_at_360_px(page, live_server, committed_city, screenshot):
     expect(page.locator("#step-category")).to_be_visible()
     screenshot("home-360px")
     assert Photo.objects.count() == 0
+
+
+def test_home_map_draws_counts_and_complaints_from_tiles(page, live_server, committed_city, file_complaint, screenshot):
+    from tests.complaints.test_tiles import cell_centre
+
+    # Three complaints 15 m apart at the centre of a counting cell of a zoom-12 tile (so in one
+    # cell of the zoom-10 tiles too: what the map shows at zoom 15 and 13), and one alone across the city.
+    lon, lat = cell_centre(*SUKAJADI, 12)
+    centre = Point(lon, lat, srid=WGS84)
+    three = [offset_point(centre, east_m=15 * i - 15) for i in range(3)]
+    filed = [file_complaint(p.x, p.y, category="sampah") for p in three]
+    alone = file_complaint(101.4445, 0.4608, category="lampu-jalan")
+    open_map(page, live_server)
+    page.evaluate(
+        "([lat, lon]) => document.getElementById('map').pekaMap.setView([lat, lon], 13, {animate: false})", [lat, lon]
+    )
+
+    cluster = page.locator(".cluster", has_text="3")
+    expect(cluster).to_have_count(1)
+    screenshot("home-tiles-cluster")
+    cluster.click()
+    page.wait_for_function(
+        "() => { const m = document.getElementById('map').pekaMap; return m.getZoom() === 15 && !m._animatingZoom; }"
+    )
+    expect(cluster).to_have_count(1)  # still one cell at zoom 15
+
+    page.evaluate(
+        "([lat, lon]) => document.getElementById('map').pekaMap.setView([lat, lon], 18, {animate: false})", [lat, lon]
+    )
+    expect(page.locator(".dot")).to_have_count(3)  # single complaints from zoom-15 tiles
+    page.locator(".dot").first.click()
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("Sampah tidak diangkut")
+    expect(popup).to_contain_text("Sukajadi")
+    page.wait_for_timeout(300)  # the popup's fade-in, for the screenshot
+    code = popup.locator("a.popup-code").inner_text()
+    assert code in {c.tracking_code for c in filed}
+    expect(popup.locator("a.popup-code")).to_have_attribute("href", f"/lacak/{code}/")
+    screenshot("home-tiles-popup")
+
+    page.evaluate(
+        "([lat, lon]) => document.getElementById('map').pekaMap.setView([lat, lon], 17, {animate: false})",
+        [alone.location.y, alone.location.x],
+    )
+    expect(page.locator(".dot")).to_have_count(1)
