@@ -12,7 +12,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
-from complaints.intake import NewComplaint, complaints_bulk_create
+from complaints.bulk import NewComplaint, complaints_load
 from complaints.models import Category, Complaint, Status
 from complaints.tracking import new_tracking_code
 from geo.spatial import WGS84, offset_point
@@ -100,11 +100,11 @@ def plant():
             NewComplaint(new_tracking_code(), cat, "Uji peta.", Point(lon, lat, srid=WGS84), timezone.now())
             for lon, lat in points
         ]
-        created, refused = complaints_bulk_create(rows)
-        assert refused == 0 or not strict
+        loaded = complaints_load(rows)
+        assert loaded.refused == 0 or not strict
         if status != Status.BARU:
-            Complaint.objects.filter(pk__in=[c.pk for c in created]).update(status=status)
-        return list(Complaint.objects.filter(pk__in=[c.pk for c in created]))
+            Complaint.objects.filter(pk__in=loaded.created_ids).update(status=status)
+        return loaded.complaints()
 
     return make
 
