@@ -19,7 +19,8 @@ import shapely
 from django.core.cache import cache
 from libpysal.graph import Graph
 
-from hotspots.hexbins import UTM47N, Hexagon, hex_counts
+from geo.spatial import UTM47N
+from hotspots.hexbins import Hexagon, hex_counts
 from hotspots.query import HotspotQuery
 
 PERMUTATIONS = 999

@@ -3,29 +3,25 @@
 Hexagons are those of ST_HexagonGrid / ST_Hexagon in UTM 47N (EPSG:32647), so their size is true
 metres; the grid is anchored at the projection's origin, so a hexagon's (i, j) is the same whatever
 the filters, which is what lets two periods be compared. Each complaint's hexagon is computed with
-plain arithmetic in the query (axial coordinates, rounded in cube space), not by a spatial join:
-one pass over the points, then one ST_Hexagon per occupied cell.
+plain arithmetic in the query (axial coordinates, rounded in cube space) on its stored UTM
+coordinates (Complaint.utm_x, utm_y), not by a spatial join or a projection per point: one pass over
+the points, then one ST_Hexagon per occupied cell.
 """
 
 from dataclasses import dataclass
 
+from django.db.models import F
+
 from complaints.models import Complaint
 from geo.db_router import reading
+from geo.spatial import UTM47N
 from hotspots.query import MIN_PUBLIC_COUNT, HotspotQuery
-
-UTM47N = 32647
 
 # Flat-topped hexagons of edge s, odd columns shifted up: column i, row j (PostGIS's convention).
 # Fractional axial coordinates q, r of a point; cube rounding; then the odd-q offset row.
 _CELL_SQL = """
     SELECT c.q AS i, (c.r + (c.q - (c.q & 1)) / 2) AS j, count(*) AS n
-    FROM (
-        -- OFFSET 0 keeps the planner from inlining this level: ST_Transform then runs once per
-        -- point, instead of once for every place the arithmetic below mentions x or y.
-        SELECT ST_X(t.g) AS x, ST_Y(t.g) AS y
-        FROM (SELECT ST_Transform(p.location, {utm}) AS g FROM ({points}) p) t
-        OFFSET 0
-    ) xy
+    FROM ({points}) xy
     CROSS JOIN LATERAL (
         SELECT (2.0 / 3.0 * xy.x) / {size} AS qf, (-1.0 / 3.0 * xy.x + sqrt(3.0) / 3.0 * xy.y) / {size} AS rf
     ) f
@@ -58,9 +54,9 @@ def hex_counts(query: HotspotQuery, *, with_empty: bool = False) -> list[Hexagon
     the kecamatan id are integers from a validated query, so they are written into the SQL; the
     complaint filters stay parameters.
     """
-    points, params = query.complaints().order_by().values("location").query.sql_with_params()
+    points, params = query.complaints().order_by().values(x=F("utm_x"), y=F("utm_y")).query.sql_with_params()
     size = int(query.size_m)
-    cells = _CELL_SQL.format(points=points, size=size, utm=UTM47N)
+    cells = _CELL_SQL.format(points=points, size=size)
     if with_empty:
         area_filter = f"WHERE id = {int(query.kecamatan.id)}" if query.kecamatan else ""
         source = f"""
