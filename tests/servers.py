@@ -77,6 +77,11 @@ class Gunicorn:
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "PEKA_SSL_REDIRECT": "false",
             "PEKA_LOG_LEVEL": "WARNING",
+            # These tests load the server on purpose from one address: the abuse limits are off
+            # (tests/test_rate_limits.py proves them).
+            "PEKA_RATE_LIMIT_INTAKE": "0",
+            "PEKA_RATE_LIMIT_SUPPORT": "0",
+            "PEKA_RATE_LIMIT_OPEN311": "0",
         }
         command = [
             str(Path(sys.executable).with_name("gunicorn")),
