@@ -165,7 +165,10 @@ jur AS (
     SELECT DISTINCT ON (jh.i) jh.i, j.id, j.code, a.id AS agency_id, a.code AS agency_code,
            a.name AS agency_name, tf.id AS task_force_id, tf.code AS task_force_code, tf.name AS task_force_name
     FROM jurisdiction_hit jh
-    JOIN {Jurisdiction._meta.db_table} j ON j.id = jh.area_id AND jh.category = ANY(j.categories)
+    -- One row per (jurisdiction, category) taken, so that the match is an equality join (a hash
+    -- join over many points) rather than an ANY() test against every jurisdiction.
+    JOIN (SELECT j.*, unnest(j.categories) AS category FROM {Jurisdiction._meta.db_table} j) j
+      ON j.id = jh.area_id AND j.category = jh.category
     JOIN {Agency._meta.db_table} a ON a.id = j.agency_id
     LEFT JOIN {TaskForce._meta.db_table} tf ON tf.id = j.task_force_id
     ORDER BY jh.i, j.priority DESC, j.area_m2, j.code
