@@ -67,7 +67,7 @@ class StrictSerializer(serializers.Serializer):
             if isinstance(self.fields.get(name), serializers.Serializer | GeoJSONPointField) and isinstance(value, str):
                 try:
                     value = json.loads(value)
-                except ValueError:
+                except (ValueError, RecursionError):  # RecursionError: nested a thousand levels deep
                     raise serializers.ValidationError({name: [_("Send this field as JSON text.")]}) from None
             data[name] = value
         return data
