@@ -5,7 +5,7 @@ Sensitive categories and reporter data never appear in any GET; ``status`` is ``
 baru/diverifikasi/dikerjakan and ``closed`` for the rest.
 """
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
@@ -240,7 +240,7 @@ def _datetime(value, name, problems):
             % {"name": name, "first": QUERY_YEARS[0], "last": QUERY_YEARS[1]}
         )
         return None
-    return parsed
+    return parsed.astimezone(UTC)  # PostgreSQL takes offsets up to ±15:59, Python up to ±24 h
 
 
 def _positive(value, default, name, problems, *, cap: int) -> int:

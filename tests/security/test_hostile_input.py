@@ -96,7 +96,20 @@ CASES = [
     # --- public lists and their query parameters
     get("list: bad since", INTAKE, since="yesterday"),
     get("list: bad until", INTAKE, until="2026-13-45"),
-    get("list: year 1 since", INTAKE, expect=(200,), since="0001-01-01T00:00:00+14:00"),
+    get("list: year 1 since", INTAKE, since="0001-01-01T00:00:00+14:00"),
+    get("list: offset -23:19", INTAKE, expect=(200,), since="2026-02-02T15:43:19-23:19"),
+    get(
+        "staff list: offset +20:00",
+        "/api/v1/staff/complaints/",
+        who="staff",
+        expect=(200,),
+        until="2026-02-02T15:43:19+20:00",
+    ),
+    get("open311 GET: offset -23:19", "/open311/v2/requests.json", expect=(200,), end_date="2026-02-02T15:43:19-23:19"),
+    *[
+        get(f"{name}: offset -23:19", path, expect=(200,), since="2026-02-02T15:43:19-23:19")
+        for name, path in [("hexbins", "/api/v1/hotspots/hexbins/"), ("report card", "/api/v1/report-card/")]
+    ],
     get("list: bbox of text", INTAKE, bbox="a,b,c,d"),
     get("list: bbox of three", INTAKE, bbox="101,0,102"),
     get("list: bbox NaN", INTAKE, bbox="nan,0,102,1"),
