@@ -1,13 +1,17 @@
 """Query filters of the public complaint list."""
 
+from datetime import UTC
+
 import django_filters
 from django import forms
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 from boundaries.models import Kecamatan, TaskForce
 from complaints.models import Category, Complaint, Status
+from complaints.serializers import QUERY_YEARS, in_query_years
 from geo.spatial import WGS84, is_lon_lat
 
 
@@ -40,6 +44,29 @@ class BBoxFilter(django_filters.Filter):
         return qs if value is None else qs.filter(**{f"{self.field_name}__intersects": value})
 
 
+class QueryDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date and time between QUERY_YEARS, in UTC.
+
+    Python takes offsets up to ±24 h, PostgreSQL only ±15:59, so the value is sent as UTC.
+    """
+
+    default_error_messages = {"years": _("Give a date between the years %(first)d and %(last)d.")}
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is None:
+            return None
+        if not in_query_years(value):
+            raise ValidationError(
+                self.error_messages["years"], code="years", params={"first": QUERY_YEARS[0], "last": QUERY_YEARS[1]}
+            )
+        return value.astimezone(UTC)
+
+
+class QueryDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = QueryDateTimeField
+
+
 class ComplaintFilter(django_filters.FilterSet):
     """Filters of the public list: sensitive categories cannot even be named."""
 
@@ -51,8 +78,8 @@ class ComplaintFilter(django_filters.FilterSet):
     kecamatan = django_filters.ModelChoiceFilter(
         queryset=Kecamatan.objects.all(), to_field_name="code", help_text="kecamatan code, e.g. 14.71.01"
     )
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    since = QueryDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    until = QueryDateTimeFilter(field_name="created_at", lookup_expr="lt")
     open = django_filters.BooleanFilter(method="filter_open", help_text="true: only open complaints")
 
     class Meta:

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -110,14 +111,25 @@ class Track(TemplateView):
                 rating = request.POST.get("rating", "")
                 if rating not in {"1", "2", "3", "4", "5"}:
                     raise WorkflowInvalid("rating", _("Choose a rating from 1 to 5."))
-                complaint_rate(complaint=complaint, rating=int(rating), comment=request.POST.get("comment", "")[:1000])
+                complaint_rate(complaint=complaint, rating=int(rating), comment=form_text(request, "comment", 1000))
                 messages.success(request, _("Thank you for your rating."))
             elif action == "reopen":
-                complaint_reopen(complaint=complaint, reason=request.POST.get("reason", "")[:2000])
+                complaint_reopen(complaint=complaint, reason=form_text(request, "reason", 2000))
                 messages.success(request, _("Your complaint is open again; the task force sees it as new."))
         except (WorkflowConflict, WorkflowInvalid) as exc:
             messages.error(request, str(exc))
         return redirect("track", code=complaint.tracking_code)
+
+
+def form_text(request, name: str, limit: int) -> str:
+    """Free text from a page form, cut to ``limit``; NUL characters (which PostgreSQL text cannot
+    hold) are refused as Django's form fields refuse them."""
+    value = request.POST.get(name, "")[:limit]
+    try:
+        ProhibitNullCharactersValidator()(value)
+    except ValidationError as exc:
+        raise WorkflowInvalid(name, exc.messages[0]) from None
+    return value
 
 
 class TaskForceInbox(LoginRequiredMixin, TemplateView):

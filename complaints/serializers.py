@@ -17,6 +17,26 @@ from complaints.photos import PhotoRefused, photo_clean
 from geo.spatial import WGS84, is_lon_lat
 
 DESCRIPTION_MAX = 4000
+# Dates a query may name. Periods are shifted back (the year before, the period before), and Python's
+# calendar ends at years 1 and 9999: bounding the input keeps that arithmetic and the holiday
+# calendar small and inside it.
+QUERY_YEARS = (2000, 2100)
+
+
+def in_query_years(value) -> bool:
+    return QUERY_YEARS[0] <= value.year <= QUERY_YEARS[1]
+
+
+class QueryDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 date and time between QUERY_YEARS, for filters and report periods."""
+
+    default_error_messages = {"years": _("Give a date between the years {first} and {last}.")}
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        if not in_query_years(parsed):
+            self.fail("years", first=QUERY_YEARS[0], last=QUERY_YEARS[1])
+        return parsed
 
 
 class StrictSerializer(serializers.Serializer):
@@ -47,7 +67,7 @@ class StrictSerializer(serializers.Serializer):
             if isinstance(self.fields.get(name), serializers.Serializer | GeoJSONPointField) and isinstance(value, str):
                 try:
                     value = json.loads(value)
-                except ValueError:
+                except (ValueError, RecursionError):  # RecursionError: nested a thousand levels deep
                     raise serializers.ValidationError({name: [_("Send this field as JSON text.")]}) from None
             data[name] = value
         return data
@@ -85,7 +105,10 @@ class GeoJSONPointField(serializers.Field):
             or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in coordinates)
         ):
             self.fail("coordinates")
-        lon, lat = (float(c) for c in coordinates)
+        try:
+            lon, lat = (float(c) for c in coordinates)
+        except OverflowError:  # an integer too large for a float (JSON allows 10**400)
+            self.fail("range")
         if not is_lon_lat(lon, lat):
             self.fail("range")
         return Point(lon, lat, srid=WGS84)

@@ -21,8 +21,15 @@ def new_tracking_code(rng: random.Random | None = None) -> str:
 
 
 def normalize_tracking_code(text: str) -> str:
-    """Upper-case and re-dash what a person typed ("pku 7k3m9qx2" → "PKU-7K3M-9QX2")."""
+    """Upper-case and re-dash what a person typed ("pku 7k3m9qx2" → "PKU-7K3M-9QX2").
+
+    Tracking codes are the key of public URLs, the API and Open311, so this runs on any text.
+    """
     compact = re.sub(r"[^0-9A-Za-z]", "", text).upper()
     if compact.startswith(PREFIX):
         compact = compact[len(PREFIX) :]
-    return f"{PREFIX}-{compact[:4]}-{compact[4:]}" if len(compact) == 8 else text.strip().upper()
+    if len(compact) == 8:
+        return f"{PREFIX}-{compact[:4]}-{compact[4:]}"
+    # Not a code: keep only what a code can hold, so nothing else (a NUL, which PostgreSQL text
+    # cannot take) reaches a query. It matches nothing, as it would have.
+    return re.sub(r"[^0-9A-Za-z-]", "", text).upper()

@@ -47,6 +47,24 @@ class ComplaintPagination(GeoJsonPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
 
+    def get_paginated_response_schema(self, schema):
+        # GeoJsonPagination documents a "results" list it never sends; the answer is the
+        # FeatureCollection itself with count, next and previous beside "features".
+        return {
+            "allOf": [
+                schema,
+                {
+                    "type": "object",
+                    "required": ["count"],
+                    "properties": {
+                        "count": {"type": "integer", "example": 123},
+                        "next": {"type": "string", "nullable": True, "format": "uri"},
+                        "previous": {"type": "string", "nullable": True, "format": "uri"},
+                    },
+                },
+            ]
+        }
+
 
 def public_complaints():
     return (

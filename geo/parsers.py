@@ -21,7 +21,17 @@ class JSONParser(parsers.JSONParser):
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
             text = codecs.getreader(encoding)(stream).read()
-            return json.loads(text, parse_constant=_refuse_constant)
+            data = json.loads(text, parse_constant=_refuse_constant)
+            # JSON's \ud800-style escapes can name half a character, which no text column can store.
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+            return data
+        except LookupError:
+            raise ParseError(_("Unknown character set “%(encoding)s”.") % {"encoding": encoding}) from None
+        except RecursionError:
+            # The decoder recurses once per level; [[[[…]]]] a hundred thousand deep would exhaust the stack.
+            raise ParseError(_("The request body is nested too deeply.")) from None
+        except UnicodeEncodeError:
+            raise ParseError(_("The request body holds an escaped half of a character (a lone surrogate).")) from None
         except UnicodeDecodeError:
             raise ParseError(_("The request body is not valid %(encoding)s text.") % {"encoding": encoding}) from None
         except json.JSONDecodeError as exc:

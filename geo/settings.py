@@ -216,6 +216,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # One name for the complaint statuses wherever a field uses them.
     "ENUM_NAME_OVERRIDES": {"ComplaintStatusEnum": "complaints.models.Status"},
+    # The refusals every operation can give (400, 404, 401/403, 409, 413, 415), documented in one place.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "geo.schema.document_errors"],
 }
 
 # Where the Kecamatan/Kelurahan boundary files are looked for, in this order (see boundaries.sources).

@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from boundaries.models import Kecamatan
 from complaints.models import Category, Complaint, Status
-from complaints.serializers import StrictSerializer
+from complaints.serializers import QueryDateTimeField, StrictSerializer
 
 HEX_SIZES_M = (250, 500, 1000)
 # Public aggregates show no cell built from fewer complaints than this (DESIGN.md, privacy).
@@ -78,8 +78,8 @@ class HotspotQuerySerializer(StrictSerializer):
     kecamatan = serializers.SlugRelatedField(
         slug_field="code", queryset=Kecamatan.objects.all(), required=False, allow_null=True
     )
-    since = serializers.DateTimeField(required=False, help_text="Start (inclusive); default: 365 days ago.")
-    until = serializers.DateTimeField(required=False, help_text="End (exclusive); default: now.")
+    since = QueryDateTimeField(required=False, help_text="Start (inclusive); default: 365 days ago.")
+    until = QueryDateTimeField(required=False, help_text="End (exclusive); default: now.")
     size_m = serializers.ChoiceField(choices=HEX_SIZES_M, default=500, help_text="Hexagon size (edge) in metres.")
 
     def validate(self, attrs):

@@ -5,6 +5,7 @@ import json
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -12,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from complaints.models import Category
-from complaints.serializers import StrictSerializer
+from complaints.serializers import QueryDateTimeField, StrictSerializer
 from hotspots.exports import complaint_rows, export_response
 from hotspots.gistar import gi_star
 from hotspots.hexbins import heat_points, hex_counts, kecamatan_counts
@@ -151,9 +152,14 @@ class Export(HotspotView):
 
 
 class ReportCardQuerySerializer(StrictSerializer):
-    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", required=False, help_text="A month, e.g. 2026-10.")
-    since = serializers.DateTimeField(required=False)
-    until = serializers.DateTimeField(required=False)
+    month = serializers.RegexField(
+        r"^(20\d\d|2100)-(0[1-9]|1[0-2])$",
+        required=False,
+        help_text="A month, e.g. 2026-10.",
+        error_messages={"invalid": gettext_lazy("Give a month as YYYY-MM between 2000 and 2100, e.g. 2026-10.")},
+    )
+    since = QueryDateTimeField(required=False)
+    until = QueryDateTimeField(required=False)
 
     def validate(self, attrs):
         if attrs.get("month") and (attrs.get("since") or attrs.get("until")):

@@ -5,7 +5,7 @@ Sensitive categories and reporter data never appear in any GET; ``status`` is ``
 baru/diverifikasi/dikerjakan and ``closed`` for the rest.
 """
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
@@ -20,7 +20,7 @@ from rest_framework.exceptions import ValidationError
 from complaints.intake import OutsideCity, complaint_create_validated
 from complaints.limits import retry_after_seconds, too_many_message
 from complaints.models import Category, Complaint, ComplaintEvent, EventKind, PhotoKind
-from complaints.serializers import ComplaintCreateSerializer
+from complaints.serializers import QUERY_YEARS, ComplaintCreateSerializer, in_query_years
 from complaints.tracking import normalize_tracking_code
 from geo.ratelimits import RateLimit
 from open311.models import ApiKey
@@ -29,6 +29,8 @@ from open311.render import FORMATS, error, respond, respond_object
 MAX_RANGE = timedelta(days=90)
 MAX_RESULTS = 1000
 DEFAULT_PAGE_SIZE = 100
+# Pages past this read as this one (empty): the offset stays far inside PostgreSQL's bigint.
+MAX_PAGE = 100_000
 
 
 def open311_view(view):
@@ -38,6 +40,13 @@ def open311_view(view):
     def wrapped(request, fmt, **kwargs):
         if fmt not in FORMATS:
             return error("json", 404, _("Unknown format “%(format)s”: use .json or .xml.") % {"format": fmt})
+        # PostgreSQL text cannot hold NUL, so a parameter carrying one can match nothing: refuse it.
+        values = [
+            *kwargs.values(),
+            *(v for query in (request.GET, request.POST) for _k, vs in query.lists() for v in vs),
+        ]
+        if any("\x00" in value for value in values):
+            return error(fmt, 400, _("Parameters may not contain NUL characters."))
         jurisdiction = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
         if jurisdiction and jurisdiction != settings.PEKA_OPEN311_JURISDICTION:
             return error(
@@ -195,8 +204,8 @@ def _get_requests(request, fmt) -> HttpResponse:
     if status and status not in ("open", "closed"):
         problems.append(_("status must be open or closed."))
     page, page_size = (
-        _positive(params.get("page"), 1, "page", problems),
-        _positive(params.get("page_size"), DEFAULT_PAGE_SIZE, "page_size", problems),
+        _positive(params.get("page"), 1, "page", problems, cap=MAX_PAGE),
+        _positive(params.get("page_size"), DEFAULT_PAGE_SIZE, "page_size", problems, cap=MAX_RESULTS),
     )
     if (
         params.get("service_code")
@@ -212,7 +221,6 @@ def _get_requests(request, fmt) -> HttpResponse:
         found = found.open()
     elif status == "closed":
         found = found.closed()
-    page_size = min(page_size, MAX_RESULTS)
     offset = (page - 1) * page_size
     return respond(
         [_request(c, request) for c in found[offset : offset + page_size]], fmt, root="service_requests", item="request"
@@ -228,16 +236,25 @@ def _datetime(value, name, problems):
             _("%(name)s must be a W3C date and time with its offset, e.g. 2026-11-01T00:00:00+07:00.") % {"name": name}
         )
         return None
-    return parsed
+    if not in_query_years(parsed):
+        problems.append(
+            _("%(name)s must lie between the years %(first)d and %(last)d.")
+            % {"name": name, "first": QUERY_YEARS[0], "last": QUERY_YEARS[1]}
+        )
+        return None
+    return parsed.astimezone(UTC)  # PostgreSQL takes offsets up to ±15:59, Python up to ±24 h
 
 
-def _positive(value, default, name, problems) -> int:
+def _positive(value, default, name, problems, *, cap: int) -> int:
+    """A whole number of at least 1; one above ``cap`` reads as ``cap``."""
     if value in (None, ""):
         return default
-    if not str(value).isdigit() or int(value) < 1:
+    digits = value.lstrip("0")
+    # isdecimal, not isdigit: int() refuses "²". Length first: int() refuses more than 4300 digits.
+    if not value.isdecimal() or not digits:
         problems.append(_("%(name)s must be a whole number of at least 1.") % {"name": name})
         return default
-    return int(value)
+    return cap if len(digits) > len(str(cap)) else min(int(digits), cap)
 
 
 class ApiKeyLimit(RateLimit):
