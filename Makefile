@@ -19,10 +19,13 @@ test: setup
 	$(PY) -m pytest
 
 # Benchmarks on their own database (peka_bench): BENCH_N complaints (default 1,000,000), then the figures.
+# intake_load and home_page serve it through a live gunicorn; intake_load's complaints stay in peka_bench.
 bench: setup
 	$(PY) -m bench.generate
 	$(PY) -m bench.hotspots
 	$(PY) -m bench.queries
+	$(PY) -m bench.intake_load
+	$(PY) -m bench.home_page
 
 setup:
 	bin/setup

@@ -80,8 +80,8 @@ def main() -> None:
 
     runs = int(os.environ.get("BENCH_PAGE_RUNS", "7"))
     baseline_runs = int(os.environ.get("BENCH_BASELINE_RUNS", "3"))
-    workers = int(os.environ.get("BENCH_GUNICORN_WORKERS", "3"))
-    threads = int(os.environ.get("BENCH_GUNICORN_THREADS", "1"))
+    workers = int(os.environ.get("BENCH_GUNICORN_WORKERS", "2"))
+    threads = int(os.environ.get("BENCH_GUNICORN_THREADS", "4"))
     outlines = Kecamatan.objects.count()
     print(
         f"bench database: {Complaint.objects.count():,} complaints, "

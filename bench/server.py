@@ -1,6 +1,6 @@
 """A live gunicorn serving the site from the bench database, as production runs it (debug off).
 
-    with live_server(workers=3, threads=1) as url:
+    with live_server(workers=2, threads=4) as url:
         ...  # url is http://127.0.0.1:<free port>
 
 Production settings (geo/settings.py) are switched on through the environment: DJANGO_DEBUG=false
@@ -56,7 +56,7 @@ def kind(workers: int, threads: int) -> str:
 
 
 @contextlib.contextmanager
-def live_server(*, workers: int = 3, threads: int = 1, collect_static: bool = False) -> Iterator[str]:
+def live_server(*, workers: int = 2, threads: int = 4, collect_static: bool = False) -> Iterator[str]:
     """Run gunicorn on a free loopback port for the duration of the block; yields its base URL."""
     env = production_env()
     if collect_static:
