@@ -81,11 +81,18 @@ def live_server(*, workers: int = 2, threads: int = 4, collect_static: bool = Fa
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     progress(f"gunicorn (PID {server.pid}) on 127.0.0.1:{port}: {kind(workers, threads)}, debug off")
+    # A TERM to the benchmark (a CI timeout, `kill`) unwinds like Ctrl-C, so the server is stopped too.
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         _wait_until_serving(server, port)
         yield f"http://127.0.0.1:{port}"
     finally:
         _stop(server)
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def _collect_static(env: dict) -> None:
