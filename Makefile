@@ -18,12 +18,18 @@ run: setup
 test: setup
 	$(PY) -m pytest
 
-# Benchmarks on their own database (peka_bench): BENCH_N complaints (default 1,000,000), then the figures.
+# Benchmarks on their own database (peka_bench): BENCH_N complaints (default 1,000,000; BENCH_N=50000 for a
+# quick run), then the figures (docs/benchmarks.md says what each means).
+# intake_load and home_page serve it through a live gunicorn; intake_load's complaints stay in peka_bench.
 bench: setup
 	$(PY) -m bench.generate
 	$(PY) -m bench.hotspots
 	$(PY) -m bench.queries
+	$(PY) -m bench.routing
 	$(PY) -m bench.tiles
+	$(PY) -m bench.intake_load
+	$(PY) -m bench.home_page
+	$(PY) -m bench.partitions
 
 setup:
 	bin/setup
