@@ -109,7 +109,14 @@ def public_geojson() -> None:
     ids = list(public_complaints().order_by("-created_at").values_list("id", flat=True)[:10_000])
 
     def serializer():
-        rows = public_complaints().filter(id__in=ids).order_by("-created_at")
+        rows = (
+            public_complaints()
+            .filter(id__in=ids)
+            .select_related("category", "kecamatan", "kelurahan", "agency", "task_force")
+            .defer("kecamatan__boundary", "kelurahan__boundary")  # the serializer at its best
+            .prefetch_related("photos")
+            .order_by("-created_at")
+        )
         JSONRenderer().render(ComplaintSerializer(rows, many=True).data)
 
     report(

@@ -18,6 +18,7 @@ from complaints.models import Category, Complaint, PhotoKind, Status
 from complaints.selectors import public_totals
 from complaints.tracking import normalize_tracking_code
 from complaints.workflow import WorkflowConflict, WorkflowInvalid, complaint_rate, complaint_reopen
+from geo.signin import SignInForm
 
 
 def map_settings() -> dict:
@@ -183,7 +184,7 @@ urlpatterns = [
     path("lacak/", track_lookup, name="track-lookup"),
     path("lacak/<str:code>/", Track.as_view(), name="track"),
     path("satgas/", TaskForceInbox.as_view(), name="satgas"),
-    path("masuk/", auth_views.LoginView.as_view(), name="login"),
+    path("masuk/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("foto/<str:name>", views.photo_file, name="photo-file"),
 ]

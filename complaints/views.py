@@ -67,11 +67,9 @@ class ComplaintPagination(GeoJsonPagination):
 
 
 def public_complaints():
-    return (
-        Complaint.objects.public()
-        .select_related("category", "kecamatan", "kelurahan", "agency", "task_force")
-        .prefetch_related("photos")
-    )
+    """What the public API may show. Their JSON is written by the database (complaints.geojson),
+    so nothing here loads related rows: a kecamatan row carries its whole boundary."""
+    return Complaint.objects.public()
 
 
 class ComplaintListCreate(generics.ListAPIView):
@@ -127,7 +125,7 @@ class ComplaintListCreate(generics.ListAPIView):
         incoming.is_valid(raise_exception=True)
         complaint, created = complaint_create_validated(incoming.validated_data, idempotency_key=key)
         headers = {} if created else {"Idempotent-Replayed": "true"}
-        return Response(ComplaintSerializer(complaint).data, status=status.HTTP_201_CREATED, headers=headers)
+        return _feature_response(complaint, status=status.HTTP_201_CREATED, headers=headers)
 
 
 class ComplaintDetail(generics.RetrieveAPIView):
@@ -143,6 +141,15 @@ class ComplaintDetail(generics.RetrieveAPIView):
     def get_object(self):
         self.kwargs[self.lookup_field] = normalize_tracking_code(self.kwargs[self.lookup_field])
         return super().get_object()
+
+    def retrieve(self, request, *args, **kwargs):
+        return _feature_response(self.get_object())
+
+
+def _feature_response(complaint: Complaint, **kwargs) -> HttpResponse:
+    """A complaint as its public GeoJSON Feature (ComplaintSerializer's shape), written by the database
+    in one query."""
+    return HttpResponse(features_json([complaint.id])[1:-1], content_type="application/json", **kwargs)
 
 
 class Locate(APIView):

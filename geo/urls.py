@@ -2,6 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from geo.signin import AdminSignInForm
+
+admin.site.login_form = AdminSignInForm
+
 urlpatterns = [
     path("api/v1/", include("boundaries.urls")),
     path("api/v1/", include("complaints.urls")),

@@ -150,3 +150,13 @@ def test_login_form_refuses_nonsense(client, form):
     assert response.status_code == 200
     assert b'role="alert"' in response.content
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("path", ["/masuk/", "/admin/login/"])
+def test_over_long_sign_in_is_a_form_error_and_not_logged_as_an_attempt(client, path):
+    from axes.models import AccessAttempt
+
+    response = client.post(path, {"username": "x" * 10_000, "password": "y"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert not AccessAttempt.objects.exists()  # refused before authentication: nothing to count
