@@ -3,8 +3,8 @@
     .venv/bin/python -m bench.routing
 
 1. Routing one point in the database: the product's routing statement (boundaries.selectors),
-   prepared once and executed for many different points, against the very same statement over the
-   unsubdivided polygons (a copy of the pieces table holding each whole kecamatan, kelurahan and
+   prepared once with a generic plan, as the product runs it, and executed for many different
+   points, against the very same statement over the unsubdivided polygons (a copy of the pieces table holding each whole kecamatan, kelurahan and
    jurisdiction). Also the whole decision from Python, as the intake calls it.
 2. Bulk import with routing (complaints.bulk: COPY + one routed INSERT … SELECT) against filing the
    same rows one by one through the intake service (route, insert, event per row).
@@ -33,28 +33,17 @@ def main() -> None:
     reroute_everything()
 
 
-def _prepared(cursor, name: str, pieces_table: str) -> None:
-    """PREPARE the routing statement for one point (arrays of one) over ``pieces_table``."""
-    from boundaries.models import BoundaryPiece
-    from boundaries.selectors import _ARRAY_POINTS, route_sql
-
-    sql, params = route_sql(_ARRAY_POINTS)
-    sql = sql.replace(BoundaryPiece._meta.db_table, pieces_table)
-    sql = sql.replace("%(lons)s", "$1").replace("%(lats)s", "$2").replace("%(categories)s", "$3")
-    for key, value in params.items():
-        sql = sql.replace(f"%({key})s", repr(float(value)))
-    cursor.execute(f"PREPARE {name}(float8[], float8[], text[]) AS {sql}")
-
-
 def route_one_point() -> None:
     from django.contrib.gis.geos import Point
     from django.db import connection, transaction
 
-    from boundaries.selectors import route
+    from boundaries.selectors import _ARRAY_POINTS, prepare_route, route, route_sql
 
     rng = random.Random(7)
     points = [(rng.uniform(101.40, 101.50), rng.uniform(0.45, 0.56)) for _ in range(SAMPLES)]
     categories = ["sampah", "drainase", "lampu-jalan", "jalan-rusak"]
+    _sql, params = route_sql(_ARRAY_POINTS)
+    constants = [params["tolerance_m"], params["tolerance_deg"], params["border_deg"]]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             """
@@ -66,15 +55,15 @@ def route_one_point() -> None:
             ANALYZE whole_polygons
             """
         )
-        _prepared(cursor, "route_pieces", "boundaries_boundarypiece")
-        _prepared(cursor, "route_whole", "whole_polygons")
+        prepare_route(cursor, "route_pieces")
+        prepare_route(cursor, "route_whole", pieces_table="whole_polygons")
 
         def executor(name):
             cycle = iter(list(enumerate(points)) * 100)
 
             def run():
                 k, (x, y) = next(cycle)
-                cursor.execute(f"EXECUTE {name}(%s, %s, %s)", [[x], [y], [categories[k % 4]]])
+                cursor.execute(f"EXECUTE {name}(%s, %s, %s, %s, %s, %s)", [[x], [y], [categories[k % 4]], *constants])
                 cursor.fetchall()
 
             return run

@@ -128,7 +128,9 @@ def database(url: str) -> dict:
     """One database alias: a reused, health-checked connection without JIT (JIT compilation costs
     milliseconds on every short spatial query and never pays back on the web path)."""
     config = dj_database_url.parse(url, conn_max_age=PEKA_DB_CONN_MAX_AGE, conn_health_checks=True)
-    config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Generic plans for server-side prepared statements: only the routing statement is prepared
+    # (boundaries.selectors), so that a pin is routed without planning it again.
+    config.setdefault("OPTIONS", {})["options"] = "-c jit=off -c plan_cache_mode=force_generic_plan"
     return config
 
 
