@@ -16,8 +16,8 @@ the server has workers.
 Each request files a valid complaint (the category and place of a complaint already in the bench
 database, so a realistic mix of places inside the city) with its own Idempotency-Key. Phases: a 5 s
 warm-up, 100 requests/s for BENCH_LOAD_SECONDS (60), then rates rising by 50 until one misses the
-target (no errors, p95 <= 25 ms); the last rate that met it is the highest held. If 100/s is missed
-already, 50, 25 and 10 are tried. The complaints filed stay in the bench database, which grows with
+target (no errors, p95 <= 25 ms); then halving the gap between the last rate held (or 0) and the
+first one missed, down to 10 requests/s, to find the highest rate held. The complaints filed stay in the bench database, which grows with
 every run.
 """
 
@@ -38,8 +38,8 @@ from bench.server import kind, live_server
 WARMUP_S = 5
 FIRST_RATE = 100
 STEP = 50
-# Where a busy machine misses the first rate, these lower rates are tried in turn.
-DOWN_STEPS = (50, 25, 10)
+# The search between the last rate held and the first missed stops when they are this close.
+RESOLUTION = 10
 P95_TARGET_MS = 25.0
 # Client threads, each with its own connection: enough that the client never becomes the queue at
 # the rates this machine holds (a request slower than CLIENTS / rate seconds is late already).
@@ -103,26 +103,22 @@ def main() -> None:
         held = None
         rate = FIRST_RATE
         while rate <= max_rate:
-            progress(f"{rate} requests/s for {seconds:.0f} s")
-            phase = run_phase(url, rate, seconds, places)
-            print_phase(f"intake POST at {rate} req/s for {seconds:.0f} s", phase)
+            phase = _phase(url, rate, seconds, places)
             if not phase.held:
                 break
             held = rate
             rate += STEP
-            time.sleep(2)  # let the server's queues empty before the next step
-        for lower in DOWN_STEPS if held is None else ():
-            time.sleep(2)
-            progress(f"{lower} requests/s for {seconds:.0f} s (the first rate was missed)")
-            phase = run_phase(url, lower, seconds, places)
-            print_phase(f"intake POST at {lower} req/s for {seconds:.0f} s", phase)
-            if phase.held:
-                held = lower
-                break
+        low, high = held or 0, rate
+        while high - low > RESOLUTION:
+            middle = (low + high) // 2
+            if _phase(url, middle, seconds, places).held:
+                low = held = middle
+            else:
+                high = middle
 
     added = Complaint.objects.count() - before
     if held is None:
-        print(f"highest intake rate held: below {DOWN_STEPS[-1]} requests/s (target: 0 errors, p95 <= 25 ms)")
+        print(f"highest intake rate held: below {RESOLUTION} requests/s (target: 0 errors, p95 <= 25 ms)")
     else:
         print(
             f"highest intake rate held for {seconds:.0f} s: {held} requests/s with 0 errors and p95 <= "
@@ -141,6 +137,14 @@ def _places(count: int = 5000) -> list[tuple[float, float, str]]:
     if not places:
         raise SystemExit("The bench database holds no complaints: run `python -m bench.generate` first.")
     return places
+
+
+def _phase(url: str, rate: int, seconds: float, places) -> Phase:
+    time.sleep(2)  # let the server's queues empty after the last phase
+    progress(f"{rate} requests/s for {seconds:.0f} s")
+    phase = run_phase(url, rate, seconds, places)
+    print_phase(f"intake POST at {rate} req/s for {seconds:.0f} s", phase)
+    return phase
 
 
 def run_phase(url: str, rate: float, seconds: float, places: list) -> Phase:
