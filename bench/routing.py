@@ -140,12 +140,8 @@ def reroute_everything() -> None:
 
     results = {}
 
-    def change_and_reroute():
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE complaints_complaint SET status = %s, closed_at = NULL", [Status.BARU])
-            cursor.execute("ANALYZE complaints_complaint")
-        results["open"] = Complaint.objects.open().count()
-        # A new garbage jurisdiction over two kecamatan, above the existing ones.
+    def change_jurisdictions():
+        """A new garbage jurisdiction over two kecamatan, above the existing ones."""
         jurisdiction_save(
             Jurisdiction(
                 code="BENCH-SAMPAH",
@@ -155,6 +151,13 @@ def reroute_everything() -> None:
                 priority=50,
             )
         )
+
+    def change_and_reroute():
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE complaints_complaint SET status = %s, closed_at = NULL", [Status.BARU])
+            cursor.execute("ANALYZE complaints_complaint")
+        results["open"] = Complaint.objects.open().count()
+        change_jurisdictions()
         start = time.perf_counter()
         results["report"] = complaints_reroute(commit=True)
         results["seconds"] = time.perf_counter() - start
@@ -162,15 +165,7 @@ def reroute_everything() -> None:
     _rolled_back(change_and_reroute)
 
     def per_row():
-        jurisdiction_save(
-            Jurisdiction(
-                code="BENCH-SAMPAH",
-                agency=Agency.objects.get(code="DLHK"),
-                categories=["sampah"],
-                area=kecamatan_union(["14.71.01", "14.71.02"]),
-                priority=50,
-            )
-        )
+        change_jurisdictions()
         start = time.perf_counter()
         for complaint in Complaint.objects.select_related("category").order_by("?")[:PER_ROW_SAMPLE]:
             route = route_complaint(complaint.location, complaint.category)

@@ -321,7 +321,11 @@ def test_replica_urls_become_aliases_with_the_primary_options():
     assert replicas == ["replica", "replica_2"] and set(databases) == {"default", "replica", "replica_2"}
     assert (databases["replica"]["HOST"], databases["replica_2"]["PORT"]) == ("db-r1", 5433)
     for alias in replicas:
-        assert databases[alias]["OPTIONS"]["options"] == databases["default"]["OPTIONS"]["options"] == "-c jit=off -c plan_cache_mode=force_generic_plan"
+        assert (
+            databases[alias]["OPTIONS"]["options"]
+            == databases["default"]["OPTIONS"]["options"]
+            == "-c jit=off -c plan_cache_mode=force_generic_plan"
+        )
         assert databases[alias]["CONN_HEALTH_CHECKS"] and databases[alias]["TEST"]["MIRROR"] == "default"
         assert databases[alias]["CONN_MAX_AGE"] == databases["default"]["CONN_MAX_AGE"]
     assert routers == ["geo.db_router.ReplicaRouter"]
