@@ -15,9 +15,11 @@ where a sensitive category contributes) shows no figures.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import holidays
+from django.core.cache import cache
+from django.utils import timezone
 
 from complaints.models import Complaint
 from complaints.sla import PEKANBARU
@@ -134,8 +136,26 @@ _SQL = _SQL.format(
 )
 
 
+# The card reads every complaint open, received or resolved in the period (seconds at a million), so
+# it is kept for a few minutes: a popular page costs one computation per period and process in that
+# time. The rolling default period ends on the next boundary (card_now), so visitors within the same
+# few minutes share it, and a complaint filed a moment ago is inside it.
+CARD_CACHE_SECONDS = 5 * 60
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def card_now() -> datetime:
+    """The end of the default period: now, rounded up to the next CARD_CACHE_SECONDS boundary."""
+    now, step = timezone.now(), timedelta(seconds=CARD_CACHE_SECONDS)
+    return now + (-(now - EPOCH) % step)
+
+
 def report_card(period: Period) -> dict[str, list[dict]]:
-    """Rows per group ("agency", "task_force", "kecamatan", "category"), each a dict of FIGURES."""
+    """Rows per group ("agency", "task_force", "kecamatan", "category"), each a dict of FIGURES;
+    the same period's answer is reused for CARD_CACHE_SECONDS."""
+    key = f"report-card:{period.since.isoformat()}:{period.until.isoformat()}"
+    if (cached := cache.get(key)) is not None:
+        return cached
     params = {
         "since": period.since,
         "until": period.until,
@@ -150,6 +170,7 @@ def report_card(period: Period) -> dict[str, list[dict]]:
     card = {group: [] for group in GROUPS}
     for row in rows:
         card[row.pop("grp")].append(_public(row))
+    cache.set(key, card, CARD_CACHE_SECONDS)
     return card
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.gis.geos import Point
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
@@ -27,6 +28,13 @@ def no_rate_limits(settings):
     """Abuse limits off, so that tests filing many complaints from 127.0.0.1 are not refused;
     tests of the limits set the rate they check (tests/test_rate_limits.py)."""
     settings.PEKA_RATE_LIMIT_INTAKE = settings.PEKA_RATE_LIMIT_SUPPORT = settings.PEKA_RATE_LIMIT_OPEN311 = "0"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts from an empty cache: cached answers (Gi*, the report card, the home page's
+    totals) are keyed by their query, not by the data a test planted."""
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

@@ -149,3 +149,29 @@ def test_report_card_api_with_previous_period_and_bad_parameters(client, seeded)
     assert client.get("/api/v1/report-card/", {"month": "2026-10"}).status_code == 200
     for params in ({"month": "2026-13"}, {"month": "2026-10", "since": "2026-10-01"}, {"since": "nanti"}, {"x": "1"}):
         assert client.get("/api/v1/report-card/", params).status_code == 400
+
+
+def test_a_period_is_computed_once_and_reused_until_the_cache_expires(file_complaint):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    file_complaint()
+    period = Period(timezone.now() - timedelta(days=1), timezone.now() + timedelta(hours=1))
+    first = report_card(period)
+    with CaptureQueriesContext(connection) as queries:
+        assert report_card(period) == first
+    assert len(queries) == 0
+    cache.clear()  # what expiry does
+    with CaptureQueriesContext(connection) as queries:
+        report_card(period)
+    assert len(queries) == 1
+
+
+def test_the_default_period_ends_on_the_cache_boundary():
+    from hotspots.report_card import CARD_CACHE_SECONDS, EPOCH, card_now
+
+    step = timedelta(seconds=CARD_CACHE_SECONDS)
+    before, end = timezone.now(), card_now()
+    assert before <= end <= before + step
+    assert (end - EPOCH) % step == timedelta(0)
