@@ -48,9 +48,10 @@ def route_one_point() -> None:
         cursor.execute(
             """
             CREATE TEMP TABLE whole_polygons ON COMMIT DROP AS
-            SELECT 'kecamatan'::text AS layer, id AS area_id, code, boundary AS piece FROM boundaries_kecamatan
-            UNION ALL SELECT 'kelurahan', id, code, boundary FROM boundaries_kelurahan
-            UNION ALL SELECT 'jurisdiction', id, code, area FROM boundaries_jurisdiction;
+            SELECT 'kecamatan'::text AS layer, id AS area_id, code, boundary AS piece, NULL::varchar[] AS categories
+            FROM boundaries_kecamatan
+            UNION ALL SELECT 'kelurahan', id, code, boundary, NULL FROM boundaries_kelurahan
+            UNION ALL SELECT 'jurisdiction', id, code, area, categories FROM boundaries_jurisdiction;
             CREATE INDEX ON whole_polygons USING gist (piece);
             ANALYZE whole_polygons
             """

@@ -117,6 +117,10 @@ class BoundaryPiece(models.Model):
     )
     code = models.CharField(max_length=32)
     piece = models.PolygonField(srid=4326)
+    # A jurisdiction piece carries its jurisdiction's categories, so that routing tests a point only
+    # against the jurisdictions that take its category (a cheap array test before the spatial one).
+    # NULL for kecamatan and kelurahan pieces.
+    categories = ArrayField(models.CharField(max_length=40), null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["layer", "code"])]

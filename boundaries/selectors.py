@@ -105,8 +105,11 @@ def outside_city_message() -> str:
 # ``{points}`` is a relation of (i, category, g): the points to route, g in WGS84.
 _ROUTE_SQL = f"""
 WITH hit AS (
+    -- Jurisdiction pieces only of the jurisdictions that take the point's category: the array test
+    -- is cheap and runs before the spatial one, which it spares for most jurisdiction pieces.
     SELECT pt.i, pt.category, p.layer, p.area_id, p.code
-    FROM {{points}} pt JOIN {BoundaryPiece._meta.db_table} p ON ST_DWithin(p.piece, pt.g, %(border_deg)s)
+    FROM {{points}} pt JOIN {BoundaryPiece._meta.db_table} p
+      ON (p.categories IS NULL OR pt.category = ANY(p.categories)) AND ST_DWithin(p.piece, pt.g, %(border_deg)s)
 ),
 inside AS (
     -- Rule 2: the kecamatan covering the point; on a shared border the lowest code wins.

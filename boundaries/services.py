@@ -121,9 +121,10 @@ def pieces_rebuild(layer: Layer, ids: Iterable[int] | None = None) -> int:
     ids = [] if ids is None else [list(ids)]
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {pieces} WHERE layer = %s{only}", [str(layer), *ids])
+        categories = "categories" if layer == Layer.JURISDICTION else "NULL"
         cursor.execute(
-            f"INSERT INTO {pieces} (layer, area_id, code, piece) "
-            f"SELECT %s, id, code, ST_Subdivide({column}, %s) FROM {table}{only_source}",
+            f"INSERT INTO {pieces} (layer, area_id, code, piece, categories) "
+            f"SELECT %s, id, code, ST_Subdivide({column}, %s), {categories} FROM {table}{only_source}",
             [str(layer), PIECE_MAX_VERTICES, *ids],
         )
         return cursor.rowcount

@@ -48,3 +48,31 @@ def test_saving_in_the_admin_remeasures_and_rebuilds_the_routing_pieces(admin):
     assert jurisdiction.priority == 3
     assert jurisdiction.area_m2 == pytest.approx(18.3e6, rel=0.01)  # the five central kecamatan
     assert BoundaryPiece.objects.filter(layer="jurisdiction", area_id=jurisdiction.pk).exists()
+
+
+def test_a_category_taken_away_in_the_admin_stops_routing_there(admin):
+    from django.contrib.gis.geos import Point
+
+    from boundaries.selectors import route
+
+    jurisdiction = Jurisdiction.objects.get(code="DLHK-TENGAH")
+    sukajadi = Point(101.44, 0.51, srid=4326)
+    assert route(sukajadi, "sampah").jurisdiction.code == "DLHK-TENGAH"
+    assert "sampah" in jurisdiction.categories
+    kept = [c for c in jurisdiction.categories if c != "sampah"]
+    response = admin.post(
+        f"/admin/boundaries/jurisdiction/{jurisdiction.pk}/change/",
+        {
+            "code": jurisdiction.code,
+            "agency": jurisdiction.agency_id,
+            "task_force": jurisdiction.task_force_id,
+            "categories": ",".join(kept),
+            "area": jurisdiction.area.transform(3857, clone=True).json,
+            "priority": jurisdiction.priority,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    pieces = BoundaryPiece.objects.filter(layer="jurisdiction", area_id=jurisdiction.pk)
+    assert {tuple(p.categories) for p in pieces} == {tuple(kept)}
+    decision = route(sukajadi, "sampah")
+    assert decision.jurisdiction is None or decision.jurisdiction.code != "DLHK-TENGAH"
