@@ -6,6 +6,7 @@ from datetime import datetime
 from django.contrib.gis.geos import Point
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from complaints.models import Category, Complaint, ComplaintEvent, EventKind, Photo, PhotoKind, Status
 from complaints.photos import CleanPhoto
@@ -20,6 +21,18 @@ class OutsideCity(Exception):
     def __init__(self, route: ComplaintRoute):
         super().__init__(route.reason())
         self.route = route
+
+
+class IdempotencyKeyReused(Exception):
+    """The Idempotency-Key names a complaint stored earlier with other content."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "This Idempotency-Key was already used for a different complaint. Send a new key for a new "
+                "complaint; repeat the key only with exactly the same request."
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -42,11 +55,14 @@ def complaint_create(
 ) -> tuple[Complaint, bool]:
     """Route and store a new complaint with its creation event (and photo). Returns (complaint, created).
 
-    A repeated ``idempotency_key`` returns the complaint stored the first time and creates nothing.
-    Raises OutsideCity when the point cannot be routed.
+    A repeated ``idempotency_key`` returns the complaint stored the first time and creates nothing;
+    the same key with other content raises IdempotencyKeyReused. Raises OutsideCity when the point
+    cannot be routed.
     """
+    reporter = reporter or Reporter()
+    content = {"category": category, "description": description, "location": location, "reporter": reporter}
     if idempotency_key and (earlier := Complaint.objects.filter(idempotency_key=idempotency_key).first()):
-        return earlier, False
+        return _replayed(earlier, **content), False
     route = route_complaint(location, category)
     if not route.accepted:
         raise OutsideCity(route)
@@ -56,7 +72,7 @@ def complaint_create(
             category=category,
             description=description,
             location=location,
-            reporter=reporter or Reporter(),
+            reporter=reporter,
             created_at=timezone.now(),
             idempotency_key=idempotency_key or None,
         )
@@ -71,8 +87,23 @@ def complaint_create(
             # Either a concurrent request with the same Idempotency-Key won (return its complaint),
             # or the random tracking code collided (draw another).
             if idempotency_key and (earlier := Complaint.objects.filter(idempotency_key=idempotency_key).first()):
-                return earlier, False
+                return _replayed(earlier, **content), False
     raise RuntimeError("Could not draw an unused tracking code in 3 attempts.")
+
+
+def _replayed(earlier: Complaint, *, category, description, location, reporter) -> Complaint:
+    """The complaint an Idempotency-Key stored, if the retry carries the same content (a photo is not
+    compared: it is stored re-encoded)."""
+    same = (
+        earlier.category_id == category.id
+        and earlier.description == description
+        and earlier.location.equals_exact(location, tolerance=1e-9)
+        and (earlier.reporter_name, earlier.reporter_phone, earlier.reporter_email)
+        == (reporter.name, reporter.phone, reporter.email)
+    )
+    if not same:
+        raise IdempotencyKeyReused()
+    return earlier
 
 
 def complaint_create_validated(data: dict, *, idempotency_key: str | None = None) -> tuple[Complaint, bool]:

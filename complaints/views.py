@@ -106,12 +106,13 @@ class ComplaintListCreate(generics.ListAPIView):
                 "Idempotency-Key",
                 str,
                 OpenApiParameter.HEADER,
-                description="Any unique string (at most 64 characters): a retry with the same key returns the first answer.",
+                description="Any unique string (at most 64 characters): a retry with the same key and the same content returns the first answer; the same key with other content is a 422.",
             )
         ],
         responses={
             201: ComplaintSerializer,
             400: OpenApiResponse(description="Field errors, or a point outside the city."),
+            422: OpenApiResponse(description="The Idempotency-Key was already used for a different complaint."),
             429: OpenApiResponse(description="Too many complaints from this address; Retry-After says when to retry."),
         },
     )

@@ -55,11 +55,30 @@ def test_point_outside_the_city_limit_within_50_m_is_accepted_with_the_reason(
 
 def test_same_idempotency_key_returns_the_first_complaint(post_complaint):
     first = post_complaint(complaint_body(), **{"Idempotency-Key": "abc-123"})
-    again = post_complaint(complaint_body(description="Dikirim ulang."), **{"Idempotency-Key": "abc-123"})
+    again = post_complaint(complaint_body(), **{"Idempotency-Key": "abc-123"})
     assert first.status_code == again.status_code == 201
     assert again.json()["id"] == first.json()["id"]
     assert again.headers["Idempotent-Replayed"] == "true"
     assert Complaint.objects.filter(idempotency_key="abc-123").count() == 1
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"description": "Dikirim ulang dengan isi lain."},
+        {"category": "lampu-jalan"},
+        {"location": {"type": "Point", "coordinates": [101.45, 0.52]}},
+        {"reporter": {"name": "Orang lain"}},
+    ],
+    ids=["description", "category", "location", "reporter"],
+)
+def test_an_idempotency_key_reused_for_other_content_is_refused(post_complaint, changed):
+    first = post_complaint(complaint_body(), **{"Idempotency-Key": "abc-124"})
+    assert first.status_code == 201
+    other = post_complaint({**complaint_body(), **changed}, language="en", **{"Idempotency-Key": "abc-124"})
+    assert other.status_code == 422
+    assert "already used for a different complaint" in other.json()["Idempotency-Key"][0]
+    assert Complaint.objects.count() == 1
 
 
 def test_events_are_append_only(post_complaint):
