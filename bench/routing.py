@@ -37,13 +37,13 @@ def route_one_point() -> None:
     from django.contrib.gis.geos import Point
     from django.db import connection, transaction
 
-    from boundaries.selectors import _ARRAY_POINTS, prepare_route, route, route_sql
+    from boundaries.selectors import prepare_route, route, route_params
 
     rng = random.Random(7)
     points = [(rng.uniform(101.40, 101.50), rng.uniform(0.45, 0.56)) for _ in range(SAMPLES)]
     categories = ["sampah", "drainase", "lampu-jalan", "jalan-rusak"]
-    _sql, params = route_sql(_ARRAY_POINTS)
-    constants = [params["tolerance_m"], params["tolerance_deg"], params["border_deg"]]
+    settings = route_params()
+    constants = [settings["tolerance_m"], settings["tolerance_deg"], settings["border_deg"]]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             """

@@ -205,19 +205,23 @@ _ARRAY_POINTS = (
 )
 
 
-def route_sql(points: str) -> tuple[str, dict]:
-    """The routing statement over ``points`` (SQL for a relation of i, category code, WGS84 point g)
-    and its parameters. Its rows: i, category, then the kecamatan, kelurahan and jurisdiction
-    columns that ``_decision`` reads, and the rule. For bulk work, give an indexed table (see
-    complaints.bulk)."""
+def route_params() -> dict:
+    """The routing statement's settings as its named parameters (besides the points)."""
     tolerance_m = settings.PEKA_CITY_TOLERANCE_M
-    params = {
+    return {
         "tolerance_m": tolerance_m,
         # A box of tolerance_m / 50 km degrees holds every point within tolerance_m up to ~60° latitude.
         "tolerance_deg": tolerance_m / 50_000,
         "border_deg": settings.PEKA_BORDER_PRECISION_M / METRES_PER_DEGREE,
     }
-    return _ROUTE_SQL.replace("{points}", points), params
+
+
+def route_sql(points: str) -> tuple[str, dict]:
+    """The routing statement over ``points`` (SQL for a relation of i, category code, WGS84 point g)
+    and its parameters. Its rows: i, category, then the kecamatan, kelurahan and jurisdiction
+    columns that ``_decision`` reads, and the rule. For bulk work, give an indexed table (see
+    complaints.bulk)."""
+    return _ROUTE_SQL.replace("{points}", points), route_params()
 
 
 # Routing one pin is the intake's hot path, and planning this statement takes about 1 ms against
@@ -241,8 +245,7 @@ def prepare_route(cursor, name: str = _STATEMENT, pieces_table: str = BoundaryPi
     """PREPARE the routing statement over parameter arrays as ``name`` on ``cursor``'s session; its
     arguments are _ARGUMENTS in order. ``pieces_table`` swaps the routing pieces for another table
     of the same shape (bench.routing's baseline on whole polygons)."""
-    sql, _params = route_sql(_ARRAY_POINTS)
-    sql = sql.replace(BoundaryPiece._meta.db_table, pieces_table)
+    sql = _ROUTE_SQL.replace("{points}", _ARRAY_POINTS).replace(BoundaryPiece._meta.db_table, pieces_table)
     for n, argument in enumerate(_ARGUMENTS, start=1):
         sql = sql.replace(f"%({argument})s", f"${n}")
     cursor.execute(f"PREPARE {name}({', '.join(_ARGUMENTS.values())}) AS {sql}")
@@ -258,8 +261,7 @@ def route_many(
     """
     if not points:
         return []
-    _sql, params = route_sql(_ARRAY_POINTS)
-    params |= {
+    params = route_params() | {
         "lons": [float(lon) for lon, _lat in points],
         "lats": [float(lat) for _lon, lat in points],
         "categories": list(categories) if categories is not None else [None] * len(points),
