@@ -16,11 +16,11 @@ south < y <= north, so a point on an edge is drawn once, by one tile.
 Only ``Complaint.objects.public()`` rows enter, whatever queryset the caller passes.
 """
 
-from django.db import connection
 from django.db.models import ExpressionWrapper, F, Field, QuerySet
 from django.db.models.functions import TruncDate
 
 from complaints.models import Complaint
+from geo.db_router import reading
 
 MAX_ZOOM = 22
 DETAIL_ZOOM = 14
@@ -131,9 +131,7 @@ def complaint_tile_mvt(z: int, x: int, y: int, complaints: QuerySet[Complaint] |
             FROM ({rows}) r
         ) f
     """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return bytes(cursor.fetchone()[0] or b"")
+    return bytes(_one(sql, params) or b"")
 
 
 def complaint_tile_geojson(z: int, x: int, y: int, complaints: QuerySet[Complaint] | None = None) -> str:
@@ -149,6 +147,11 @@ def complaint_tile_geojson(z: int, x: int, y: int, complaints: QuerySet[Complain
             FROM ({rows}) r
         ) f
     """
-    with connection.cursor() as cursor:
+    return _one(sql, params)
+
+
+def _one(sql: str, params: list):
+    """The single value of a tile statement, read where the ORM reads complaints (a replica, if any)."""
+    with reading(Complaint).cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()[0]

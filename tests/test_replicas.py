@@ -11,7 +11,6 @@ import copy
 import json
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -24,6 +23,7 @@ from django.db import close_old_connections, connections, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from bench.server import free_port
 from geo import db_router
 from tests.conftest import complaint_body
 
@@ -31,12 +31,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PGBIN = Path(os.environ.get("PEKA_PGBIN", "/usr/lib/postgresql/15/bin"))
 REPLICA = "replica"
 routed = pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -169,7 +163,14 @@ def test_public_get_is_served_by_the_replica(replicated):
         assert before in codes and written_meanwhile not in codes
         assert any("complaints_complaint" in q["sql"] for q in on_replica.captured_queries)
         assert visitor.get(f"/api/v1/complaints/{written_meanwhile}/").status_code == 404
-        for path in ("/", "/rapor/", "/api/v1/report-card/", "/api/v1/hotspots/hexbins/", "/open311/v2/requests.json"):
+        for path in (
+            "/",
+            "/rapor/",
+            "/api/v1/report-card/",
+            "/api/v1/hotspots/hexbins/",
+            "/open311/v2/requests.json",
+            "/tiles/complaints/12/3202/2042.geojson",
+        ):
             with CaptureQueriesContext(connections[REPLICA]) as on_replica:
                 assert visitor.get(path).status_code == 200, path
             assert on_replica.captured_queries, f"{path} did not read from the replica"
