@@ -27,18 +27,22 @@ from bench.common import BENCH_DB, progress
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def production_env() -> dict:
-    """The environment of a production-mode process against the bench database."""
+def production_env(database_url: str = BENCH_DB) -> dict:
+    """The environment of a production-mode process against ``database_url`` (the bench database
+    unless told), as the benchmarks and the resilience tests run gunicorn."""
     return {
-        **os.environ,
-        "DATABASE_URL": BENCH_DB,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "geo.settings",
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "PEKA_SSL_REDIRECT": "false",
-        # Intake rate limits, where the site has them, would refuse a load test from one address.
+        # Load from one address on purpose: the abuse limits would refuse it (tests/test_rate_limits.py
+        # proves them).
         "PEKA_RATE_LIMIT_INTAKE": "0",
+        "PEKA_RATE_LIMIT_SUPPORT": "0",
+        "PEKA_RATE_LIMIT_OPEN311": "0",
         # One log line per request would cost more than some requests themselves.
         "PEKA_LOG_LEVEL": "WARNING",
     }

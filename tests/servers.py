@@ -7,9 +7,7 @@ and stopped by their process id or data directory when the test ends.
 import http.client
 import json
 import os
-import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,13 +15,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.server import free_port, production_env
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def database_url(db: dict) -> str:
@@ -68,21 +62,8 @@ class Gunicorn:
 
     def start(self, timeout_s: float = 30) -> "Gunicorn":
         self.log = Path(tempfile.mkstemp(prefix="peka-gunicorn-", suffix=".log")[1])
-        env = {
-            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-            "DATABASE_URL": self.database_url,
-            # Production settings, without the HTTPS redirect (the test speaks plain HTTP).
-            "DJANGO_DEBUG": "false",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "PEKA_SSL_REDIRECT": "false",
-            "PEKA_LOG_LEVEL": "WARNING",
-            # These tests load the server on purpose from one address: the abuse limits are off
-            # (tests/test_rate_limits.py proves them).
-            "PEKA_RATE_LIMIT_INTAKE": "0",
-            "PEKA_RATE_LIMIT_SUPPORT": "0",
-            "PEKA_RATE_LIMIT_OPEN311": "0",
-        }
+        # Production settings, without the HTTPS redirect (the test speaks plain HTTP).
+        env = production_env(self.database_url)
         command = [
             str(Path(sys.executable).with_name("gunicorn")),
             "geo.wsgi",
