@@ -87,15 +87,18 @@ def complaint_body(lon=101.44, lat=0.51, **overrides) -> dict:
 
 @pytest.fixture
 def staff_user(db):
-    """Make a staff user: staff_user("name", Role.SATGAS, agency="DLHK", task_forces=["DLHK-TENGAH"])."""
+    """Make a staff user: staff_user("name", Role.SATGAS, agency="DLHK", task_forces=["DLHK-TENGAH"]);
+    ``is_staff=True`` lets them into the Django admin."""
     from django.contrib.auth.models import User
 
     from boundaries.models import Agency, TaskForce
     from complaints.models import Role, StaffRole
 
-    def make(username, role=None, *, agency=None, task_forces=(), password=None):
+    def make(username, role=None, *, agency=None, task_forces=(), password=None, is_staff=False):
         # Without a password (tests log in with force_login) no slow password hashing happens.
-        user = User.objects.create_user(username, password=password, is_superuser=role == Role.CITY_ADMIN)
+        user = User.objects.create_user(
+            username, password=password, is_superuser=role == Role.CITY_ADMIN, is_staff=is_staff
+        )
         if role:
             staff = StaffRole.objects.create(user=user, role=role, agency=Agency.objects.filter(code=agency).first())
             staff.task_forces.set(TaskForce.objects.filter(code__in=task_forces))

@@ -75,9 +75,7 @@ def test_the_admin_map_widget_runs_without_inline_script(staff_user):
     from boundaries.models import Jurisdiction
     from complaints.models import Role
 
-    user = staff_user("admin.csp", Role.CITY_ADMIN)
-    user.is_staff = True
-    user.save()
+    user = staff_user("admin.csp", Role.CITY_ADMIN, is_staff=True)
     client = Client()
     client.force_login(user)
     jurisdiction = Jurisdiction.objects.get(code="DLHK-TENGAH")

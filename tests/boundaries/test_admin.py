@@ -13,9 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin(staff_user):
-    user = staff_user("admin.peta", Role.CITY_ADMIN)
-    user.is_staff = True
-    user.save()
+    user = staff_user("admin.peta", Role.CITY_ADMIN, is_staff=True)
     client = Client()
     client.force_login(user)
     return client

@@ -17,9 +17,9 @@ def sign_in(client, path, password, address="203.0.113.70", username="satgas.uji
 
 @pytest.mark.parametrize("path", ["/masuk/", "/admin/login/"])
 def test_the_6th_attempt_after_5_failures_is_locked_out_even_with_the_right_password(staff_user, path):
-    user = staff_user("satgas.uji", Role.SATGAS, agency="DLHK", password=PASSWORD)
-    user.is_staff = True  # the admin signs in staff only
-    user.save()
+    staff_user(
+        "satgas.uji", Role.SATGAS, agency="DLHK", password=PASSWORD, is_staff=True
+    )  # the admin signs in staff only
     client = Client()
     assert [sign_in(client, path, "salah").status_code for _ in range(5)] == [200] * 4 + [429]  # the 5th pauses
 

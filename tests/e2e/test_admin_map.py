@@ -12,9 +12,7 @@ PASSWORD = "peta-admin-2026"
 def test_jurisdiction_map_starts_and_shows_the_area(page, live_server, committed_city, staff_user):
     from boundaries.models import Jurisdiction
 
-    user = staff_user("admin.peta", Role.CITY_ADMIN, password=PASSWORD)
-    user.is_staff = True
-    user.save()
+    staff_user("admin.peta", Role.CITY_ADMIN, password=PASSWORD, is_staff=True)
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "admin.peta")
     page.fill("#id_password", PASSWORD)
