@@ -69,7 +69,7 @@ class Jurisdiction(models.Model):
     """Where an agency, or one of its task forces, takes complaints of some categories.
 
     When several cover a point for a category, the highest ``priority`` wins, then the smallest
-    area, then the lowest code (DESIGN.md, routing rule 3). Categories are named by code (the
+    area, then the lowest code (docs/rules.md, routing rule 3). Categories are named by code (the
     Open311 service_code) so that boundaries need not know the complaints app.
     """
 

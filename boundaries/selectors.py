@@ -1,4 +1,4 @@
-"""Reading boundaries: which kecamatan, kelurahan and jurisdiction a point belongs to (DESIGN.md,
+"""Reading boundaries: which kecamatan, kelurahan and jurisdiction a point belongs to (docs/rules.md,
 routing rules 1–3; the fallbacks of rule 3 need categories and live in complaints.routing)."""
 
 import enum

@@ -1,4 +1,4 @@
-"""Where the city's boundary files come from."""
+"""Where the city's boundary files come from: $PEKA_BOUNDARY_DIR, else fixtures/kecamatan/."""
 
 from pathlib import Path
 
@@ -13,16 +13,12 @@ class BoundaryFilesMissing(Exception):
 
 
 def boundary_dir() -> Path:
-    """The first of settings.PEKA_BOUNDARY_DIRS that holds both the kecamatan and kelurahan files.
-
-    The order is $PEKA_BOUNDARY_DIR, fixtures/kecamatan/, then ../shared/data/pekanbaru/.
-    """
-    for directory in settings.PEKA_BOUNDARY_DIRS:
-        if (directory / KECAMATAN_FILE).is_file() and (directory / KELURAHAN_FILE).is_file():
-            return directory
-    looked = "\n  ".join(str(d) for d in settings.PEKA_BOUNDARY_DIRS)
-    raise BoundaryFilesMissing(
-        f"No {KECAMATAN_FILE} and {KELURAHAN_FILE} found. Looked in:\n  {looked}\n"
-        "Put the Pekanbaru boundary files in one of these folders or set PEKA_BOUNDARY_DIR; "
-        "fixtures/kecamatan/README.md says where to get them."
-    )
+    """settings.PEKA_BOUNDARY_DIR, once it is known to hold both the kecamatan and the kelurahan file."""
+    directory = settings.PEKA_BOUNDARY_DIR
+    missing = [name for name in (KECAMATAN_FILE, KELURAHAN_FILE) if not (directory / name).is_file()]
+    if missing:
+        raise BoundaryFilesMissing(
+            f"{' and '.join(missing)} not found in {directory}. "
+            "Set PEKA_BOUNDARY_DIR to a folder holding both files; fixtures/kecamatan/README.md says what they contain."
+        )
+    return directory

@@ -1,4 +1,4 @@
-"""Who on the staff sees and does what (DESIGN.md, users; privacy rules).
+"""Who on the staff sees and does what (docs/rules.md, users; privacy rules).
 
 * task-force member (satgas): the complaints routed to their task forces;
 * agency supervisor: every complaint of their agency, and may reassign inside it;

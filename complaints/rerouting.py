@@ -1,4 +1,4 @@
-"""Routing open complaints again after boundaries or jurisdictions change (DESIGN.md, routing rule 4).
+"""Routing open complaints again after boundaries or jurisdictions change (docs/rules.md, routing rule 4).
 
 Set-based, like a bulk load: the open complaints' points go into an indexed staging table, the
 routing statement (complaints.routing.assignment_sql) runs over all of them at once, and one UPDATE

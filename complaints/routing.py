@@ -1,4 +1,4 @@
-"""Where a complaint goes: its area (boundaries.selectors) and who works it (DESIGN.md, routing rule 3).
+"""Where a complaint goes: its area (boundaries.selectors) and who works it (docs/rules.md, routing rule 3).
 
 1. The jurisdiction that takes the category at the point (highest priority, smallest area, lowest code).
 2. None: the category's agency, without a task force.

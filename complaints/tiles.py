@@ -10,7 +10,7 @@ south < y <= north, so a point on an edge is drawn once, by one tile.
   tile, aligned to the tile so a cell never straddles two tiles). A cell with at least
   ``MIN_CLUSTER`` (3) complaints becomes one point at their mean position with ``count`` and its most
   frequent ``category``; a cell with one or two is emitted as those complaints themselves (they are
-  public; a count below 3 never is: DESIGN.md's privacy rule). So a tile has at most 2 × 4096 features,
+  public; a count below 3 never is: privacy rule 3 of docs/rules.md). So a tile has at most 2 × 4096 features,
   whatever the data.
 
 Only ``Complaint.objects.public()`` rows enter, whatever queryset the caller passes.
@@ -26,7 +26,7 @@ MAX_ZOOM = 22
 DETAIL_ZOOM = 14
 EXTENT = 4096  # MVT coordinate units per tile side (the spec's default)
 CELL = 64  # aggregation cell side, in extent units: 64 × 64 cells per tile
-# Public aggregates show no cell built from fewer complaints than this (DESIGN.md, privacy).
+# Public aggregates show no cell built from fewer complaints than this (docs/rules.md, privacy rule 3).
 MIN_CLUSTER = 3
 LAYER = "complaints"
 WEB_MERCATOR = 3857

@@ -222,16 +222,9 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "geo.schema.document_errors"],
 }
 
-# Where the Kecamatan/Kelurahan boundary files are looked for, in this order (see boundaries.sources).
-PEKA_BOUNDARY_DIRS = [
-    Path(p)
-    for p in [
-        os.environ.get("PEKA_BOUNDARY_DIR"),
-        BASE_DIR / "fixtures" / "kecamatan",
-        BASE_DIR.parent / "shared" / "data" / "pekanbaru",
-    ]
-    if p
-]
+# The folder of the kecamatan/kelurahan boundary files: $PEKA_BOUNDARY_DIR, else the city's own files
+# shipped in fixtures/kecamatan/ (see boundaries.sources).
+PEKA_BOUNDARY_DIR = Path(os.environ.get("PEKA_BOUNDARY_DIR") or BASE_DIR / "fixtures" / "kecamatan")
 # Sessions end when the browser closes: the citizen's session only remembers which complaints it
 # supported, and is no identifier beyond that visit.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -280,7 +273,7 @@ PEKA_CITY_TOLERANCE_M = float(os.environ.get("PEKA_CITY_TOLERANCE_M", "50"))
 # How close to a boundary a point counts as on it: the boundary files carry 6 decimals (~0.11 m), so
 # nearer than this they cannot say which side a point is on, and the border rule (lowest code) decides.
 PEKA_BORDER_PRECISION_M = float(os.environ.get("PEKA_BORDER_PRECISION_M", "0.15"))
-# The agency whose queue takes complaints of a category that has no agency (DESIGN.md, rule 3).
+# The agency whose queue takes complaints of a category that has no agency (docs/rules.md, routing rule 3).
 PEKA_TRIAGE_AGENCY = os.environ.get("PEKA_TRIAGE_AGENCY", "DISKOMINFOTIKSAN")
 # How many days after resolution a citizen may still reopen a complaint.
 PEKA_REOPEN_DAYS = int(os.environ.get("PEKA_REOPEN_DAYS", "14"))

@@ -20,7 +20,7 @@ from hotspots.query import HotspotQuery
 
 CHUNK = 5_000
 GPKG_CHUNK = 50_000
-# What leaves the city about a complaint: no reporter field, ever (DESIGN.md, privacy).
+# What leaves the city about a complaint: no reporter field, ever (docs/rules.md, privacy rule 1).
 COMPLAINT_COLUMNS = [
     ("tracking_code", "tracking_code"),
     ("category", "category__code"),

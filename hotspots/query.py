@@ -17,7 +17,7 @@ from complaints.models import Category, Complaint, Status
 from complaints.serializers import QueryDateTimeField, StrictSerializer
 
 HEX_SIZES_M = (250, 500, 1000)
-# Public aggregates show no cell built from fewer complaints than this (DESIGN.md, privacy).
+# Public aggregates show no cell built from fewer complaints than this (docs/rules.md, privacy rule 3).
 MIN_PUBLIC_COUNT = 3
 SUPPRESSED = "<3"
 DEFAULT_DAYS = 365

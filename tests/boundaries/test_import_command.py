@@ -139,6 +139,6 @@ def test_load_city_twice_changes_nothing():
 
 
 def test_load_city_without_boundary_files_says_where_to_put_them(settings, tmp_path):
-    settings.PEKA_BOUNDARY_DIRS = [tmp_path]
+    settings.PEKA_BOUNDARY_DIR = tmp_path
     with pytest.raises(CommandError, match="PEKA_BOUNDARY_DIR"):
         call_command("load_city", stdout=io.StringIO())

@@ -1,7 +1,7 @@
 """Import the city's kecamatan and kelurahan from the boundary folder and check them against the manifest.
 
-The folder is the first of $PEKA_BOUNDARY_DIR, fixtures/kecamatan/, ../shared/data/pekanbaru/ that
-holds kecamatan.geojson and kelurahan.geojson. Writes unless --dry-run:
+The folder is $PEKA_BOUNDARY_DIR when set, else fixtures/kecamatan/ (the city's files, shipped with
+PEKA); it holds kecamatan.geojson and kelurahan.geojson. Writes unless --dry-run:
 
     ./manage.py load_city
 """
