@@ -85,7 +85,7 @@ def main() -> None:
     outlines = Kecamatan.objects.count()
     print(
         f"bench database: {Complaint.objects.count():,} complaints, "
-        f"{Complaint.objects.public().open().count():,} of them open and public",
+        f"{public_complaints().open().count():,} of them open and public",
         flush=True,
     )
 

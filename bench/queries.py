@@ -58,7 +58,7 @@ def main() -> None:
 
     def nearby_geography(x, y):
         list(
-            Complaint.objects.public()
+            public_complaints()
             .open()
             .filter(category=sampah)
             .extra(

@@ -3,14 +3,13 @@
 * task-force member (satgas): the complaints routed to their task forces;
 * agency supervisor: every complaint of their agency, and may reassign inside it;
 * city admin (admin kota) or superuser: everything, including the triage queue.
-Sensitive categories are seen only by their own agency's staff and city admins.
+Private complaints (a sensitive category's) are seen only by their own agency's staff and city admins.
 """
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.utils import timezone
 
 from boundaries.models import Jurisdiction
-from complaints.models import OPEN_STATUSES, Complaint, Role, StaffRole
+from complaints.models import Complaint, Role, StaffRole, overdue_q
 
 
 def staff_role(user) -> StaffRole | None:
@@ -47,11 +46,8 @@ def staff_complaints(user) -> QuerySet[Complaint]:
             complaints = complaints.filter(agency=role.agency_id)
         else:
             complaints = complaints.filter(task_force__in=role.task_forces.all())
-        complaints = complaints.filter(Q(category__sensitive=False) | Q(category__agency=role.agency_id))
-    now = timezone.now()
-    overdue = Case(
-        When(status__in=OPEN_STATUSES, due_at__lt=now, then=Value(1)), default=Value(0), output_field=IntegerField()
-    )
+        complaints = complaints.filter(Q(private=False) | Q(agency=role.agency_id))
+    overdue = Case(When(overdue_q(), then=Value(1)), default=Value(0), output_field=IntegerField())
     return complaints.annotate(overdue_first=overdue).order_by("-overdue_first", "due_at", "id")
 
 

@@ -19,6 +19,7 @@ from complaints.intake import Reporter
 from complaints.models import Category, Complaint, ComplaintEvent, EventKind, Status
 from complaints.routing import assignment_sql
 from complaints.sla import due_at
+from complaints.tracking import key_hash, new_reporter_key
 
 
 @dataclass(frozen=True)
@@ -35,13 +36,15 @@ class NewComplaint:
     status: str = Status.BARU
     resolved_at: datetime | None = None
     closed_at: datetime | None = None
+    # A second load of a row with the same key adds nothing (seed data names its rows this way).
+    idempotency_key: str | None = None
 
 
 @dataclass(frozen=True)
 class LoadReport:
     created_ids: list[int]
     refused: int  # outside the city (rule 1)
-    existing: int  # tracking code already stored: a repeated load adds nothing
+    existing: int  # tracking code or idempotency key already stored: a repeated load adds nothing
 
     def complaints(self) -> list[Complaint]:
         return list(Complaint.objects.filter(id__in=self.created_ids).order_by("id"))
@@ -50,13 +53,15 @@ class LoadReport:
 _STAGED = (
     "i bigint, tracking_code text, category_id bigint, category text, description text, g geometry(Point, 4326), "
     "reporter_name text, reporter_phone text, reporter_email text, status text, created_at timestamptz, "
-    "due_at timestamptz, resolved_at timestamptz, closed_at timestamptz"
+    "due_at timestamptz, resolved_at timestamptz, closed_at timestamptz, private boolean, reporter_key_hash text, "
+    "idempotency_key text"
 )
 
 
 def complaints_load(rows: Iterable[NewComplaint]) -> LoadReport:
     """Route and store ``rows`` with their creation events in one transaction; rows outside the city
-    are refused, rows whose tracking code exists are skipped."""
+    are refused, rows whose tracking code or idempotency key exists are skipped. Each row gets a reporter
+    key that nobody is told (complaints.tracking): the row's reporter, if any, asks staff for a new one."""
     staged = io.StringIO()
     count = 0
     for count, row in enumerate(rows, start=1):
@@ -82,15 +87,16 @@ def complaints_load(rows: Iterable[NewComplaint]) -> LoadReport:
                     tracking_code, category_id, description, location, kecamatan_id, kelurahan_id, agency_id,
                     task_force_id, jurisdiction_id, status, area_rule, assignment_rule, routing_reason,
                     reporter_name, reporter_phone, reporter_email, created_at, updated_at, due_at, resolved_at,
-                    closed_at, reopen_count, support_count, rating_comment, version)
+                    closed_at, reopen_count, support_count, rating_comment, version, private, reporter_key_hash,
+                    idempotency_key)
                 SELECT s.tracking_code, s.category_id, s.description, s.g, a.kecamatan_id, a.kelurahan_id,
                        a.agency_id, a.task_force_id, a.jurisdiction_id, s.status, a.area_rule, a.assignment_rule,
                        a.routing_reason, s.reporter_name, s.reporter_phone, s.reporter_email, s.created_at,
                        coalesce(s.closed_at, s.resolved_at, s.created_at), s.due_at, s.resolved_at, s.closed_at,
-                       0, 0, '', 1
+                       0, 0, '', 1, s.private, s.reporter_key_hash, s.idempotency_key
                 FROM complaint_staging s JOIN assigned a ON a.i = s.i
                 ORDER BY s.i
-                ON CONFLICT (tracking_code) DO NOTHING
+                ON CONFLICT DO NOTHING
                 RETURNING id, created_at, routing_reason
             ),
             events AS (
@@ -122,6 +128,9 @@ def _copy_line(i: int, row: NewComplaint) -> str:
         due_at(row.created_at, row.category.sla_working_days).isoformat(),
         row.resolved_at.isoformat() if row.resolved_at else None,
         row.closed_at.isoformat() if row.closed_at else None,
+        "t" if row.category.sensitive else "f",
+        key_hash(new_reporter_key()),
+        row.idempotency_key,
     )
     return "\t".join(_copy_value(v) for v in values) + "\n"
 

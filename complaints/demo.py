@@ -2,9 +2,11 @@
 are, with a plausible history (acknowledged, worked, resolved, rated, sometimes reopened), and one
 account per staff role.
 
-Every draw comes from one seeded generator, so the same seed gives the same complaints (and the
-same tracking codes) on every machine, and loading them twice adds nothing. The history is written
-directly, with past timestamps, because the workflow services act in the present.
+Every draw of place, category, time and history comes from one seeded generator, so the same seed
+gives the same city on every machine; tracking codes and reporter keys come from ``secrets``, so
+nobody can compute a demo complaint's code from the seed. Each row is named by its seed and number
+(its idempotency key), so loading them twice adds nothing. The history is written directly, with
+past timestamps, because the workflow services act in the present.
 """
 
 import math
@@ -97,7 +99,7 @@ def demo_complaints(
     weights = {code: w for code, w in CATEGORY_WEIGHTS.items() if code in categories}
     bounds = _city_box()
     rows = []
-    for _ in range(count):
+    for n in range(count):
         created_at = now - timedelta(days=days * rng.random() ** 1.3, seconds=rng.randrange(86_400))
         if rng.random() < 0.7:
             name, corridor, _weight, favourites = rng.choices(HOTSPOTS, weights=[h[2] for h in HOTSPOTS])[0]
@@ -111,11 +113,12 @@ def demo_complaints(
         code = rng.choices(list(pool), weights=list(pool.values()))[0]
         rows.append(
             NewComplaint(
-                tracking_code=new_tracking_code(rng),
+                tracking_code=new_tracking_code(),
                 category=categories[code],
                 description=rng.choice(DESCRIPTIONS[code]).format(n=rng.randint(2, 9)),
                 location=Point(round(lon, 6), round(lat, 6), srid=WGS84),
                 created_at=created_at,
+                idempotency_key=f"demo:{seed}:{n}",
             )
         )
     return rows

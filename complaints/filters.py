@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
 from boundaries.models import Kecamatan, TaskForce
-from complaints.models import Category, Complaint, Status
+from complaints.models import Category, Complaint, Status, overdue_q
 from complaints.serializers import QUERY_YEARS, in_query_years
+from disclosure.public import public_categories
 from geo.spatial import WGS84, is_lon_lat
 
 
@@ -72,7 +73,7 @@ class ComplaintFilter(django_filters.FilterSet):
 
     bbox = BBoxFilter(field_name="location", help_text="min_lon,min_lat,max_lon,max_lat in WGS84")
     category = django_filters.ModelChoiceFilter(
-        queryset=Category.objects.filter(sensitive=False), to_field_name="code", help_text="category code"
+        queryset=public_categories(), to_field_name="code", help_text="category code"
     )
     status = django_filters.ChoiceFilter(choices=Status.choices)
     kecamatan = django_filters.ModelChoiceFilter(
@@ -101,4 +102,4 @@ class StaffComplaintFilter(ComplaintFilter):
         fields = [*ComplaintFilter.Meta.fields, "task_force", "overdue"]
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.overdue() if value else queryset.exclude(pk__in=queryset.overdue().values("pk"))
+        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())

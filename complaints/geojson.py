@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from boundaries.models import Agency, Kecamatan, Kelurahan, TaskForce
-from complaints.models import OPEN_STATUSES, Category, Complaint, Photo, Status
+from complaints.models import Category, Complaint, Photo, Status, overdue_sql
 from geo.db_router import reading
 
 _FEATURES_SQL = f"""
@@ -39,7 +39,7 @@ FROM (
             'created_at', c.created_at,
             'updated_at', c.updated_at,
             'due_at', c.due_at,
-            'is_overdue', c.status = ANY(%(open)s) AND c.due_at < now(),
+            'is_overdue', {overdue_sql('c')},
             'resolved_at', c.resolved_at,
             'support_count', c.support_count,
             'photos', coalesce((
@@ -71,7 +71,6 @@ def features_json(complaints: QuerySet[Complaint] | list[int]) -> str:
         "ids": ids,
         "english": (get_language() or "id").startswith("en"),
         "status_labels": json.dumps({value: str(label) for value, label in Status.choices}),
-        "open": [str(s) for s in OPEN_STATUSES],
         "photo_url": reverse("photo-file", args=["x"])[:-1],
     }
     database = reading(Complaint)

@@ -12,7 +12,7 @@ from complaints.models import Category, Complaint, ComplaintEvent, EventKind, Ph
 from complaints.photos import CleanPhoto
 from complaints.routing import ComplaintRoute, route_complaint
 from complaints.sla import due_at
-from complaints.tracking import new_tracking_code
+from complaints.tracking import key_hash, new_reporter_key, new_tracking_code
 
 
 class OutsideCity(Exception):
@@ -55,6 +55,9 @@ def complaint_create(
 ) -> tuple[Complaint, bool]:
     """Route and store a new complaint with its creation event (and photo). Returns (complaint, created).
 
+    A new complaint carries its reporter key in ``complaint.reporter_key``, the one time it exists in
+    clear (disclosure.reporter); only its hash is stored.
+
     A repeated ``idempotency_key`` returns the complaint stored the first time and creates nothing;
     the same key with other content raises IdempotencyKeyReused. Raises OutsideCity when the point
     cannot be routed.
@@ -67,6 +70,7 @@ def complaint_create(
     if not route.accepted:
         raise OutsideCity(route)
     for _attempt in range(3):
+        key = new_reporter_key()
         complaint = _routed_complaint(
             route,
             category=category,
@@ -75,6 +79,7 @@ def complaint_create(
             reporter=reporter,
             created_at=timezone.now(),
             idempotency_key=idempotency_key or None,
+            reporter_key_hash=key_hash(key),
         )
         try:
             with transaction.atomic():
@@ -82,7 +87,8 @@ def complaint_create(
                 _creation_event(complaint).save()
                 if photo:
                     photo_attach(complaint, photo, PhotoKind.REPORT)
-                return complaint, True
+            complaint.reporter_key = key
+            return complaint, True
         except IntegrityError:
             # Either a concurrent request with the same Idempotency-Key won (return its complaint),
             # or the random tracking code collided (draw another).
@@ -133,6 +139,7 @@ def _routed_complaint(
         area_rule=route.area.rule.value,
         assignment_rule=route.rule.value,
         routing_reason=route.stored_reason(),
+        private=category.sensitive,
         reporter_name=reporter.name,
         reporter_phone=reporter.phone,
         reporter_email=reporter.email,

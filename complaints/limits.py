@@ -21,6 +21,14 @@ class SupportLimit(RateLimit):
     setting = "PEKA_RATE_LIMIT_SUPPORT"
 
 
+class SupportDailyLimit(RateLimit):
+    """Supports per client address per day (PEKA_RATE_LIMIT_SUPPORT_DAILY): a browser that drops its
+    cookie is a new supporter, so an address's new sessions are capped."""
+
+    scope = "support-daily"
+    setting = "PEKA_RATE_LIMIT_SUPPORT_DAILY"
+
+
 def retry_after_seconds(wait: float | None) -> int:
     """Whole seconds to wait (at least 1); DRF gives no wait when the rate was just lowered."""
     return max(1, math.ceil(wait)) if wait else 60

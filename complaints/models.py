@@ -5,6 +5,7 @@ from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.indexes import GistIndex
 from django.db.models import Func, Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -61,10 +62,19 @@ OPEN_STATUSES = (Status.BARU, Status.DIVERIFIKASI, Status.DIKERJAKAN)
 CLOSED_STATUSES = (Status.SELESAI, Status.DITOLAK, Status.DUPLIKAT)
 
 
+# Overdue (docs/rules.md, SLA rule): open and past the due time. The one definition, in the three
+# forms its readers need: a filter, SQL text for statements written by hand, and the instance property.
+def overdue_q(now=None) -> Q:
+    return Q(status__in=OPEN_STATUSES, due_at__lt=now or Now())
+
+
+def overdue_sql(table: str) -> str:
+    statuses = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
+    return f"({table}.status IN ({statuses}) AND {table}.due_at < now())"
+
+
 class ComplaintQuerySet(models.QuerySet):
-    def public(self):
-        """What anyone may see: no sensitive category, ever."""
-        return self.filter(category__sensitive=False)
+    """Staff and service reads. What the public may see starts from disclosure.public_complaints()."""
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
@@ -73,8 +83,7 @@ class ComplaintQuerySet(models.QuerySet):
         return self.filter(status__in=CLOSED_STATUSES)
 
     def overdue(self, now=None):
-        """Open complaints past their due time."""
-        return self.open().filter(due_at__lt=now or timezone.now())
+        return self.filter(overdue_q(now))
 
 
 class AreaRule(models.TextChoices):
@@ -116,6 +125,12 @@ class Complaint(models.Model):
         Jurisdiction, on_delete=models.SET_NULL, related_name="complaints", null=True, blank=True
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.BARU)
+    # Private complaints (of a sensitive category when filed) are in no public answer (docs/rules.md,
+    # privacy rule 2). Stored, not read from the category: unticking a category's flag later does not
+    # republish its history (disclosure's category_privacy command moves history, with an event each).
+    private = models.BooleanField(_("private"), default=False, editable=False)
+    # SHA-256 of the reporter key (disclosure.reporter); the key itself is given once, to the reporter.
+    reporter_key_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     # Reporter contact: private. Never serialised by a public endpoint (tests guard this).
     reporter_name = models.CharField(_("reporter name"), max_length=120, blank=True)
     reporter_phone = models.CharField(_("reporter phone"), max_length=32, blank=True)
@@ -175,6 +190,7 @@ class Complaint(models.Model):
 
     @property
     def is_overdue(self) -> bool:
+        """overdue_q for one complaint in memory."""
         return self.is_open and self.due_at < timezone.now()
 
 
@@ -206,6 +222,8 @@ class EventKind(models.TextChoices):
     REROUTED = "rerouted", _("re-routed")
     REOPENED = "reopened", _("reopened by the citizen")
     RATED = "rated", _("rated by the citizen")
+    ADDED = "added", _("information added by the reporter")
+    PRIVACY = "privacy", _("privacy changed")
 
 
 class ComplaintEvent(models.Model):
@@ -218,13 +236,27 @@ class ComplaintEvent(models.Model):
     from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=Status.choices)
     note = models.TextField(blank=True)
-    # Public events and notes show on the citizen's tracking page; internal notes stay with staff.
+    # Public events and notes show on the citizen's tracking page; staff notes are private unless the
+    # officer marks them public (docs/rules.md, privacy rule 7); the reporter's additions show only
+    # with the reporter key.
     public = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["at", "id"]
         verbose_name = _("complaint event")
         verbose_name_plural = _("complaint events")
+
+
+class Support(models.Model):
+    """One "Dukung" for a complaint, by one supporter: the hash of the reporter key they showed, else of
+    their browser session (disclosure.reporter.supporter_of). Counted once each."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="supports")
+    supporter = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["complaint", "supporter"], name="support_once")]
 
 
 class Role(models.TextChoices):

@@ -6,9 +6,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
-from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -17,7 +17,15 @@ from complaints import access, views
 from complaints.models import Category, Complaint, PhotoKind, Status
 from complaints.selectors import public_totals
 from complaints.tracking import normalize_tracking_code
-from complaints.workflow import WorkflowConflict, WorkflowInvalid, complaint_rate, complaint_reopen
+from complaints.workflow import (
+    WorkflowConflict,
+    WorkflowInvalid,
+    complaint_add_information,
+    complaint_rate,
+    complaint_reopen,
+)
+from disclosure.public import public_timeline
+from disclosure.reporter import is_reporter, key_opens, remember_reporter
 from geo.signin import SignInForm
 
 
@@ -70,33 +78,46 @@ def track_lookup(request):
 
 
 class Track(TemplateView):
-    """/lacak/<code>/: a complaint's public timeline, its photos, and the citizen's rating and reopening.
+    """/lacak/<code>/: a complaint's public timeline and photos; with the reporter key (disclosure.reporter),
+    the reporter's own page: rating, reopening, adding information.
 
-    The tracking code is the key, so sensitive complaints show their status too, but never their place.
+    A private complaint's page opens only with the key: without it, it answers exactly as a code that
+    does not exist (404, with the box for a reporter key).
     """
 
     template_name = "track.html"
 
-    def complaint(self) -> Complaint:
-        code = normalize_tracking_code(self.kwargs["code"])
-        complaint = (
+    def found(self) -> Complaint | None:
+        return (
             Complaint.objects.select_related("category", "kecamatan", "kelurahan", "agency")
             .prefetch_related("photos")
-            .filter(tracking_code=code)
+            .filter(tracking_code=normalize_tracking_code(self.kwargs["code"]))
             .first()
         )
-        if complaint is None:
-            raise Http404(_("No complaint has this tracking code."))
-        return complaint
 
-    def get_context_data(self, **kwargs):
-        complaint = self.complaint()
+    def missing(self, request):
+        return render(request, "track_missing.html", {"code": normalize_tracking_code(self.kwargs["code"])}, status=404)
+
+    def get(self, request, *args, **kwargs):
+        complaint = self.found()
+        if complaint is None or (complaint.private and not is_reporter(request, complaint)):
+            return self.missing(request)
+        response = self.render_to_response(self.get_context_data(complaint=complaint))
+        if is_reporter(request, complaint):
+            add_never_cache_headers(response)
+        return response
+
+    def get_context_data(self, *, complaint, **kwargs):
         photos = list(complaint.photos.all())
+        reporter = is_reporter(self.request, complaint)
+        # A private complaint's photos are its agency's (photo_file serves them to staff only).
+        shown = [] if complaint.private else photos
         return super().get_context_data(
             complaint=complaint,
-            events=complaint.events.filter(public=True).order_by("at", "id"),
-            report_photos=[p for p in photos if p.kind == PhotoKind.REPORT and not complaint.category.sensitive],
-            after_photos=[p for p in photos if p.kind == PhotoKind.AFTER and not complaint.category.sensitive],
+            reporter=reporter,
+            events=public_timeline(complaint, as_reporter=reporter),
+            report_photos=[p for p in shown if p.kind == PhotoKind.REPORT],
+            after_photos=[p for p in shown if p.kind == PhotoKind.AFTER],
             resolved=complaint.status == Status.SELESAI,
             closed=not complaint.is_open,
             reopen_days=settings.PEKA_REOPEN_DAYS,
@@ -105,8 +126,20 @@ class Track(TemplateView):
         )
 
     def post(self, request, code):
-        complaint = self.complaint()
+        complaint = self.found()
         action = request.POST.get("action")
+        if action == "key":
+            if complaint is not None and key_opens(complaint, request.POST.get("key", "")):
+                remember_reporter(request, complaint)
+                return redirect("track", code=complaint.tracking_code)
+            if complaint is None or complaint.private:
+                return self.missing(request)
+            messages.error(request, _("This reporter key does not open this complaint."))
+            return redirect("track", code=complaint.tracking_code)
+        if complaint is None or not is_reporter(request, complaint):
+            if complaint is None or complaint.private:
+                return self.missing(request)
+            raise PermissionDenied(_("Only the reporter, with the reporter key, can do this."))
         try:
             if action == "rate":
                 rating = request.POST.get("rating", "")
@@ -117,6 +150,9 @@ class Track(TemplateView):
             elif action == "reopen":
                 complaint_reopen(complaint=complaint, reason=form_text(request, "reason", 2000))
                 messages.success(request, _("Your complaint is open again; the task force sees it as new."))
+            elif action == "add":
+                complaint_add_information(complaint=complaint, text=form_text(request, "text", 2000))
+                messages.success(request, _("Added. The task force sees it with your complaint."))
         except (WorkflowConflict, WorkflowInvalid) as exc:
             messages.error(request, str(exc))
         return redirect("track", code=complaint.tracking_code)

@@ -126,6 +126,11 @@ def assignment_sql(points: str) -> tuple[str, dict]:
     return sql, params | reason_params | {"triage": settings.PEKA_TRIAGE_AGENCY}
 
 
+def responsible_agency_code(category: Category) -> str:
+    """The agency that takes ``category`` where no jurisdiction does: its own, else the triage agency."""
+    return category.agency.code if category.agency_id else settings.PEKA_TRIAGE_AGENCY
+
+
 def route_complaints(items: Sequence[tuple[Point, Category]]) -> list[ComplaintRoute]:
     """Route (point, category) pairs in one statement; the answers keep their order."""
     areas = route_many([(p.x, p.y) for p, _c in items], [c.code for _p, c in items])

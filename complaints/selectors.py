@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from complaints.models import OPEN_STATUSES, Category, Complaint, Photo
+from disclosure.public import public_complaints
 from geo.spatial import METRES_PER_DEGREE, WGS84
 
 TOTALS_CACHE_SECONDS = 60
@@ -16,7 +17,7 @@ def public_totals() -> dict:
     because the home page shows them on every visit and counting a million rows is not free."""
     totals = cache.get("public-totals")
     if totals is None:
-        totals = Complaint.objects.public().aggregate(
+        totals = public_complaints().aggregate(
             total=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES))
         )
         cache.set("public-totals", totals, TOTALS_CACHE_SECONDS)
@@ -34,7 +35,7 @@ def nearby_open(point: Point, category: Category, radius_m: float = 100) -> Quer
     box = Polygon.from_bbox((point.x - half, point.y - half, point.x + half, point.y + half))
     box.srid = WGS84
     return (
-        Complaint.objects.public()
+        public_complaints()
         .open()
         .filter(category=category, location__bboverlaps=box)
         .annotate(distance=Distance("location", point))

@@ -259,11 +259,29 @@ class PhotoLocationSerializer(StrictSerializer):
     photo = serializers.FileField()
 
 
-class ReopenSerializer(StrictSerializer):
+class ReporterActionSerializer(StrictSerializer):
+    """The citizen's own actions carry the reporter key given when the complaint was filed."""
+
+    reporter_key = serializers.CharField(
+        max_length=64, help_text="The reporter key from the filing answer (or the #k= part of the private link)."
+    )
+
+
+class ReopenSerializer(ReporterActionSerializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class RatingSerializer(StrictSerializer):
+class AddInformationSerializer(ReporterActionSerializer):
+    text = serializers.CharField(max_length=2000)
+
+
+class SupportSerializer(StrictSerializer):
+    reporter_key = serializers.CharField(
+        max_length=64, required=False, help_text="Your own reporter key, if you have one: counted once per key."
+    )
+
+
+class RatingSerializer(ReporterActionSerializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 

@@ -122,6 +122,9 @@ class TransitionSerializer(StrictSerializer):
         required=False, min_value=1, help_text="The version you saw; a stale one is a 409."
     )
     photo = PhotoUploadField(required=False, help_text="With selesai: the “after” photo.")
+    note_public = serializers.BooleanField(
+        default=False, help_text="Show the note on the citizen's tracking page (staff notes are private by default)."
+    )
 
 
 class NoteSerializer(StrictSerializer):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from complaints.filters import ComplaintFilter
-from complaints.models import Complaint
+from disclosure.public import public_complaints
 from complaints.tiles import MAX_ZOOM, complaint_tile_geojson, complaint_tile_mvt, tile_in_range
 
 # Tiles change as complaints come and go: a minute in browser and proxy caches is fresh enough.
@@ -42,7 +42,7 @@ def complaint_tile(request, z, x, y, encoding):
     if not tile_in_range(z, x, y):
         message = _("No such tile: z must be 0 to %(max)d, and x and y 0 to 2^z - 1 (0 to %(last)d at z %(z)d).")
         return _json({"detail": message % {"max": MAX_ZOOM, "z": z, "last": 2 ** min(max(z, 0), MAX_ZOOM) - 1}}, 404)
-    filters = ComplaintFilter(request.GET, queryset=Complaint.objects.public())
+    filters = ComplaintFilter(request.GET, queryset=public_complaints())
     if not filters.is_valid():
         return _json({field: [str(m) for m in messages] for field, messages in filters.errors.items()}, 400)
     build, content_type = ENCODINGS[encoding]

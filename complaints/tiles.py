@@ -13,13 +13,16 @@ south < y <= north, so a point on an edge is drawn once, by one tile.
   public; a count below 3 never is: privacy rule 3 of docs/rules.md). So a tile has at most 2 × 4096 features,
   whatever the data.
 
-Only ``Complaint.objects.public()`` rows enter, whatever queryset the caller passes.
+Only public rows (disclosure.public.only_public) enter, whatever queryset the caller passes.
 """
 
 from django.db.models import ExpressionWrapper, F, Field, QuerySet
 from django.db.models.functions import TruncDate
 
+from django.conf import settings
+
 from complaints.models import Complaint
+from disclosure.public import only_public
 from geo.db_router import reading
 
 MAX_ZOOM = 22
@@ -27,7 +30,7 @@ DETAIL_ZOOM = 14
 EXTENT = 4096  # MVT coordinate units per tile side (the spec's default)
 CELL = 64  # aggregation cell side, in extent units: 64 × 64 cells per tile
 # Public aggregates show no cell built from fewer complaints than this (docs/rules.md, privacy rule 3).
-MIN_CLUSTER = 3
+MIN_CLUSTER = settings.PEKA_SUPPRESS_BELOW
 LAYER = "complaints"
 WEB_MERCATOR = 3857
 
@@ -43,7 +46,7 @@ def tile_in_range(z: int, x: int, y: int) -> bool:
 def _source(complaints: QuerySet[Complaint]) -> tuple[str, list]:
     """SQL of the public complaints to draw, with the tile's properties as columns (see _COMPLAINT_COLUMNS)."""
     rows = (
-        complaints.public()
+        only_public(complaints)
         .order_by()
         .annotate(
             # As a plain column: a geometry field would be selected as ::bytea, which no index can serve.

@@ -1,11 +1,12 @@
-"""Tracking codes citizens read aloud and type on a phone: PKU-7K3M-9QX2.
+"""Tracking codes citizens read aloud and type on a phone (PKU-7K3M-9QX2), and reporter keys.
 
 Eight characters from an alphabet without look-alikes (no 0/O, 1/I/L, U/V): 29^8 ≈ 5 × 10^11
-codes, drawn with ``secrets`` so that a code cannot be guessed from another (demo data passes
-a seeded ``random.Random`` to get the same codes on every run).
+codes, drawn with ``secrets`` so that a code cannot be guessed from another. The code is public;
+the reporter key (192 random bits, kept only as its SHA-256) is the reporter's alone
+(disclosure.reporter says what it opens).
 """
 
-import random
+import hashlib
 import re
 import secrets
 
@@ -14,9 +15,8 @@ PREFIX = "PKU"
 PATTERN = re.compile(rf"^{PREFIX}-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}$")
 
 
-def new_tracking_code(rng: random.Random | None = None) -> str:
-    choice = (rng or secrets).choice
-    body = "".join(choice(ALPHABET) for _ in range(8))
+def new_tracking_code() -> str:
+    body = "".join(secrets.choice(ALPHABET) for _ in range(8))
     return f"{PREFIX}-{body[:4]}-{body[4:]}"
 
 
@@ -33,3 +33,13 @@ def normalize_tracking_code(text: str) -> str:
     # Not a code: keep only what a code can hold, so nothing else (a NUL, which PostgreSQL text
     # cannot take) reaches a query. It matches nothing, as it would have.
     return re.sub(r"[^0-9A-Za-z-]", "", text).upper()
+
+
+def new_reporter_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def key_hash(key: str) -> str:
+    """What is stored of a reporter key. The key has 192 random bits, so a plain hash is enough:
+    there is no dictionary to try."""
+    return hashlib.sha256(key.encode()).hexdigest()

@@ -9,6 +9,11 @@ urlpatterns = [
     path("complaints/<str:tracking_code>/reopen/", views.ComplaintReopen.as_view(), name="complaint-reopen"),
     path("complaints/<str:tracking_code>/rating/", views.ComplaintRating.as_view(), name="complaint-rating"),
     path("complaints/<str:tracking_code>/support/", views.ComplaintSupport.as_view(), name="complaint-support"),
+    path(
+        "complaints/<str:tracking_code>/information/",
+        views.ComplaintAddInformation.as_view(),
+        name="complaint-information",
+    ),
     path("locate/", views.Locate.as_view(), name="locate"),
     path("photo-location/", views.PhotoLocation.as_view(), name="photo-location"),
     path("staff/jurisdictions/", staff_api.StaffJurisdictionList.as_view(), name="staff-jurisdiction-list"),

@@ -1,13 +1,17 @@
 """The complaints API. Views only translate between HTTP and the services and selectors."""
 
+import json
+import re
+
 from django.contrib.gis.geos import Point
 from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
@@ -17,7 +21,7 @@ from complaints import access
 from complaints.filters import ComplaintFilter
 from complaints.geojson import feature_collection_json, features_json
 from complaints.intake import complaint_create_validated
-from complaints.limits import IntakeLimit, SupportLimit
+from complaints.limits import IntakeLimit, SupportDailyLimit, SupportLimit
 from complaints.models import Complaint, Photo
 from complaints.photos import PhotoRefused, photo_location
 from complaints.routing import route_complaint
@@ -31,15 +35,18 @@ from complaints.serializers import (
     NearbyComplaintSerializer,
     NearbyQuerySerializer,
     PhotoLocationSerializer,
+    AddInformationSerializer,
     RatingSerializer,
     ReopenSerializer,
+    SupportSerializer,
 )
 from complaints.tracking import normalize_tracking_code
-from complaints.workflow import complaint_rate, complaint_reopen, complaint_support
+from complaints.workflow import complaint_add_information, complaint_rate, complaint_reopen, complaint_support
+from disclosure.public import public_complaints
+from disclosure.reporter import key_opens, private_url, supporter_of
 from geo.spatial import WGS84
 
 IDEMPOTENCY_KEY_MAX = 64
-SUPPORTED_SESSION_KEY = "supported"
 
 
 class ComplaintPagination(GeoJsonPagination):
@@ -64,12 +71,6 @@ class ComplaintPagination(GeoJsonPagination):
                 },
             ]
         }
-
-
-def public_complaints():
-    """What the public API may show. Their JSON is written by the database (complaints.geojson),
-    so nothing here loads related rows: a kecamatan row carries its whole boundary."""
-    return Complaint.objects.public()
 
 
 class ComplaintListCreate(generics.ListAPIView):
@@ -125,8 +126,17 @@ class ComplaintListCreate(generics.ListAPIView):
         incoming = ComplaintCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         complaint, created = complaint_create_validated(incoming.validated_data, idempotency_key=key)
-        headers = {} if created else {"Idempotent-Replayed": "true"}
-        return _feature_response(complaint, status=status.HTTP_201_CREATED, headers=headers)
+        if not created:
+            # The key is given once: a replay says so, and the reporter asks staff for a new private link.
+            return _feature_response(
+                complaint, status=status.HTTP_201_CREATED, headers={"Idempotent-Replayed": "true"}, reporter_key=None
+            )
+        return _feature_response(
+            complaint,
+            status=status.HTTP_201_CREATED,
+            reporter_key=complaint.reporter_key,
+            private_url=request.build_absolute_uri(private_url(complaint, complaint.reporter_key)),
+        )
 
 
 class ComplaintDetail(generics.RetrieveAPIView):
@@ -147,10 +157,16 @@ class ComplaintDetail(generics.RetrieveAPIView):
         return _feature_response(self.get_object())
 
 
-def _feature_response(complaint: Complaint, **kwargs) -> HttpResponse:
+def _feature_response(complaint: Complaint, *, status: int = 200, headers=None, **members) -> HttpResponse:
     """A complaint as its public GeoJSON Feature (ComplaintSerializer's shape), written by the database
-    in one query."""
-    return HttpResponse(features_json([complaint.id])[1:-1], content_type="application/json", **kwargs)
+    in one query; ``members`` (the reporter key, for the reporter alone) are added beside its properties."""
+    body = features_json([complaint.id])[1:-1]
+    if members:
+        body = body[:-1] + ", " + json.dumps(members)[1:]
+    response = HttpResponse(body, content_type="application/json", status=status, headers=headers)
+    if members.get("reporter_key"):
+        add_never_cache_headers(response)
+    return response
 
 
 class Locate(APIView):
@@ -208,7 +224,8 @@ class Locate(APIView):
 
 
 class CitizenAction(APIView):
-    """An action the citizen takes with their tracking code (any category: the code is the key)."""
+    """An action only the reporter may take: it needs the complaint's reporter key. Without it a
+    private complaint answers as if it did not exist (404), a public one 403; nothing changes."""
 
     input_serializer: type[serializers.Serializer]
 
@@ -216,32 +233,42 @@ class CitizenAction(APIView):
         complaint = Complaint.objects.filter(tracking_code=normalize_tracking_code(tracking_code)).first()
         if complaint is None:
             raise NotFound()
+        key = request.data.get("reporter_key") if hasattr(request.data, "get") else None
+        if not key_opens(complaint, key if isinstance(key, str) else None):
+            if complaint.private:
+                raise NotFound()
+            raise PermissionDenied(_("Only the reporter can do this: send the reporter key given when it was filed."))
         incoming = self.input_serializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        complaint = self.act(complaint, **incoming.validated_data)
-        return Response(CitizenAnswerSerializer(complaint).data)
+        data = dict(incoming.validated_data)
+        data.pop("reporter_key")
+        self.act(complaint, **data)
+        complaint.refresh_from_db()
+        response = Response(CitizenAnswerSerializer(complaint).data)
+        add_never_cache_headers(response)
+        return response
 
 
-@extend_schema(request=None, responses=CitizenAnswerSerializer)
+@extend_schema(request=SupportSerializer, responses=CitizenAnswerSerializer)
 class ComplaintSupport(APIView):
     """ "Dukung": say "me too" to an open public complaint instead of filing a duplicate.
 
-    Counted once per browser session; the session holds which complaints it supported, nothing else.
-    Limited per client address, since a new session costs nothing.
+    Counted once per supporter: per reporter key when one is sent (a key of the supporter's own
+    complaint), else per browser session. Limited per client address per minute and per day, since a
+    new session costs nothing.
     """
 
-    throttle_classes = [SupportLimit]
+    throttle_classes = [SupportLimit, SupportDailyLimit]
 
     def post(self, request, tracking_code):
         complaint = public_complaints().filter(tracking_code=normalize_tracking_code(tracking_code)).first()
         if complaint is None:
             raise NotFound()
-        supported = request.session.get(SUPPORTED_SESSION_KEY, [])
-        if complaint.tracking_code in supported:
-            return Response({**CitizenAnswerSerializer(complaint).data, "already_supported": True})
-        complaint = complaint_support(complaint=complaint)
-        request.session[SUPPORTED_SESSION_KEY] = [*supported, complaint.tracking_code]
-        return Response({**CitizenAnswerSerializer(complaint).data, "already_supported": False})
+        incoming = SupportSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        supporter = supporter_of(request, incoming.validated_data.get("reporter_key"))
+        complaint, counted = complaint_support(complaint=complaint, supporter=supporter)
+        return Response({**CitizenAnswerSerializer(complaint).data, "already_supported": not counted})
 
 
 class NearbyComplaints(APIView):
@@ -273,18 +300,27 @@ class PhotoLocation(APIView):
         return Response({"location": {"type": "Point", "coordinates": [point.x, point.y]} if point else None})
 
 
+# Stored photo names: random, from complaints.photos (hex digits, an extension).
+PHOTO_NAME = re.compile(r"^[A-Za-z0-9_-]{1,100}\.(jpg|jpeg|png|webp)$")
+
+
 def photo_file(request, name):
     """A stored photo or thumbnail, if its complaint is public or the user works it."""
+    if not PHOTO_NAME.match(name):
+        raise Http404
     path = f"photos/{name}"
-    photo = Photo.objects.select_related("complaint__category").filter(Q(image=path) | Q(thumbnail=path)).first()
+    photo = Photo.objects.select_related("complaint").filter(Q(image=path) | Q(thumbnail=path)).first()
     if photo is None:
         raise Http404
     complaint = photo.complaint
-    if complaint.category.sensitive and not access.staff_complaints(request.user).filter(pk=complaint.pk).exists():
+    if complaint.private and not access.staff_complaints(request.user).filter(pk=complaint.pk).exists():
         raise Http404
     response = FileResponse(default_storage.open(path), content_type="image/jpeg")
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600" if complaint.category.sensitive else "public, max-age=86400"
+    if complaint.private:
+        add_never_cache_headers(response)
+    else:
+        response["Cache-Control"] = "public, max-age=86400"
     return response
 
 
@@ -306,3 +342,13 @@ class ComplaintRating(CitizenAction):
 
     def act(self, complaint, **data):
         return complaint_rate(complaint=complaint, **data)
+
+
+@extend_schema(request=AddInformationSerializer, responses=CitizenAnswerSerializer)
+class ComplaintAddInformation(CitizenAction):
+    """Add information to an open complaint: the task force sees it, the public does not."""
+
+    input_serializer = AddInformationSerializer
+
+    def act(self, complaint, *, text):
+        return complaint_add_information(complaint=complaint, text=text)

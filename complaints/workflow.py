@@ -6,7 +6,9 @@
 
 Every change locks the complaint row, checks the version the caller saw (optimistic concurrency:
 a change made against an old version is refused, so no one silently overwrites another's work),
-and writes an event.
+and writes an event. An event's ``public`` says whether its note may be shown to the public: staff
+notes only when the officer says so, the reporter's own words never (docs/rules.md, privacy rule 7).
+The citizen's actions are the reporter's: the caller has checked the reporter key (disclosure.reporter).
 """
 
 from datetime import timedelta
@@ -18,8 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boundaries.models import TaskForce
+from complaints import access
 from complaints.intake import photo_attach
-from complaints.models import CLOSED_STATUSES, Complaint, ComplaintEvent, EventKind, PhotoKind, Status
+from complaints.models import CLOSED_STATUSES, Complaint, ComplaintEvent, EventKind, PhotoKind, Status, Support
 from complaints.photos import CleanPhoto
 from complaints.sla import due_at
 from complaints.tracking import normalize_tracking_code
@@ -59,10 +62,13 @@ def complaint_transition(
     duplicate_of: str = "",
     version: int | None = None,
     photo: CleanPhoto | None = None,
+    note_public: bool = False,
 ) -> Complaint:
     """Move ``complaint`` to ``to_status`` as ``actor``; ``version`` is the version the actor saw.
 
-    A photo sent with the move to ``selesai`` is kept as the "after" photo.
+    A photo sent with the move to ``selesai`` is kept as the "after" photo. The note shows on the
+    citizen's tracking page only with ``note_public``. The original of a duplicate is looked up among
+    the complaints the actor may see, so the lookup tells nothing about the others.
     """
     note = note.strip()
     with transaction.atomic():
@@ -76,7 +82,8 @@ def complaint_transition(
             raise WorkflowInvalid("note", _("Say why the complaint is rejected."))
         if to_status == Status.DUPLIKAT:
             original = (
-                Complaint.objects.filter(tracking_code=normalize_tracking_code(duplicate_of or ""))
+                access.staff_complaints(actor)
+                .filter(tracking_code=normalize_tracking_code(duplicate_of or ""))
                 .exclude(pk=current.pk)
                 .first()
             )
@@ -89,19 +96,23 @@ def complaint_transition(
             current.resolved_at = now
         if to_status in CLOSED_STATUSES:
             current.closed_at = now
-        _save(current, now, EventKind.STATUS, actor=actor, from_status=from_status, note=note)
+        _save(current, now, EventKind.STATUS, actor=actor, from_status=from_status, note=note, public=note_public)
         if photo:
             photo_attach(current, photo, PhotoKind.AFTER if to_status == Status.SELESAI else PhotoKind.REPORT)
     return current
 
 
-def complaint_support(*, complaint: Complaint) -> Complaint:
-    """A citizen says "me too" to an open public complaint instead of filing a duplicate."""
-    if not complaint.is_open or complaint.category.sensitive:
+def complaint_support(*, complaint: Complaint, supporter: str) -> tuple[Complaint, bool]:
+    """A citizen says "me too" to an open public complaint instead of filing a duplicate; once per
+    ``supporter`` (a hash naming them). Returns (complaint, counted)."""
+    if not complaint.is_open or complaint.private:
         raise WorkflowConflict(_("Only an open public complaint can be supported."))
-    Complaint.objects.filter(pk=complaint.pk).update(support_count=F("support_count") + 1)
+    with transaction.atomic():
+        _support, counted = Support.objects.get_or_create(complaint=complaint, supporter=supporter)
+        if counted:
+            Complaint.objects.filter(pk=complaint.pk).update(support_count=F("support_count") + 1)
     complaint.refresh_from_db(fields=["support_count"])
-    return complaint
+    return complaint, counted
 
 
 def complaint_note(*, complaint: Complaint, actor, note: str, public: bool = False) -> ComplaintEvent:
@@ -163,7 +174,7 @@ def complaint_reopen(*, complaint: Complaint, reason: str) -> Complaint:
         current.rating_comment = ""
         current.reopen_count += 1
         current.due_at = due_at(now, current.category.sla_working_days)
-        _save(current, now, EventKind.REOPENED, from_status=Status.SELESAI, note=reason)
+        _save(current, now, EventKind.REOPENED, from_status=Status.SELESAI, note=reason, public=False)
     return current
 
 
@@ -177,9 +188,30 @@ def complaint_rate(*, complaint: Complaint, rating: int, comment: str = "") -> C
             raise WorkflowConflict(_("This complaint has already been rated."))
         current.rating, current.rating_comment = rating, comment.strip()
         _save(
-            current, timezone.now(), EventKind.RATED, from_status=current.status, note=f"{rating}/5 {comment}".strip()
+            current,
+            timezone.now(),
+            EventKind.RATED,
+            from_status=current.status,
+            note=f"{rating}/5 {comment}".strip(),
+            public=False,
         )
     return current
+
+
+def complaint_add_information(*, complaint: Complaint, text: str) -> ComplaintEvent:
+    """The reporter adds to their complaint; staff see it, the public does not."""
+    if not text.strip():
+        raise WorkflowInvalid("text", _("Write what you want to add."))
+    if not complaint.is_open:
+        raise WorkflowConflict(_("Information can be added while the complaint is open."))
+    return ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=EventKind.ADDED,
+        from_status=complaint.status,
+        to_status=complaint.status,
+        note=text.strip(),
+        public=False,
+    )
 
 
 def _locked(complaint: Complaint, version: int | None) -> Complaint:

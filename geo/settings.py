@@ -6,6 +6,7 @@ project, debug on, the Pekanbaru boundary files found next to the project.
 
 import os
 import re
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,8 +38,21 @@ def env_rate(name: str, default: str) -> str:
 
 # Debug is on by default for the local two-command set-up; production sets DJANGO_DEBUG=false.
 DEBUG = env_bool("DJANGO_DEBUG", True)
-# The fallback key only ever serves a local debug run; production must set its own.
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or ("peka-local-debug-only" if DEBUG else "")
+
+
+def local_secret_key() -> str:
+    """A local debug run's key: drawn once into .secret_key (ignored by git), never a constant in the
+    repository. Production sets DJANGO_SECRET_KEY and never reads the file."""
+    path = BASE_DIR / ".secret_key"
+    try:
+        with open(path, "x", opener=lambda name, flags: os.open(name, flags, 0o600)) as f:
+            f.write(secrets.token_urlsafe(50))
+    except FileExistsError:
+        pass
+    return path.read_text().strip()
+
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (local_secret_key() if DEBUG else "")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 
 INSTALLED_APPS = [
@@ -62,6 +76,7 @@ INSTALLED_APPS = [
     "csp",
     "boundaries",
     "complaints",
+    "disclosure",
     "hotspots",
     "open311",
 ]
@@ -277,6 +292,10 @@ PEKA_BORDER_PRECISION_M = float(os.environ.get("PEKA_BORDER_PRECISION_M", "0.15"
 PEKA_TRIAGE_AGENCY = os.environ.get("PEKA_TRIAGE_AGENCY", "DISKOMINFOTIKSAN")
 # How many days after resolution a citizen may still reopen a complaint.
 PEKA_REOPEN_DAYS = int(os.environ.get("PEKA_REOPEN_DAYS", "14"))
+# The smallest count a public aggregate shows, and where a sensitive category contributes
+# (docs/rules.md, privacy rule 3; disclosure.public).
+PEKA_SUPPRESS_BELOW = 3
+PEKA_SUPPRESS_BELOW_SENSITIVE = 5
 # Open311 GeoReport v2: the jurisdiction_id this server answers to.
 PEKA_OPEN311_JURISDICTION = os.environ.get("PEKA_OPEN311_JURISDICTION", "pekanbaru.go.id")
 # Folder of the PostgreSQL client tools for manage.py backup/restore (as bin/db); empty: the server's
@@ -290,6 +309,7 @@ PEKA_MAX_REQUEST_BYTES = int(os.environ.get("PEKA_MAX_REQUEST_BYTES", str(12 * 1
 # (IPv6: per /64) for anonymous intake and support, per API key for Open311 posts.
 PEKA_RATE_LIMIT_INTAKE = env_rate("PEKA_RATE_LIMIT_INTAKE", "20/m")
 PEKA_RATE_LIMIT_SUPPORT = env_rate("PEKA_RATE_LIMIT_SUPPORT", "30/m")
+PEKA_RATE_LIMIT_SUPPORT_DAILY = env_rate("PEKA_RATE_LIMIT_SUPPORT_DAILY", "100/d")
 PEKA_RATE_LIMIT_OPEN311 = env_rate("PEKA_RATE_LIMIT_OPEN311", "120/m")
 # How many proxies in front of the app append to X-Forwarded-For. 0: the header is never trusted and
 # the client is REMOTE_ADDR (a client can write any X-Forwarded-For it likes).

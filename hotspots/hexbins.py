@@ -15,7 +15,8 @@ from django.db.models import F
 from complaints.models import Complaint
 from geo.db_router import reading
 from geo.spatial import UTM47N
-from hotspots.query import MIN_PUBLIC_COUNT, HotspotQuery
+from disclosure.public import suppress_below
+from hotspots.query import HotspotQuery
 
 # Flat-topped hexagons of edge s, odd columns shifted up: column i, row j (PostGIS's convention).
 # Fractional axial coordinates q, r of a point; cube rounding; then the odd-q offset row.
@@ -120,7 +121,7 @@ HEAT_CELL_DEG = 0.001
 def heat_points(query: HotspotQuery) -> list[tuple[float, float, int]]:
     """(lat, lon, weight) per ~100 m grid cell: what Leaflet.heat draws, never one point per complaint.
 
-    Cells with fewer than MIN_PUBLIC_COUNT complaints are left out, like every public aggregate.
+    Cells with fewer than disclosure.public.suppress_below() complaints are left out, like every public aggregate.
     """
     sql, params = query.complaints().order_by().values("location").query.sql_with_params()
     sql = f"""
@@ -132,5 +133,5 @@ def heat_points(query: HotspotQuery) -> list[tuple[float, float, int]]:
         WHERE n >= %s
     """
     with reading(Complaint).cursor() as cursor:
-        cursor.execute(sql, [*params, HEAT_CELL_DEG, MIN_PUBLIC_COUNT])
+        cursor.execute(sql, [*params, HEAT_CELL_DEG, suppress_below()])
         return [(round(lat, 6), round(lon, 6), n) for lat, lon, n in cursor.fetchall()]

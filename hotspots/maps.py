@@ -12,7 +12,8 @@ from folium.plugins import HeatMap
 
 from hotspots.gistar import gi_star
 from hotspots.hexbins import heat_points, hex_counts, kecamatan_counts
-from hotspots.query import MIN_PUBLIC_COUNT, HotspotQuery, public_count
+from disclosure.public import public_count, suppress_below
+from hotspots.query import HotspotQuery
 
 CENTRE = (0.51, 101.45)
 GI_COLOURS = {
@@ -83,7 +84,7 @@ def hotspot_map(query: HotspotQuery) -> folium.Map:
         show=False,
     )
     kecamatan = kecamatan_counts(query)
-    density_breaks = _breaks([k.per_km2 for k in kecamatan if k.count >= MIN_PUBLIC_COUNT])
+    density_breaks = _breaks([k.per_km2 for k in kecamatan if k.count >= suppress_below()])
     _layer(
         m,
         _("Kecamatan: complaints per km²"),
@@ -93,8 +94,8 @@ def hotspot_map(query: HotspotQuery) -> folium.Map:
                 {
                     "name": k.name,
                     "count": public_count(k.count),
-                    "per_km2": round(k.per_km2, 1) if k.count >= MIN_PUBLIC_COUNT else "—",
-                    "fill": _colour(k.per_km2, density_breaks) if k.count >= MIN_PUBLIC_COUNT else "#eeeeee",
+                    "per_km2": round(k.per_km2, 1) if k.count >= suppress_below() else "—",
+                    "fill": _colour(k.per_km2, density_breaks) if k.count >= suppress_below() else "#eeeeee",
                 },
             )
             for k in kecamatan

@@ -7,10 +7,10 @@ from django.views.generic import TemplateView
 from rest_framework.exceptions import ValidationError
 
 from boundaries.models import Kecamatan
-from complaints.models import Category
 from hotspots.hexbins import kecamatan_counts
 from hotspots.maps import GI_COLOURS, hotspot_map, render_parts
-from hotspots.query import HEX_SIZES_M, STATUS_CHOICES, hotspot_query, public_count
+from disclosure.public import public_categories, public_count, suppress_below
+from hotspots.query import HEX_SIZES_M, STATUS_CHOICES, hotspot_query
 from hotspots.views import report_card_answer
 
 
@@ -24,7 +24,7 @@ class HotspotPage(TemplateView):
             query = hotspot_query(params)
         except ValidationError as exc:
             errors, query = exc.detail, hotspot_query({})
-        categories = list(Category.objects.filter(sensitive=False))
+        categories = list(public_categories())
         rows = kecamatan_counts(query, by_category=True)
         table = {}
         for row in rows:
@@ -36,7 +36,7 @@ class HotspotPage(TemplateView):
                 entry["total"] += row.count
         for entry in table.values():
             entry["cells"] = [public_count(entry["cells"].get(c.code, 0)) for c in categories]
-            entry["per_km2"] = round(entry["total"] / entry["area"], 1) if entry["total"] >= 3 else None
+            entry["per_km2"] = round(entry["total"] / entry["area"], 1) if entry["total"] >= suppress_below() else None
             entry["total"] = public_count(entry["total"])
         export_query = QueryDict(mutable=True)
         export_query.update(

@@ -1,7 +1,7 @@
 """What a hotspot layer or export is about: which complaints, which period, which hexagon size.
 
-Sensitive categories never enter: the base queryset is ``Complaint.objects.public()`` and a sensitive
-category cannot even be named in a filter.
+Private complaints never enter: the base queryset is ``disclosure.public_complaints()`` and a sensitive
+category cannot even be named in a filter. Windows are whole days in Asia/Jakarta (disclosure.windows).
 """
 
 from dataclasses import dataclass, replace
@@ -15,11 +15,10 @@ from rest_framework import serializers
 from boundaries.models import Kecamatan
 from complaints.models import Category, Complaint, Status
 from complaints.serializers import QueryDateTimeField, StrictSerializer
+from disclosure.public import public_categories, public_complaints
+from disclosure.windows import whole_days
 
 HEX_SIZES_M = (250, 500, 1000)
-# Public aggregates show no cell built from fewer complaints than this (docs/rules.md, privacy rule 3).
-MIN_PUBLIC_COUNT = 3
-SUPPRESSED = "<3"
 DEFAULT_DAYS = 365
 
 
@@ -34,7 +33,7 @@ class HotspotQuery:
 
     def complaints(self) -> QuerySet[Complaint]:
         """The public complaints this query is about."""
-        qs = Complaint.objects.public().filter(created_at__gte=self.since, created_at__lt=self.until)
+        qs = public_complaints().filter(created_at__gte=self.since, created_at__lt=self.until)
         if self.category:
             qs = qs.filter(category=self.category)
         if self.kecamatan:
@@ -72,14 +71,18 @@ class HotspotQuerySerializer(StrictSerializer):
     """Query parameters of every hotspot endpoint, export and the page."""
 
     category = serializers.SlugRelatedField(
-        slug_field="code", queryset=Category.objects.filter(sensitive=False), required=False, allow_null=True
+        slug_field="code", queryset=public_categories(), required=False, allow_null=True
     )
     status = serializers.ChoiceField(choices=STATUS_CHOICES, required=False, allow_blank=True)
     kecamatan = serializers.SlugRelatedField(
         slug_field="code", queryset=Kecamatan.objects.all(), required=False, allow_null=True
     )
-    since = QueryDateTimeField(required=False, help_text="Start (inclusive); default: 365 days ago.")
-    until = QueryDateTimeField(required=False, help_text="End (exclusive); default: now.")
+    since = QueryDateTimeField(
+        required=False, help_text="Start (inclusive), widened to the start of its day in Asia/Jakarta; default: 365 days ago."
+    )
+    until = QueryDateTimeField(
+        required=False, help_text="End (exclusive), widened to the end of its day in Asia/Jakarta; default: the end of today."
+    )
     size_m = serializers.ChoiceField(choices=HEX_SIZES_M, default=500, help_text="Hexagon size (edge) in metres.")
 
     def validate(self, attrs):
@@ -87,6 +90,7 @@ class HotspotQuerySerializer(StrictSerializer):
         since = attrs.get("since") or until - timedelta(days=DEFAULT_DAYS)
         if since >= until:
             raise serializers.ValidationError({"since": [_("since must be before until.")]})
+        since, until = whole_days(since, until)
         attrs.update(since=since, until=until)
         return attrs
 
@@ -110,8 +114,3 @@ def hotspot_query(params, *, also: tuple[str, ...] = ()) -> HotspotQuery:
     incoming = HotspotQuerySerializer(data={k: v for k, v in params.items() if v != "" and k not in also})
     incoming.is_valid(raise_exception=True)
     return incoming.to_query()
-
-
-def public_count(n: int) -> int | str:
-    """A count as the public may see it: small non-zero counts are suppressed."""
-    return SUPPRESSED if 0 < n < MIN_PUBLIC_COUNT else n

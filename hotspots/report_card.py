@@ -10,12 +10,14 @@ Definitions (the page's methodology section says the same in plain words):
   the share resolved without an "after" photo;
 * backlog: complaints filed before the period's end and not closed by then; oldest: the age in days
   of the oldest of them at the period's end.
-Sensitive categories count only in their agency's row; a row built from fewer than 3 complaints (5
-where a sensitive category contributes) shows no figures.
+Periods are whole days in Asia/Jakarta. Private complaints (a sensitive category's) count only in their
+agency's row and only when the period is whole months that have ended; a row built from fewer than 3
+complaints shows no figures, and in a row that private complaints touch every figure built from fewer
+than 5 is hidden on its own (docs/rules.md, privacy rules 3 and 4).
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import holidays
 from django.core.cache import cache
@@ -23,11 +25,11 @@ from django.utils import timezone
 
 from complaints.models import Complaint
 from complaints.sla import PEKANBARU
+from disclosure.public import suppress_below, suppressed_label
+from disclosure.windows import is_ended_whole_months, whole_days
 from geo.db_router import reading
 
 GROUPS = ("agency", "task_force", "kecamatan", "category")
-MIN_CELL = 3
-MIN_SENSITIVE_CELL = 5
 FIGURES = (
     "received",
     "resolved",
@@ -54,13 +56,13 @@ class Period:
 
 
 def period_of(since: datetime | None, until: datetime | None, month: str | None = None, *, now: datetime) -> Period:
-    """A month ("2026-10"), a range, or by default the last 30 days."""
+    """A month ("2026-10"), a range widened to whole days, or by default the 30 days up to the end of today."""
     if month:
         first = datetime.strptime(month, "%Y-%m").replace(tzinfo=PEKANBARU)
         following = (first + timedelta(days=32)).replace(day=1)
         return Period(first, following)
     until = until or now
-    return Period(since or until - timedelta(days=30), until)
+    return Period(*whole_days(since or until - timedelta(days=30), until))
 
 
 def _holidays_between(start: date, end: date) -> list[date]:
@@ -71,7 +73,7 @@ def _holidays_between(start: date, end: date) -> list[date]:
 _SQL = """
 WITH base AS (
     SELECT c.id, c.created_at, c.resolved_at, c.closed_at, c.due_at, c.status, c.rating, c.reopen_count,
-           cat.sensitive,
+           c.private,
            a.code AS agency, a.name AS agency_name, tf.code AS task_force, tf.name AS task_force_name,
            k.code AS kecamatan, k.name AS kecamatan_name, cat.code AS category, cat.name_id AS category_name,
            (c.created_at >= %(since)s AND c.created_at < %(until)s) AS received,
@@ -82,7 +84,7 @@ WITH base AS (
     JOIN boundaries_kecamatan k ON k.id = c.kecamatan_id
     LEFT JOIN boundaries_agency a ON a.id = c.agency_id
     LEFT JOIN boundaries_taskforce tf ON tf.id = c.task_force_id
-    WHERE c.created_at < %(until)s
+    WHERE c.created_at < %(until)s AND (%(with_private)s OR NOT c.private)
       AND (c.created_at >= %(since)s OR c.closed_at IS NULL OR c.closed_at >= %(since)s OR c.resolved_at >= %(since)s)
 ),
 measured AS (
@@ -117,10 +119,10 @@ _FIGURES_SQL = """
     avg(rating) FILTER (WHERE resolved AND rating IS NOT NULL) AS rating,
     count(rating) FILTER (WHERE resolved) AS rated,
     avg(no_after_photo::int) FILTER (WHERE resolved) AS without_after_photo,
-    bool_or(sensitive) AS has_sensitive,
+    bool_or(private) AS has_private,
     count(*) FILTER (WHERE received OR resolved OR in_backlog) AS involved
 """
-# Every complaint counts in its agency's row; sensitive ones nowhere else.
+# Every complaint counts in its agency's row; private ones nowhere else.
 _SQL = _SQL.format(
     agency_rows=f"SELECT 'agency' AS grp, agency AS code, min(agency_name) AS name, {_FIGURES_SQL} "
     "FROM measured WHERE agency IS NOT NULL GROUP BY agency",
@@ -129,7 +131,7 @@ _SQL = _SQL.format(
         "ELSE 'category' END, COALESCE(task_force, kecamatan, category), "
         "CASE WHEN GROUPING(task_force) = 0 THEN min(task_force_name) WHEN GROUPING(kecamatan) = 0 "
         "THEN min(kecamatan_name) ELSE min(category_name) END, "
-        f"{_FIGURES_SQL} FROM measured WHERE NOT sensitive "
+        f"{_FIGURES_SQL} FROM measured WHERE NOT private "
         "GROUP BY GROUPING SETS ((task_force), (kecamatan), (category)) "
         "HAVING COALESCE(task_force, kecamatan, category) IS NOT NULL"
     ),
@@ -138,27 +140,32 @@ _SQL = _SQL.format(
 
 # The card reads every complaint open, received or resolved in the period (seconds at a million), so
 # it is kept for a few minutes: a popular page costs one computation per period and process in that
-# time. The rolling default period ends on the next boundary (card_now), so visitors within the same
-# few minutes share it, and a complaint filed a moment ago is inside it.
+# time. Periods are whole days, so every visitor of a day shares the default one.
 CARD_CACHE_SECONDS = 5 * 60
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def card_now() -> datetime:
-    """The end of the default period: now, rounded up to the next CARD_CACHE_SECONDS boundary."""
-    now, step = timezone.now(), timedelta(seconds=CARD_CACHE_SECONDS)
-    return now + (-(now - EPOCH) % step)
+# The count each derived figure is built from (a count is built from itself).
+_BUILT_FROM = {
+    "within_sla": "resolved",
+    "median_days": "resolved",
+    "p90_days": "resolved",
+    "reopen_rate": "resolved",
+    "without_after_photo": "resolved",
+    "rating": "rated",
+    "oldest_days": "backlog",
+}
 
 
 def report_card(period: Period) -> dict[str, list[dict]]:
-    """Rows per group ("agency", "task_force", "kecamatan", "category"), each a dict of FIGURES;
-    the same period's answer is reused for CARD_CACHE_SECONDS."""
-    key = f"report-card:{period.since.isoformat()}:{period.until.isoformat()}"
+    """Rows per group ("agency", "task_force", "kecamatan", "category"), each a dict of FIGURES, over
+    ``period`` widened to whole days; the same period's answer is reused for CARD_CACHE_SECONDS."""
+    period = Period(*whole_days(period.since, period.until))
+    with_private = is_ended_whole_months(period.since, period.until, now=timezone.now())
+    key = f"report-card:{period.since.isoformat()}:{period.until.isoformat()}:{with_private}"
     if (cached := cache.get(key)) is not None:
         return cached
     params = {
         "since": period.since,
         "until": period.until,
+        "with_private": with_private,
         "holidays": _holidays_between(
             period.since.astimezone(PEKANBARU).date() - timedelta(days=400), period.until.astimezone(PEKANBARU).date()
         ),
@@ -175,15 +182,20 @@ def report_card(period: Period) -> dict[str, list[dict]]:
 
 
 def _public(row: dict) -> dict:
-    """Round the figures; a row built from too few complaints shows none of them."""
-    sensitive = row.pop("has_sensitive")
+    """Round the figures; a row built from too few complaints shows none of them, and where private
+    complaints contribute, each figure built from too few is hidden on its own."""
+    private = row.pop("has_private")
     involved = row.pop("involved")
-    minimum = MIN_SENSITIVE_CELL if sensitive else MIN_CELL
     out = {"code": row["code"], "name": row["name"]}
-    if involved < minimum:
-        return {**out, **{f: None for f in FIGURES}, "suppressed": f"<{minimum}"}
+    if involved < suppress_below(sensitive=private):
+        return {**out, **{f: None for f in FIGURES}, "suppressed": suppressed_label(sensitive=private)}
     for figure in FIGURES:
         value = row[figure]
         out[figure] = value if value is None or isinstance(value, int) else round(float(value), 3)
+    if private:
+        minimum = suppress_below(sensitive=True)
+        for figure in FIGURES:
+            if 0 < row[_BUILT_FROM.get(figure, figure)] < minimum:
+                out[figure] = None
     out["suppressed"] = None
     return out

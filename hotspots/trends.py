@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 
 from hotspots.hexbins import Hexagon, hex_counts
-from hotspots.query import MIN_PUBLIC_COUNT, HotspotQuery
+from disclosure.public import suppress_below
+from hotspots.query import HotspotQuery
 
 NEW, GROWING, STABLE, SHRINKING, GONE, FEW = "new", "growing", "stable", "shrinking", "gone", "few"
 
@@ -17,7 +18,7 @@ class Trend:
     @property
     def kind(self) -> str:
         """new / growing / stable / shrinking / gone; "few" when both periods are too small to show."""
-        if self.before < MIN_PUBLIC_COUNT and self.now < MIN_PUBLIC_COUNT:
+        if self.before < suppress_below() and self.now < suppress_below():
             return FEW
         if self.before == 0:
             return NEW

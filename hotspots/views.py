@@ -3,6 +3,7 @@
 import json
 
 from django.http import Http404, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -16,8 +17,9 @@ from complaints.serializers import QueryDateTimeField, StrictSerializer
 from hotspots.exports import complaint_rows, export_response
 from hotspots.gistar import gi_star
 from hotspots.hexbins import heat_points, hex_counts, kecamatan_counts
-from hotspots.query import HotspotQuerySerializer, hotspot_query, public_count
-from hotspots.report_card import FIGURES, card_now, period_of, report_card
+from disclosure.public import public_count
+from hotspots.query import HotspotQuerySerializer, hotspot_query
+from hotspots.report_card import FIGURES, period_of, report_card
 from hotspots.trends import trends
 
 
@@ -173,7 +175,7 @@ def report_card_answer(params) -> dict:
     incoming = ReportCardQuerySerializer(data={k: v for k, v in params.items() if v != ""})
     incoming.is_valid(raise_exception=True)
     data = incoming.validated_data
-    period = period_of(data.get("since"), data.get("until"), data.get("month"), now=card_now())
+    period = period_of(data.get("since"), data.get("until"), data.get("month"), now=timezone.now())
     now, before = report_card(period), report_card(period.previous)
     names = {c.code: c.name for c in Category.objects.all()}
     for group, rows in now.items():

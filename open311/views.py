@@ -20,8 +20,10 @@ from rest_framework.exceptions import ValidationError
 from complaints.intake import OutsideCity, complaint_create_validated
 from complaints.limits import retry_after_seconds, too_many_message
 from complaints.models import Category, Complaint, ComplaintEvent, EventKind, PhotoKind
+from complaints.routing import responsible_agency_code
 from complaints.serializers import QUERY_YEARS, ComplaintCreateSerializer, in_query_years
 from complaints.tracking import normalize_tracking_code
+from disclosure.public import public_categories, public_complaints
 from geo.ratelimits import RateLimit
 from open311.models import ApiKey
 from open311.render import FORMATS, error, respond, respond_object
@@ -90,7 +92,7 @@ def _service(category: Category) -> dict:
         "metadata": False,  # no category asks extra questions yet
         "type": "realtime",
         "keywords": category.code.replace("-", ","),
-        "group": category.agency.code if category.agency else settings.PEKA_TRIAGE_AGENCY,
+        "group": responsible_agency_code(category),
     }
 
 
@@ -148,7 +150,7 @@ def _request(complaint: Complaint, request) -> dict:
 
 def _public_requests():
     return (
-        Complaint.objects.public()
+        public_complaints()
         .select_related("category", "agency", "kecamatan", "kelurahan")
         .prefetch_related("photos")
         .annotate(status_notes=Subquery(_LATEST_NOTE))
@@ -165,7 +167,8 @@ def request_detail(request, fmt, request_id):
 
 @open311_view
 def token(request, fmt, token):
-    complaint = Complaint.objects.filter(tracking_code=normalize_tracking_code(token)).first()
+    # A private complaint's token answers as if it did not exist: the token is no oracle.
+    complaint = public_complaints().filter(tracking_code=normalize_tracking_code(token)).first()
     if complaint is None:
         return error(fmt, 404, _("Unknown token “%(token)s”.") % {"token": token})
     return respond(
@@ -209,7 +212,7 @@ def _get_requests(request, fmt) -> HttpResponse:
     )
     if (
         params.get("service_code")
-        and not Category.objects.filter(code=params["service_code"], sensitive=False).exists()
+        and not public_categories().filter(code=params["service_code"]).exists()
     ):
         problems.append(_("Unknown service_code “%(code)s”.") % {"code": params["service_code"]})
     if problems:

@@ -27,7 +27,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def no_rate_limits(settings):
     """Abuse limits off, so that tests filing many complaints from 127.0.0.1 are not refused;
     tests of the limits set the rate they check (tests/test_rate_limits.py)."""
-    settings.PEKA_RATE_LIMIT_INTAKE = settings.PEKA_RATE_LIMIT_SUPPORT = settings.PEKA_RATE_LIMIT_OPEN311 = "0"
+    settings.PEKA_RATE_LIMIT_INTAKE = settings.PEKA_RATE_LIMIT_SUPPORT = settings.PEKA_RATE_LIMIT_SUPPORT_DAILY = "0"
+    settings.PEKA_RATE_LIMIT_OPEN311 = "0"
 
 
 @pytest.fixture(autouse=True)
@@ -74,6 +75,14 @@ def post_complaint(client):
     return post
 
 
+def open_as_reporter(client, complaint):
+    """Show the complaint's reporter key to its tracking page, as the private link's script does:
+    the client's session then acts as the reporter."""
+    response = client.post(f"/lacak/{complaint.tracking_code}/", {"action": "key", "key": complaint.reporter_key})
+    assert response.status_code == 302, response.status_code
+    return response
+
+
 def complaint_body(lon=101.44, lat=0.51, **overrides) -> dict:
     """A valid intake body (a point in Sukajadi unless moved), with fields overridden as given."""
     body = {
@@ -109,13 +118,16 @@ def staff_user(db):
 
 @pytest.fixture
 def file_complaint(post_complaint):
-    """File a complaint through the API and return the stored row."""
+    """File a complaint through the API and return the stored row, with the reporter key the answer
+    gave in ``reporter_key``."""
     from complaints.models import Complaint
 
     def file(lon=101.44, lat=0.51, category="sampah", **fields):
         response = post_complaint(complaint_body(lon, lat, category=category, **fields))
         assert response.status_code == 201, response.content
-        return Complaint.objects.get(tracking_code=response.json()["id"])
+        complaint = Complaint.objects.get(tracking_code=response.json()["id"])
+        complaint.reporter_key = response.json()["reporter_key"]
+        return complaint
 
     return file
 

@@ -267,7 +267,9 @@
     const code = answer.body.id;
     $("done-code").textContent = code;
     $("done-where").textContent = answer.body.properties.kecamatan.name + " · " + answer.body.properties.category_name;
-    $("done-link").href = labels.track_url.replace("CODE", encodeURIComponent(code));
+    // The private link carries the reporter key: only with it can the reporter rate, reopen or add.
+    $("done-link").href = answer.body.private_url || labels.track_url.replace("CODE", encodeURIComponent(code));
+    $("done-private").value = answer.body.private_url || "";
     show("step-done");
     $("step-done").focus();
   });

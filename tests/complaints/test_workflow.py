@@ -136,7 +136,9 @@ def test_notes_public_and_internal(admin_client, file_complaint):
 
 
 def citizen(client, complaint, action, **data):
-    return client.post(f"/api/v1/complaints/{complaint.tracking_code}/{action}/", data, content_type="application/json")
+    """The reporter's action, with the reporter key the filing answer gave."""
+    body = {"reporter_key": complaint.reporter_key, **data}
+    return client.post(f"/api/v1/complaints/{complaint.tracking_code}/{action}/", body, content_type="application/json")
 
 
 def resolved(complaint, days_ago):

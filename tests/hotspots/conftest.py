@@ -28,7 +28,7 @@ def plant(db):
         cat = Category.objects.get(code=category)
         at = timezone.now() - timedelta(days=days_ago)
         rows = [
-            NewComplaint(new_tracking_code(rng), cat, "Uji hotspot.", Point(lon, lat, srid=WGS84), at)
+            NewComplaint(new_tracking_code(), cat, "Uji hotspot.", Point(lon, lat, srid=WGS84), at)
             for lon, lat in points
         ]
         created = complaints_load(rows).complaints()  # points drawn outside the city are refused

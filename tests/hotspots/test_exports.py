@@ -6,6 +6,7 @@ import geopandas
 import pytest
 from django.contrib.gis.gdal import DataSource
 
+from disclosure.public import public_complaints
 from complaints.models import Complaint
 from tests.hotspots.conftest import uniform_points
 
@@ -32,7 +33,7 @@ def data(plant, file_complaint):
     plant(uniform_points(300, seed=8))
     file_complaint(category="sampah", reporter={"name": "Rahasia Pelapor", "phone": "0812 0000 1111"})
     file_complaint(category="kdrt", description="Tidak boleh keluar.")
-    return Complaint.objects.public().count()
+    return public_complaints().count()
 
 
 def download(client, tmp_path, name, **params):

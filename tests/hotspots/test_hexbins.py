@@ -8,6 +8,7 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
+from disclosure.public import public_complaints
 from complaints.models import Complaint
 from tests.hotspots.conftest import uniform_points
 
@@ -41,7 +42,7 @@ def test_hexagon_counts_equal_an_independent_shapely_count(client, plant, size_m
     plant(uniform_points(1500, seed=size_m))
     plant(uniform_points(300, seed=1, bounds=(101.44, 0.50, 101.45, 0.51)))  # a dense patch
     to_utm = pyproj.Transformer.from_crs(4326, 32647, always_xy=True)
-    lonlat = [(c.location.x, c.location.y) for c in Complaint.objects.public()]
+    lonlat = [(c.location.x, c.location.y) for c in public_complaints()]
     points = shapely.points(list(zip(*to_utm.transform(*zip(*lonlat, strict=True)), strict=True)))
     tree = shapely.STRtree(points)
     hexagons = features(client, "/api/v1/hotspots/hexbins/", size_m=size_m)

@@ -13,11 +13,13 @@ from complaints.bulk import complaints_load
 from complaints.demo import demo_complaints
 from complaints.models import Complaint, Photo, Status
 from complaints.sla import PEKANBARU
+from disclosure.windows import month_start, whole_days
 from hotspots.report_card import FIGURES, Period, report_card
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
-PERIOD = Period(NOW - timedelta(days=30), NOW)
+# Periods are whole days in Asia/Jakarta.
+PERIOD = Period(*whole_days(NOW - timedelta(days=30), NOW))
 
 
 @pytest.fixture
@@ -61,7 +63,7 @@ def frame() -> pd.DataFrame:
         "rating",
         "reopen_count",
         "category__code",
-        "category__sensitive",
+        "private",
         "agency__code",
         "task_force__code",
         "kecamatan__code",
@@ -112,7 +114,8 @@ def test_figures_equal_an_independent_pandas_computation(seeded, group):
     df = frame()
     card = report_card(PERIOD)[group]
     assert card, group
-    public = df if group == "agency" else df[~df.category__sensitive]
+    # Over a period that is not whole ended months, private complaints count nowhere.
+    public = df[~df.private]
     for row in card:
         if row["suppressed"]:
             continue
@@ -124,22 +127,65 @@ def test_figures_equal_an_independent_pandas_computation(seeded, group):
                 assert row[figure] == pytest.approx(want[figure], abs=1e-3), (group, row["code"], figure)
 
 
-def test_sensitive_categories_count_only_in_their_agency_and_small_cells_are_suppressed(file_complaint):
-    for _ in range(2):
-        file_complaint(101.44, 0.51, category="kdrt")
-    for _ in range(4):
-        file_complaint(101.44, 0.51, category="sampah")
-    for _ in range(2):
-        file_complaint(101.4445, 0.4608, category="lampu-jalan")
-    now = timezone.now()
-    card = report_card(Period(now - timedelta(days=1), now + timedelta(hours=1)))
-    rows = {(group, row["code"]): row for group, found in card.items() for row in found}
-    assert rows[("agency", "DP3A")]["suppressed"] == "<5" and rows[("agency", "DP3A")]["received"] is None
-    assert ("category", "kdrt") not in rows and ("task_force", "DP3A-UPTD-PPA") not in rows
-    assert rows[("kecamatan", "14.71.01")]["received"] == 4  # the two sensitive ones do not count here
-    assert rows[("agency", "DLHK")]["received"] == 4
-    assert rows[("kecamatan", "14.71.09")]["suppressed"] == "<3"
-    assert rows[("agency", "DPUPR")]["suppressed"] == "<3"
+def card_rows(period: Period) -> dict:
+    return {(group, row["code"]): row for group, found in report_card(period).items() for row in found}
+
+
+def file_last_month(file_complaint, category, n, **where):
+    """``n`` complaints of ``category`` filed in the middle of last month (Asia/Jakarta)."""
+    last_month = month_start(month_start(timezone.now()) - timedelta(days=1))
+    made = [file_complaint(category=category, **where) for _ in range(n)]
+    Complaint.objects.filter(pk__in=[c.pk for c in made]).update(created_at=last_month + timedelta(days=10))
+    return last_month
+
+
+def test_private_complaints_count_only_in_their_agency_for_whole_ended_months(file_complaint):
+    since = file_last_month(file_complaint, "kdrt", 6, lon=101.44, lat=0.51)
+    file_last_month(file_complaint, "sampah", 4, lon=101.44, lat=0.51)
+    file_last_month(file_complaint, "lampu-jalan", 2, lon=101.4445, lat=0.4608)
+    month = card_rows(Period(since, month_start(timezone.now())))
+    assert month[("agency", "DP3A")]["received"] == 6
+    assert ("category", "kdrt") not in month and ("task_force", "DP3A-UPTD-PPA") not in month
+    assert month[("kecamatan", "14.71.01")]["received"] == 4  # the private ones do not count here
+    assert month[("agency", "DLHK")]["received"] == 4
+    assert month[("kecamatan", "14.71.09")]["suppressed"] == "<3"
+    assert month[("agency", "DPUPR")]["suppressed"] == "<3"
+    # The same days, not as a whole month: the private complaints are not counted at all.
+    days = card_rows(Period(since + timedelta(days=1), month_start(timezone.now())))
+    assert ("agency", "DP3A") not in days
+
+
+def test_each_figure_a_private_complaint_touches_is_hidden_below_5(file_complaint, staff_user):
+    from complaints import workflow
+    from complaints.models import Role
+
+    since = file_last_month(file_complaint, "kdrt", 7, lon=101.44, lat=0.51)
+    admin = staff_user("admin-kota", Role.CITY_ADMIN)
+    for complaint in Complaint.objects.filter(category__code="kdrt")[:2]:
+        for to in (Status.DIVERIFIKASI, Status.DIKERJAKAN, Status.SELESAI):
+            workflow.complaint_transition(complaint=complaint, actor=admin, to_status=to)
+    Complaint.objects.filter(status=Status.SELESAI).update(resolved_at=since + timedelta(days=12))
+    Complaint.objects.filter(status=Status.SELESAI).update(closed_at=since + timedelta(days=12))
+    row = card_rows(Period(since, month_start(timezone.now())))[("agency", "DP3A")]
+    assert row["suppressed"] is None and row["received"] == 7 and row["backlog"] == 5
+    for figure in ("resolved", "within_sla", "median_days", "p90_days", "reopen_rate", "without_after_photo"):
+        assert row[figure] is None, figure  # built from 2 resolved complaints
+
+
+def test_two_windows_a_second_apart_cannot_isolate_a_sensitive_complaint(client, file_complaint):
+    """The attack: report-card figures for until=…:50 and until=…:51 differed by the one complaint
+    filed in that second. Windows are whole days, and private complaints count only in ended months."""
+    for _ in range(5):
+        file_complaint(category="kdrt")
+    filed = file_complaint(category="kdrt")
+    at = Complaint.objects.get(pk=filed.pk).created_at
+    answers = []
+    for until in (at - timedelta(seconds=1), at + timedelta(seconds=1)):
+        body = client.get("/api/v1/report-card/", {"since": (at - timedelta(days=2)).isoformat(), "until": until.isoformat()})
+        assert body.status_code == 200
+        answers.append([row for row in body.json()["agency"] if row["code"] == "DP3A"])
+    assert answers[0] == answers[1]
+    assert answers[0] == []  # not whole ended months: no private complaint counts
 
 
 def test_report_card_api_with_previous_period_and_bad_parameters(client, seeded):
@@ -168,10 +214,11 @@ def test_a_period_is_computed_once_and_reused_until_the_cache_expires(file_compl
     assert len(queries) == 1
 
 
-def test_the_default_period_ends_on_the_cache_boundary():
-    from hotspots.report_card import CARD_CACHE_SECONDS, EPOCH, card_now
+def test_the_default_period_is_30_whole_days_up_to_the_end_of_today(client):
+    from datetime import datetime, time
 
-    step = timedelta(seconds=CARD_CACHE_SECONDS)
-    before, end = timezone.now(), card_now()
-    assert before <= end <= before + step
-    assert (end - EPOCH) % step == timedelta(0)
+    body = client.get("/api/v1/report-card/").json()
+    since, until = (datetime.fromisoformat(body["period"][k]).astimezone(PEKANBARU) for k in ("since", "until"))
+    today = timezone.now().astimezone(PEKANBARU).date()
+    assert since.time() == until.time() == time(0)
+    assert until.date() == today + timedelta(days=1) and (until - since).days == 31

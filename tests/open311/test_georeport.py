@@ -217,10 +217,17 @@ def test_round_trip_post_inbox_resolve_closed_with_note(client, api_key, staff_u
     staff.force_login(staff_user("satgas.tengah", Role.SATGAS, agency="DLHK", task_forces=["DLHK-TENGAH"]))
     inbox = staff.get("/api/v1/staff/complaints/").json()["features"]
     assert code in [f["id"] for f in inbox]
-    for status, note in (("diverifikasi", ""), ("dikerjakan", ""), ("selesai", "Sampah sudah diangkut pagi ini.")):
+    steps = (
+        ("diverifikasi", "Internal: cek dulu.", False),
+        ("dikerjakan", "Internal: truk 3.", False),
+        ("selesai", "Sampah sudah diangkut pagi ini.", True),
+    )
+    for status, note, public in steps:
         url = f"/api/v1/staff/complaints/{code}/transition/"
-        assert staff.post(url, {"to": status, "note": note}, content_type="application/json").status_code == 200
-    _r, answer = get(client, f"requests/{code}")
+        body = {"to": status, "note": note, "note_public": public}
+        assert staff.post(url, body, content_type="application/json").status_code == 200
+        _r, answer = get(client, f"requests/{code}")
+        assert "Internal" not in answer[0]["status_notes"]  # staff notes are private unless marked public
     assert answer[0]["status"] == "closed"
     assert answer[0]["status_notes"] == "Sampah sudah diangkut pagi ini."
 

@@ -314,7 +314,12 @@ def world(file_complaint, staff_user):
     """A complaint to aim at, a city admin, and an Open311 key."""
     complaint = file_complaint()
     admin = staff_user("admin-kota", Role.CITY_ADMIN)
-    return {"code": complaint.tracking_code, "key": ApiKey.issue("uji")[1], "admin": admin}
+    return {
+        "code": complaint.tracking_code,
+        "reporter_key": complaint.reporter_key,
+        "key": ApiKey.issue("uji")[1],
+        "admin": admin,
+    }
 
 
 def fill(value, world):
@@ -335,6 +340,8 @@ def send(client: Client, case: Case, world: dict):
     if case.method == "get":
         return client.get(path, case.params, headers=headers)
     body, content_type = fill(case.body, world), case.content_type
+    if isinstance(body, dict) and path.endswith(("/rating/", "/reopen/")):
+        body = {"reporter_key": world["reporter_key"], **body}  # the reporter's own actions
     if content_type == "multipart":
         return client.post(path, {**complaint_body(), "location": "[[[", "reporter": "{}"}, headers=headers)
     if content_type == "multipart-text-photo":

@@ -9,7 +9,7 @@ from django.utils.html import escape
 from complaints import workflow
 from complaints.models import Complaint, ComplaintEvent, Photo, Role, Status
 from open311.models import ApiKey
-from tests.conftest import complaint_body
+from tests.conftest import complaint_body, open_as_reporter
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +127,7 @@ TRACK_FORMS = [
 
 @pytest.mark.parametrize(("form", "message"), TRACK_FORMS, ids=[json.dumps(f) for f, _ in TRACK_FORMS])
 def test_track_page_forms_refuse_nonsense_with_a_message(client, resolved, form, message):
+    open_as_reporter(client, resolved)
     before = (counts(), Complaint.objects.values_list("status", "rating", "version").get(pk=resolved.pk))
     response = client.post(f"/lacak/{resolved.tracking_code}/", form, headers={"Accept-Language": "en"})
     assert response.status_code == 302

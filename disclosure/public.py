@@ -1,0 +1,94 @@
+"""What leaves the city about complaints (docs/rules.md, privacy rules 1–3 and 8).
+
+Every public surface (the API, tiles, hotspots, exports, the report card, Open311, the pages) starts
+from ``public_complaints()`` and names complaints' fields only from ``PUBLIC_FIELDS``; counts reach
+the public through ``public_count``.
+"""
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from complaints.models import Category, Complaint, ComplaintEvent, EventKind
+
+# The fields of a complaint anyone may read. No reporter field may ever be added here; each public
+# shape (serializer, database-written GeoJSON, tiles, exports, Open311) uses a subset of these names
+# (tests/disclosure/test_public_surfaces.py holds them to it).
+PUBLIC_FIELDS = (
+    "tracking_code",
+    "category",
+    "category_name",
+    "description",
+    "status",
+    "status_label",
+    "kecamatan",
+    "kecamatan_name",
+    "kelurahan",
+    "kelurahan_name",
+    "agency",
+    "agency_name",
+    "task_force",
+    "task_force_name",
+    "routing_reason",
+    "location",
+    "lon",
+    "lat",
+    "created_at",
+    "updated_at",
+    "due_at",
+    "is_overdue",
+    "resolved_at",
+    "closed_at",
+    "support_count",
+    "photos",
+    "count",
+)
+
+
+def only_public(complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """``complaints`` without any that is private, ever (privacy rule 2)."""
+    return complaints.filter(private=False)
+
+
+def public_complaints() -> QuerySet[Complaint]:
+    """The complaints anyone may see."""
+    return only_public(Complaint.objects.all())
+
+
+def public_categories() -> QuerySet[Category]:
+    """The categories a public filter may name: a sensitive one cannot even be asked about."""
+    return Category.objects.filter(sensitive=False)
+
+
+def suppress_below(*, sensitive: bool = False) -> int:
+    """The smallest count a public figure may show (privacy rule 3): 3, or 5 where a sensitive
+    category contributes."""
+    return settings.PEKA_SUPPRESS_BELOW_SENSITIVE if sensitive else settings.PEKA_SUPPRESS_BELOW
+
+
+def suppressed_label(*, sensitive: bool = False) -> str:
+    return f"<{suppress_below(sensitive=sensitive)}"
+
+
+def public_count(n: int, *, sensitive: bool = False) -> int | str:
+    """A count as the public may see it: a small non-zero count is shown as "<3" (or "<5")."""
+    return suppressed_label(sensitive=sensitive) if 0 < n < suppress_below(sensitive=sensitive) else n
+
+
+# The steps of a complaint's life anyone following it sees; notes only where ``public`` says so.
+_TIMELINE_KINDS = (EventKind.CREATED, EventKind.STATUS, EventKind.REOPENED, EventKind.RATED, EventKind.NOTE)
+_REPORTER_KINDS = (EventKind.REOPENED, EventKind.RATED, EventKind.ADDED)
+
+
+def public_timeline(complaint: Complaint, *, as_reporter: bool = False) -> list[ComplaintEvent]:
+    """The complaint's events for its tracking page (privacy rule 7): status steps for anyone, a note
+    only when it was made public; the reporter, with the key, also sees their own words."""
+    kinds = [*_TIMELINE_KINDS, *([EventKind.ADDED] if as_reporter else [])]
+    shown = []
+    for event in complaint.events.filter(kind__in=kinds).order_by("at", "id"):
+        own = as_reporter and event.actor_id is None and event.kind in _REPORTER_KINDS
+        if event.public or own:
+            shown.append(event)
+        elif event.kind != EventKind.NOTE:
+            event.note = ""
+            shown.append(event)
+    return shown
