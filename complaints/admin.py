@@ -23,10 +23,15 @@ class EventInline(admin.TabularInline):
 @admin.register(Complaint)
 class ComplaintAdmin(MapAdmin):
     list_display = ["tracking_code", "category", "status", "kecamatan", "agency", "task_force", "created_at", "due_at"]
-    list_filter = ["status", "category", "agency", "assignment_rule", "kecamatan"]
+    list_filter = ["status", "category", "private", "agency", "assignment_rule", "kecamatan"]
     search_fields = ["tracking_code", "description"]
+    # Place and category decide routing and privacy: they change through the services (re-routing,
+    # category_privacy), each with an event, never by a bare edit here.
     readonly_fields = [
         "tracking_code",
+        "category",
+        "location",
+        "private",
         "kecamatan",
         "kelurahan",
         "agency",

@@ -23,6 +23,11 @@ DESCRIPTION_MAX = 4000
 QUERY_YEARS = (2000, 2100)
 
 
+# How many unknown fields an error names, and how much of each name it repeats.
+UNKNOWN_NAMED = 20
+FIELD_NAME_SHOWN = 50
+
+
 def in_query_years(value) -> bool:
     return QUERY_YEARS[0] <= value.year <= QUERY_YEARS[1]
 
@@ -52,12 +57,15 @@ class StrictSerializer(serializers.Serializer):
         if isinstance(data, dict):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
-                raise serializers.ValidationError(
-                    {
-                        name: [_("Unknown field. Allowed fields: %(allowed)s.") % {"allowed": ", ".join(self.fields)}]
-                        for name in unknown
-                    }
-                )
+                # The answer names at most UNKNOWN_NAMED of them, each cut short: an error is never
+                # larger than a few KB, whatever was sent.
+                message = _("Unknown field. Allowed fields: %(allowed)s.") % {"allowed": ", ".join(self.fields)}
+                errors = {str(name)[:FIELD_NAME_SHOWN]: [message] for name in unknown[:UNKNOWN_NAMED]}
+                if len(unknown) > UNKNOWN_NAMED:
+                    errors["non_field_errors"] = [
+                        _("%(n)d more unknown fields.") % {"n": len(unknown) - UNKNOWN_NAMED}
+                    ]
+                raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
 
     def _from_form(self, form: QueryDict) -> dict:

@@ -1,10 +1,19 @@
-"""Refuse request bodies larger than the site takes, before anything reads them."""
+"""Requests refused before any view reads them: bodies larger than the site takes, and writes a
+browser made on another site's behalf."""
 
 import json
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+JSON_TYPES = ("application/json", "application/geo+json")
+
+
+def _json(status: int, message: str) -> HttpResponse:
+    return HttpResponse(json.dumps({"detail": message}), status=status, content_type="application/json")
 
 
 class RequestSizeLimit:
@@ -26,5 +35,41 @@ class RequestSizeLimit:
             message = _("The request is too large: at most %(mb)d MB. Send a smaller photo.") % {
                 "mb": limit // (1024 * 1024)
             }
-            return HttpResponse(json.dumps({"detail": message}), status=413, content_type="application/json")
+            return _json(413, message)
+        is_json = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower() in JSON_TYPES
+        if is_json and length > settings.PEKA_MAX_JSON_BYTES:
+            message = _("The JSON body is too large: at most %(kb)d KB. Photos go in a multipart form.") % {
+                "kb": settings.PEKA_MAX_JSON_BYTES // 1024
+            }
+            return _json(413, message)
         return self.get_response(request)
+
+
+class CrossSiteWriteGuard:
+    """403 for a write that a browser sends from another site: a form or script elsewhere must not
+    file, support, rate or reopen in a visitor's name (their session and cookies would go along).
+
+    The browser says where a request comes from: ``Sec-Fetch-Site: cross-site``, or an ``Origin`` that
+    is neither this site nor one of DJANGO_CSRF_TRUSTED_ORIGINS. Clients that are not browsers (apps,
+    Open311 servers) send neither and are not affected. Staff forms are also protected by Django's CSRF
+    token; this covers the anonymous API, which has none.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in SAFE_METHODS and self.cross_site(request):
+            return _json(403, _("Refused: this request was sent from another website. Use PEKA's own pages."))
+        return self.get_response(request)
+
+    @staticmethod
+    def cross_site(request) -> bool:
+        if request.META.get("HTTP_SEC_FETCH_SITE") == "cross-site":
+            return True
+        origin = request.META.get("HTTP_ORIGIN")
+        if origin is None:
+            return False
+        own = f"{request.scheme}://{request.get_host()}"
+        parts = urlsplit(origin)
+        return f"{parts.scheme}://{parts.netloc}" not in (own, *settings.CSRF_TRUSTED_ORIGINS)

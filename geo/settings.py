@@ -84,6 +84,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "geo.middleware.RequestSizeLimit",
+    "geo.middleware.CrossSiteWriteGuard",
     "geo.unavailable.DatabaseUnavailable",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "disclosure.middleware.DisclosureHeaders",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
@@ -305,6 +307,8 @@ PEKA_PGBIN = os.environ.get("PEKA_PGBIN", "")
 PEKA_RETRY_AFTER_S = int(os.environ.get("PEKA_RETRY_AFTER_S", "30"))
 # The largest request body taken: a 10 MB photo and the form around it.
 PEKA_MAX_REQUEST_BYTES = int(os.environ.get("PEKA_MAX_REQUEST_BYTES", str(12 * 1024 * 1024)))
+# A JSON body (a complaint, a staff action) is small; above this it is refused with a 413 before parsing.
+PEKA_MAX_JSON_BYTES = int(os.environ.get("PEKA_MAX_JSON_BYTES", str(1024 * 1024)))
 # Abuse limits, "<requests>/<s|m|h|d>"; 0 switches one off (load tests). Counted per client address
 # (IPv6: per /64) for anonymous intake and support, per API key for Open311 posts.
 PEKA_RATE_LIMIT_INTAKE = env_rate("PEKA_RATE_LIMIT_INTAKE", "20/m")

@@ -107,7 +107,20 @@ def _csv(rows: Iterable[dict]) -> Iterator[str]:
             header = [*_properties(row), *(("lon", "lat") if "lon" in row else ()), "wkt"]
             yield writer.writerow(header)
         values = [*_properties(row).values(), *((row["lon"], row["lat"]) if "lon" in row else ()), wkt]
-        yield writer.writerow(["" if v is None else v for v in values])
+        yield writer.writerow([_cell(v) for v in values])
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(…)"): text cells
+# that do are prefixed with an apostrophe, as OWASP's CSV-injection guidance recommends.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _geopackage(rows: Iterable[dict], layer: str):

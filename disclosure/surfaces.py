@@ -1,0 +1,66 @@
+"""Every URL of the site, by whom it serves (docs/rules.md, privacy rule 8).
+
+``OPEN_DATA``: anonymous reads anyone may build on, from any site (CORS); ``PAGES``: the public's pages;
+``CITIZEN_WRITES``: what anyone may send; ``STAFF``: staff only, never stored by a cache. A URL that is
+in none of them fails tests/disclosure/test_surfaces.py, and every public one is fetched by its
+privacy test.
+"""
+
+OPEN_DATA = frozenset(
+    {
+        "complaint-list",
+        "complaint-detail",
+        "complaint-nearby",
+        "complaint-tile",
+        "kecamatan-list",
+        "locate",
+        "hotspot-hexbins",
+        "hotspot-heatmap",
+        "hotspot-gistar",
+        "hotspot-trends",
+        "hotspot-kecamatan",
+        "hotspot-export",
+        "report-card",
+        "open311-discovery",
+        "open311-services",
+        "open311-service",
+        "open311-requests",
+        "open311-request",
+        "open311-token",
+    }
+)
+PAGES = frozenset(
+    {"home", "track", "track-lookup", "hotspots", "rapor", "login", "logout", "photo-file", "set_language", "schema", "api-docs"}
+)
+CITIZEN_WRITES = frozenset(
+    {
+        "complaint-list",  # POST files a complaint
+        "complaint-reopen",
+        "complaint-rating",
+        "complaint-support",
+        "complaint-information",
+        "photo-location",
+        "open311-requests",  # POST, with an API key
+        "track",  # the reporter's forms
+    }
+)
+STAFF = frozenset(
+    {
+        "satgas",
+        "staff-jurisdiction-list",
+        "staff-complaint-list",
+        "staff-complaint-detail",
+        "staff-transition",
+        "staff-note",
+        "staff-reassign",
+    }
+)
+STAFF_NAMESPACES = frozenset({"admin"})
+
+
+def is_staff_view(match) -> bool:
+    return match is not None and (match.url_name in STAFF or bool(set(match.namespaces) & STAFF_NAMESPACES))
+
+
+def is_open_data(match) -> bool:
+    return match is not None and not match.namespaces and match.url_name in OPEN_DATA
