@@ -153,9 +153,9 @@ def test_editing_a_kecamatan_in_the_admin_cuts_its_routing_pieces_again(file_com
     square = MultiPolygon(Polygon.from_bbox((c.x - 0.001, c.y - 0.001, c.x + 0.001, c.y + 0.001)), srid=4326)
     response = admin.post(
         f"/admin/boundaries/kecamatan/{sail.pk}/change/",
-        {"code": sail.code, "name": sail.name, "boundary": square.geojson},
+        {"code": sail.code, "name": sail.name, "boundary": square.ewkt},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     pieces = BoundaryPiece.objects.filter(layer=Layer.KECAMATAN, area_id=sail.pk)
-    assert pieces.count() == 1 and pieces.get().piece.equals_exact(square[0], tolerance=1e-9)
+    assert pieces.count() == 1 and pieces.get().piece.sym_difference(square[0]).area < 1e-12
     assert route(c).kecamatan.code == "14.71.03"
