@@ -2,6 +2,7 @@
 rating and reopening, and the language switch."""
 
 import io
+import re
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -61,7 +62,13 @@ def test_report_with_photo_in_sukajadi(page, live_server, committed_city, tmp_pa
     assert complaint.reporter_phone == "0812 3456 7890"
     stored = Image.open(io.BytesIO(complaint.photos.get().image.read()))
     assert dict(stored.getexif()) == {}
-    expect(page.locator("#done-link")).to_have_attribute("href", f"/lacak/{code}/")
+    link = page.locator("#done-link")
+    expect(link).to_have_attribute("href", re.compile(rf"/lacak/{code}/#k=[A-Za-z0-9_-]{{32}}$"))
+    expect(page.locator("#done-private")).to_have_value(link.get_attribute("href"))
+    # The private link opens the reporter's own page, and the key leaves the address bar.
+    link.click()
+    expect(page.locator("#add-text")).to_be_visible()
+    assert "#k=" not in page.url and page.url.endswith(f"/lacak/{code}/")
 
 
 def test_pin_outside_the_city_is_refused_and_nothing_is_stored(page, live_server, committed_city, screenshot):
@@ -99,20 +106,23 @@ def test_tracking_page_timeline_rating_and_reopen(
 ):
     complaint = file_complaint(*SUKAJADI, category="sampah", description="Sampah menumpuk di simpang.")
     staff = staff_user("petugas", Role.CITY_ADMIN)
-    page.goto(f"{live_server.url}/lacak/{complaint.tracking_code}/")
+    page.goto(f"{live_server.url}/lacak/{complaint.tracking_code}/#k={complaint.reporter_key}")
     expect(page.locator(".timeline")).to_contain_text("baru")
     expect(page.locator("form [name=rating]")).to_have_count(0)
+    expect(page.locator("#add-text")).to_be_visible()  # the key opened the reporter's page
 
     for status in (Status.DIVERIFIKASI, Status.DIKERJAKAN, Status.SELESAI):
         complaint_transition(
             complaint=complaint,
             actor=staff,
             to_status=status,
-            note="Sudah diangkut." if status == Status.SELESAI else "",
+            note="Sudah diangkut." if status == Status.SELESAI else "Catatan internal.",
+            note_public=status == Status.SELESAI,
         )
     page.reload()
     expect(page.locator(".timeline li")).to_have_count(4)
     expect(page.locator(".timeline")).to_contain_text("Sudah diangkut.")
+    expect(page.locator(".timeline")).not_to_contain_text("Catatan internal.")
     screenshot("tracking-resolved")
     page.get_by_role("radio", name="4").check()
     page.get_by_role("button", name="Kirim penilaian").click()
