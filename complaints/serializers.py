@@ -14,6 +14,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from complaints.models import Category, Complaint, Photo
 from complaints.photos import PhotoRefused, photo_clean
+from disclosure.public import FEATURE_FIELDS
 from geo.spatial import WGS84, is_lon_lat
 
 DESCRIPTION_MAX = 4000
@@ -213,26 +214,7 @@ class ComplaintSerializer(GeoFeatureModelSerializer):
         model = Complaint
         geo_field = "location"
         id_field = "tracking_code"
-        fields = [
-            "tracking_code",
-            "category",
-            "category_name",
-            "description",
-            "status",
-            "status_label",
-            "kecamatan",
-            "kelurahan",
-            "agency",
-            "task_force",
-            "routing_reason",
-            "created_at",
-            "updated_at",
-            "due_at",
-            "is_overdue",
-            "resolved_at",
-            "support_count",
-            "photos",
-        ]
+        fields = list(FEATURE_FIELDS)
 
 
 class LocateQuerySerializer(StrictSerializer):

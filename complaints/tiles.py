@@ -8,7 +8,7 @@ south < y <= north, so a point on an edge is drawn once, by one tile.
   ``status``, ``created_at`` (the date in Asia/Jakarta) and ``support_count``. No reporter data.
 * Below it, points are counted in square cells of ``CELL`` extent units (64 of 4096, 64 × 64 cells per
   tile, aligned to the tile so a cell never straddles two tiles). A cell with at least
-  ``MIN_CLUSTER`` (3) complaints becomes one point at their mean position with ``count`` and its most
+  ``suppress_below()`` (3) complaints becomes one point at their mean position with ``count`` and its most
   frequent ``category``; a cell with one or two is emitted as those complaints themselves (they are
   public; a count below 3 never is: privacy rule 3 of docs/rules.md). So a tile has at most 2 × 4096 features,
   whatever the data.
@@ -19,18 +19,14 @@ Only public rows (disclosure.public.only_public) enter, whatever queryset the ca
 from django.db.models import ExpressionWrapper, F, Field, QuerySet
 from django.db.models.functions import TruncDate
 
-from django.conf import settings
-
 from complaints.models import Complaint
-from disclosure.public import only_public
+from disclosure.public import only_public, suppress_below
 from geo.db_router import reading
 
 MAX_ZOOM = 22
 DETAIL_ZOOM = 14
 EXTENT = 4096  # MVT coordinate units per tile side (the spec's default)
 CELL = 64  # aggregation cell side, in extent units: 64 × 64 cells per tile
-# Public aggregates show no cell built from fewer complaints than this (docs/rules.md, privacy rule 3).
-MIN_CLUSTER = settings.PEKA_SUPPRESS_BELOW
 LAYER = "complaints"
 WEB_MERCATOR = 3857
 
@@ -115,11 +111,11 @@ def _feature_rows(z: int, x: int, y: int, complaints: QuerySet[Complaint]) -> tu
         )
         SELECT ST_SetSRID(ST_MakePoint(x, y), {WEB_MERCATOR}) AS geom, NULL::text AS tracking_code, category,
                NULL::text AS status, NULL::text AS created_at, NULL::int AS support_count, n AS count
-        FROM cells WHERE n >= {MIN_CLUSTER}
+        FROM cells WHERE n >= {int(suppress_below())}
         UNION ALL
         SELECT ST_Transform(s.location, {WEB_MERCATOR}), {complaint_feature}
         FROM ({source}) s({columns})
-        WHERE s.id IN (SELECT unnest(ids) FROM cells WHERE n < {MIN_CLUSTER})
+        WHERE s.id IN (SELECT unnest(ids) FROM cells WHERE n < {int(suppress_below())})
     """
     return sql, params + params
 

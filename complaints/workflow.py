@@ -119,15 +119,7 @@ def complaint_note(*, complaint: Complaint, actor, note: str, public: bool = Fal
     """Add a note; public notes show on the citizen's tracking page."""
     if not note.strip():
         raise WorkflowInvalid("note", _("Write the note."))
-    return ComplaintEvent.objects.create(
-        complaint=complaint,
-        actor=actor,
-        kind=EventKind.NOTE,
-        from_status=complaint.status,
-        to_status=complaint.status,
-        note=note.strip(),
-        public=public,
-    )
+    return _remark(complaint, EventKind.NOTE, note, actor=actor, public=public)
 
 
 def complaint_reassign(
@@ -204,13 +196,19 @@ def complaint_add_information(*, complaint: Complaint, text: str) -> ComplaintEv
         raise WorkflowInvalid("text", _("Write what you want to add."))
     if not complaint.is_open:
         raise WorkflowConflict(_("Information can be added while the complaint is open."))
+    return _remark(complaint, EventKind.ADDED, text, public=False)
+
+
+def _remark(complaint: Complaint, kind: EventKind, text: str, *, actor=None, public: bool) -> ComplaintEvent:
+    """An event that says something without changing the complaint."""
     return ComplaintEvent.objects.create(
         complaint=complaint,
-        kind=EventKind.ADDED,
+        actor=actor,
+        kind=kind,
         from_status=complaint.status,
         to_status=complaint.status,
         note=text.strip(),
-        public=False,
+        public=public,
     )
 
 

@@ -10,10 +10,11 @@ from django.db.models import QuerySet
 
 from complaints.models import Category, Complaint, ComplaintEvent, EventKind
 
-# The fields of a complaint anyone may read. No reporter field may ever be added here; each public
-# shape (serializer, database-written GeoJSON, tiles, exports, Open311) uses a subset of these names
-# (tests/disclosure/test_public_surfaces.py holds them to it).
-PUBLIC_FIELDS = (
+# The fields of a complaint anyone may read. No reporter field may ever be added here. A complaint's
+# public Feature (ComplaintSerializer, and the same JSON written by PostgreSQL in complaints.geojson)
+# has FEATURE_FIELDS; tiles and exports use names from PUBLIC_FIELDS only
+# (tests/disclosure/test_surfaces.py holds every shape to it).
+FEATURE_FIELDS = (
     "tracking_code",
     "category",
     "category_name",
@@ -21,25 +22,28 @@ PUBLIC_FIELDS = (
     "status",
     "status_label",
     "kecamatan",
-    "kecamatan_name",
     "kelurahan",
-    "kelurahan_name",
     "agency",
-    "agency_name",
     "task_force",
-    "task_force_name",
     "routing_reason",
-    "location",
-    "lon",
-    "lat",
     "created_at",
     "updated_at",
     "due_at",
     "is_overdue",
     "resolved_at",
-    "closed_at",
     "support_count",
     "photos",
+)
+PUBLIC_FIELDS = (
+    *FEATURE_FIELDS,
+    "location",
+    "lon",
+    "lat",
+    "kecamatan_name",
+    "kelurahan_name",
+    "agency_name",
+    "task_force_name",
+    "closed_at",
     "count",
 )
 

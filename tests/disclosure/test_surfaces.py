@@ -109,3 +109,25 @@ def test_no_public_url_shows_a_private_complaint_or_a_contact(client, planted, n
             assert (status, text.replace(planted["private"], UNKNOWN)) == unknown, example
         else:
             assert planted["private"] not in text, example
+
+
+def test_every_public_shape_of_a_complaint_uses_only_public_fields(client, file_complaint):
+    import csv
+    import io
+
+    from complaints.serializers import ComplaintSerializer
+    from disclosure.public import PUBLIC_FIELDS
+
+    file_complaint()
+    public = set(PUBLIC_FIELDS)
+    assert set(ComplaintSerializer.Meta.fields) <= public
+    feature = client.get("/api/v1/complaints/").json()["features"][0]
+    assert set(feature["properties"]) <= public
+    for z, x, y in ((16, 51234, 32675), (10, 800, 510)):  # one complaint's own feature; a count cell
+        tile = client.get(f"/tiles/complaints/{z}/{x}/{y}.geojson")
+        assert tile.status_code == 200
+        assert all(set(f["properties"]) <= public for f in tile.json()["features"])
+    export = b"".join(client.get("/api/v1/hotspots/exports/complaints.csv").streaming_content).decode()
+    assert set(next(csv.reader(io.StringIO(export)))) <= public | {"wkt"}
+    for name in ("reporter_name", "reporter_phone", "reporter_email", "reporter_key_hash", "private"):
+        assert name not in public
