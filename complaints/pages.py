@@ -21,10 +21,6 @@ from complaints.workflow import WorkflowConflict, WorkflowInvalid, complaint_rat
 from geo.signin import SignInForm
 
 
-def map_settings() -> dict:
-    return {"tile_url": settings.PEKA_TILE_URL, "tile_attribution": settings.PEKA_TILE_ATTRIBUTION}
-
-
 def category_colors(categories=None) -> dict:
     return {c.code: c.color for c in categories or Category.objects.all()}
 
@@ -58,7 +54,6 @@ class Home(TemplateView):
                 "track_url": reverse("track", args=["CODE"]),
             },
             tiles_url=reverse("complaint-tile", args=[0, 0, 0, "geojson"]).replace("/0/0/0.", "/{z}/{x}/{y}."),
-            **map_settings(),
             **kwargs,
         )
 
@@ -100,7 +95,6 @@ class Track(TemplateView):
             resolved=complaint.status == Status.SELESAI,
             closed=not complaint.is_open,
             reopen_days=settings.PEKA_REOPEN_DAYS,
-            **map_settings(),
             **kwargs,
         )
 
@@ -150,7 +144,6 @@ class TaskForceInbox(LoginRequiredMixin, TemplateView):
             statuses=Status.choices,
             kecamatan=Kecamatan.objects.only("code", "name"),
             labels=inbox_labels(),
-            **map_settings(),
             **kwargs,
         )
 

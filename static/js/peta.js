@@ -10,9 +10,6 @@
   const state = { point: null, category: null, key: null };
 
   const map = L.map("map", { maxZoom: 19, zoomSnap: 0.25 }).setView([0.51, 101.45], 12);
-  if (root.dataset.tileUrl) {
-    L.tileLayer(root.dataset.tileUrl, { maxZoom: 19, attribution: root.dataset.tileAttribution }).addTo(map);
-  }
   map.getContainer().pekaMap = map;  // for scripts and browser tests that place the pin by coordinates
   let pin = null;
 
@@ -51,13 +48,9 @@
   }
 
   async function loadMap() {
-    const kecamatan = await api(root.dataset.kecamatanUrl);
-    if (kecamatan.ok) {
-      const outlines = L.geoJSON(kecamatan.body, { style: { color: "#0b6e4f", weight: 1.5, fillOpacity: 0.03 } }).addTo(map);
-      outlines.bindTooltip((layer) => layer.feature.properties.name, { sticky: true });
-      map.fitBounds(outlines.getBounds(), { animate: false });
-    }
     complaintTiles().addTo(map);
+    const outlines = await PEKA.basemap(map).catch(() => null);
+    if (outlines) map.fitBounds(outlines.getBounds(), { animate: false });
   }
 
   function clusterIcon(count, color) {

@@ -10,7 +10,6 @@
   const filters = document.getElementById("filters");
 
   const map = L.map("map", { zoomControl: true, maxZoom: 19 }).setView([0.51, 101.45], 12);
-  if (root.dataset.tileUrl) L.tileLayer(root.dataset.tileUrl, { maxZoom: 19 }).addTo(map);
   const markers = L.layerGroup().addTo(map);
 
   function csrfToken() {
@@ -43,8 +42,7 @@
   }
 
   async function loadOutlines() {
-    const kecamatan = await api(root.dataset.kecamatanUrl);
-    if (kecamatan.ok) L.geoJSON(kecamatan.body, { style: { color: "#7a8793", weight: 1, fill: false } }).addTo(map);
+    PEKA.basemap(map, { kecamatan: { style: { color: "#7a8793", weight: 1, fill: false } } }).catch(() => {});
     const jurisdictions = await api(root.dataset.jurisdictionsUrl);
     if (jurisdictions.ok && jurisdictions.body.features.length) {
       const layer = L.geoJSON(jurisdictions.body, { style: { color: "#0b6e4f", weight: 2, fillOpacity: 0.04 } }).addTo(map);
