@@ -14,7 +14,8 @@ from django.views.generic import TemplateView
 
 from boundaries.models import Kecamatan
 from complaints import access, views
-from complaints.models import Category, Complaint, PhotoKind, Status
+from boundaries.models import TaskForce
+from complaints.models import Category, Complaint, PhotoKind, Role, Status
 from complaints.selectors import public_totals
 from complaints.tracking import normalize_tracking_code
 from complaints.workflow import WorkflowConflict, WorkflowInvalid, complaint_rate, complaint_reopen
@@ -138,18 +139,39 @@ class TaskForceInbox(LoginRequiredMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
+        task_forces = inbox_task_forces(user)
         return super().get_context_data(
-            role=access.staff_role(self.request.user),
+            role=access.staff_role(user),
             categories=Category.objects.all(),
             statuses=Status.choices,
             kecamatan=Kecamatan.objects.only("code", "name"),
-            labels=inbox_labels(),
+            task_forces=task_forces,
+            labels=inbox_labels(task_forces, can_reassign=inbox_can_reassign(user)),
             **kwargs,
         )
 
 
-def inbox_labels() -> dict:
-    """The words the inbox script shows, in the active language."""
+def inbox_task_forces(user) -> list[TaskForce]:
+    """The task forces whose complaints ``user`` sees: their own, their agency's (a supervisor), or all."""
+    role = access.staff_role(user)
+    if access.is_city_admin(user):
+        task_forces = TaskForce.objects.all()
+    elif role.role == Role.SUPERVISOR:
+        task_forces = TaskForce.objects.filter(agency=role.agency)
+    else:
+        task_forces = role.task_forces.all()
+    return list(task_forces.select_related("agency"))
+
+
+def inbox_can_reassign(user) -> bool:
+    """Whether the inbox offers reassignment (the API still checks each complaint's agency)."""
+    role = access.staff_role(user)
+    return access.is_city_admin(user) or (role is not None and role.role == Role.SUPERVISOR)
+
+
+def inbox_labels(task_forces=(), *, can_reassign=False) -> dict:
+    """The words the inbox script shows, in the active language, and the task forces it may offer."""
     return {
         "actions": {
             Status.DIVERIFIKASI: _("Acknowledge"),
@@ -158,6 +180,16 @@ def inbox_labels() -> dict:
             Status.DITOLAK: _("Reject"),
             Status.DUPLIKAT: _("Mark as duplicate"),
         },
+        "task_forces": [{"code": t.code, "name": t.name, "agency": t.agency.code} for t in task_forces],
+        "can_reassign": can_reassign,
+        "reassign": _("Give to another task force"),
+        "reassign_button": _("Reassign"),
+        "after": _("Photo after the work (with “Resolve”)"),
+        "after_photo": _("Photo after the work"),
+        "report_photo": _("Photo sent with the report"),
+        "navigate": _("Navigate"),
+        "web_map": _("Open in a web map"),
+        "call": _("Call %(phone)s"),
         "count": _("%(n)s complaints"),
         "overdue": _("overdue"),
         "due": _("due"),

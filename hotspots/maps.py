@@ -153,7 +153,9 @@ def render_parts(m: folium.Map, *, nonce: str = "") -> dict:
     """
     root = m.get_root()
     root.render()
-    header = root.header.render()
+    # folium's own viewport <meta> forbids zooming the page (a person with low vision needs to); the
+    # site's layout has its own.
+    header = re.sub(r'<meta name="viewport"[^>]*>', "", root.header.render())
     if nonce:
         header = re.sub(r"<script(?=[\s>])", f'<script nonce="{nonce}"', header)
     return {"map_header": header, "map_html": root.html.render(), "map_script": root.script.render()}
