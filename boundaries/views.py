@@ -1,13 +1,26 @@
 from rest_framework import generics
 
-from boundaries.models import Kecamatan
-from boundaries.serializers import KecamatanSerializer
+from boundaries.models import Kecamatan, Kelurahan
+from boundaries.serializers import KecamatanSerializer, KelurahanSerializer
 
 
-class KecamatanList(generics.ListAPIView):
+class AreaList(generics.ListAPIView):
+    """Every area of one level as a GeoJSON FeatureCollection (WGS84), unpaginated."""
+
+    pagination_class = None
+    filter_backends = []
+
+
+class KecamatanList(AreaList):
     """The city's kecamatan as a GeoJSON FeatureCollection (WGS84)."""
 
     queryset = Kecamatan.objects.all()
     serializer_class = KecamatanSerializer
-    pagination_class = None
-    filter_backends = []
+
+
+class KelurahanList(AreaList):
+    """The city's kelurahan as a GeoJSON FeatureCollection (WGS84): the maps' outlines and names where
+    no basemap loads."""
+
+    queryset = Kelurahan.objects.all()
+    serializer_class = KelurahanSerializer

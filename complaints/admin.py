@@ -1,13 +1,27 @@
 from django.contrib import admin
 
+from boundaries import admin as boundaries_admin
 from boundaries.admin import MapAdmin
+from boundaries.models import Jurisdiction, TaskForce
+from complaints.admin_forms import CategoryForm, JurisdictionForm, TaskForceForm
 from complaints.models import Category, Complaint, ComplaintEvent, StaffRole
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    form = CategoryForm
     list_display = ["code", "name_id", "name_en", "agency", "sla_working_days", "sensitive"]
     list_editable = ["sla_working_days", "sensitive"]
+
+
+# Task forces and jurisdictions are checked against the categories, which boundaries/ does not know
+# (imports go one way): their admins are registered again here with the forms that check them.
+for model, model_admin, model_form in (
+    (TaskForce, boundaries_admin.TaskForceAdmin, TaskForceForm),
+    (Jurisdiction, boundaries_admin.JurisdictionAdmin, JurisdictionForm),
+):
+    admin.site.unregister(model)
+    admin.site.register(model, type(model_admin.__name__, (model_admin,), {"form": model_form}))
 
 
 class EventInline(admin.TabularInline):

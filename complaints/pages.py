@@ -14,7 +14,8 @@ from django.views.generic import TemplateView
 
 from boundaries.models import Kecamatan
 from complaints import access, views
-from complaints.models import Category, Complaint, PhotoKind, Status
+from boundaries.models import TaskForce
+from complaints.models import Category, Complaint, PhotoKind, Role, Status
 from complaints.selectors import public_totals
 from complaints.tracking import normalize_tracking_code
 from complaints.workflow import (
@@ -27,10 +28,6 @@ from complaints.workflow import (
 from disclosure.public import public_timeline
 from disclosure.reporter import is_reporter, key_opens, remember_reporter
 from geo.signin import SignInForm
-
-
-def map_settings() -> dict:
-    return {"tile_url": settings.PEKA_TILE_URL, "tile_attribution": settings.PEKA_TILE_ATTRIBUTION}
 
 
 def category_colors(categories=None) -> dict:
@@ -66,7 +63,6 @@ class Home(TemplateView):
                 "track_url": reverse("track", args=["CODE"]),
             },
             tiles_url=reverse("complaint-tile", args=[0, 0, 0, "geojson"]).replace("/0/0/0.", "/{z}/{x}/{y}."),
-            **map_settings(),
             **kwargs,
         )
 
@@ -121,7 +117,6 @@ class Track(TemplateView):
             resolved=complaint.status == Status.SELESAI,
             closed=not complaint.is_open,
             reopen_days=settings.PEKA_REOPEN_DAYS,
-            **map_settings(),
             **kwargs,
         )
 
@@ -180,19 +175,39 @@ class TaskForceInbox(LoginRequiredMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
+        task_forces = inbox_task_forces(user)
         return super().get_context_data(
-            role=access.staff_role(self.request.user),
+            role=access.staff_role(user),
             categories=Category.objects.all(),
             statuses=Status.choices,
             kecamatan=Kecamatan.objects.only("code", "name"),
-            labels=inbox_labels(),
-            **map_settings(),
+            task_forces=task_forces,
+            labels=inbox_labels(task_forces, can_reassign=inbox_can_reassign(user)),
             **kwargs,
         )
 
 
-def inbox_labels() -> dict:
-    """The words the inbox script shows, in the active language."""
+def inbox_task_forces(user) -> list[TaskForce]:
+    """The task forces whose complaints ``user`` sees: their own, their agency's (a supervisor), or all."""
+    role = access.staff_role(user)
+    if access.is_city_admin(user):
+        task_forces = TaskForce.objects.all()
+    elif role.role == Role.SUPERVISOR:
+        task_forces = TaskForce.objects.filter(agency=role.agency)
+    else:
+        task_forces = role.task_forces.all()
+    return list(task_forces.select_related("agency"))
+
+
+def inbox_can_reassign(user) -> bool:
+    """Whether the inbox offers reassignment (the API still checks each complaint's agency)."""
+    role = access.staff_role(user)
+    return access.is_city_admin(user) or (role is not None and role.role == Role.SUPERVISOR)
+
+
+def inbox_labels(task_forces=(), *, can_reassign=False) -> dict:
+    """The words the inbox script shows, in the active language, and the task forces it may offer."""
     return {
         "actions": {
             Status.DIVERIFIKASI: _("Acknowledge"),
@@ -201,12 +216,23 @@ def inbox_labels() -> dict:
             Status.DITOLAK: _("Reject"),
             Status.DUPLIKAT: _("Mark as duplicate"),
         },
+        "task_forces": [{"code": t.code, "name": t.name, "agency": t.agency.code} for t in task_forces],
+        "can_reassign": can_reassign,
+        "reassign": _("Give to another task force"),
+        "reassign_button": _("Reassign"),
+        "after": _("Photo after the work (with “Resolve”)"),
+        "after_photo": _("Photo after the work"),
+        "report_photo": _("Photo sent with the report"),
+        "navigate": _("Navigate"),
+        "web_map": _("Open in a web map"),
+        "call": _("Call %(phone)s"),
         "count": _("%(n)s complaints"),
         "overdue": _("overdue"),
         "due": _("due"),
         "reporter": _("Reporter (private)"),
         "history": _("History"),
         "note": _("Note (required to reject)"),
+        "note_public": _("Show this note on the public tracking page"),
         "duplicate_of": _("Tracking code of the original (for a duplicate)"),
         "close": _("Close"),
         "none": _("No complaints match."),

@@ -39,6 +39,7 @@ PUBLIC_FIELDS = (
     "location",
     "lon",
     "lat",
+    "category_name_en",
     "kecamatan_name",
     "kelurahan_name",
     "agency_name",

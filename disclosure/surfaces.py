@@ -13,6 +13,7 @@ OPEN_DATA = frozenset(
         "complaint-nearby",
         "complaint-tile",
         "kecamatan-list",
+        "kelurahan-list",
         "locate",
         "hotspot-hexbins",
         "hotspot-heatmap",

@@ -128,6 +128,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "geo.basemap.context",
             ],
         },
     },
@@ -250,9 +251,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "satgas"
 LOGOUT_REDIRECT_URL = "home"
 
-# Basemap tiles ({z}/{x}/{y} URL template) under the maps; empty: no basemap, our own outlines only.
-PEKA_TILE_URL = os.environ.get("PEKA_TILE_URL", "")
-PEKA_TILE_ATTRIBUTION = os.environ.get("PEKA_TILE_ATTRIBUTION", "")
+# Basemap tiles ({z}/{x}/{y} URL template) under the maps: OpenStreetMap's standard tiles unless
+# PEKA_TILE_URL names others; "none": no basemap, our own kecamatan and kelurahan outlines only.
+OSM_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+
+
+def basemap_from_env(environ) -> tuple[str, str]:
+    """(tile URL template, attribution HTML) from PEKA_TILE_URL and PEKA_TILE_ATTRIBUTION; ("", "") for
+    none. OpenStreetMap's tiles carry the attribution their tile usage policy requires."""
+    url = environ.get("PEKA_TILE_URL", OSM_TILE_URL).strip()
+    if url.lower() in {"", "none"}:
+        return "", ""
+    return url, environ.get("PEKA_TILE_ATTRIBUTION", OSM_ATTRIBUTION if url == OSM_TILE_URL else "")
+
+
+PEKA_TILE_URL, PEKA_TILE_ATTRIBUTION = basemap_from_env(os.environ)
 
 
 def tile_origin(url: str) -> str:

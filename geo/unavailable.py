@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseServerError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -67,7 +67,13 @@ class DatabaseUnavailable:
 
 
 def server_error(request):
-    """handler500: a database failure outside a view (a middleware saving the session) is a 503 too."""
+    """handler500: a database failure outside a view (a middleware saving the session) is a 503 too.
+    Otherwise templates/500.html in the site's layout, in the visitor's language; should that page fail
+    to render as well, Django's plain one."""
     if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
         return unavailable_response(request)
-    return defaults.server_error(request)
+    try:
+        return HttpResponseServerError(render_to_string("500.html", request=request))
+    except Exception:  # noqa: BLE001 - whatever broke the page may break its layout too
+        log.exception("the 500 page could not be rendered")
+        return defaults.server_error(request)

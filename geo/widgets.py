@@ -1,10 +1,10 @@
 """The admin's map widget: OpenLayers served from our own origin (Django's default loads it from a CDN),
 started from a script file rather than Django's inline script, so the admin works under the
-Content-Security-Policy; the basemap is PEKA_TILE_URL (none: the kecamatan outlines alone)."""
+Content-Security-Policy; the basemap is geo.basemap's (none: the kecamatan outlines alone)."""
 
-from django.conf import settings
 from django.contrib.gis.forms.widgets import OSMWidget
-from django.urls import reverse
+
+from geo.basemap import basemap
 
 
 class MapWidget(OSMWidget):
@@ -31,8 +31,6 @@ class MapWidget(OSMWidget):
             "default_lon": context["default_lon"],
             "default_lat": context["default_lat"],
             "default_zoom": context["default_zoom"],
-            "tile_url": settings.PEKA_TILE_URL,
-            "tile_attribution": settings.PEKA_TILE_ATTRIBUTION,
-            "outlines_url": reverse("kecamatan-list"),
+            **basemap(),
         }
         return context

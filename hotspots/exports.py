@@ -11,23 +11,35 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 
 import geopandas
 import shapely
+from django.db.models import BooleanField, ExpressionWrapper
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
 
+from complaints.models import overdue_q
 from hotspots.query import HotspotQuery
 
 CHUNK = 5_000
 GPKG_CHUNK = 50_000
 # What leaves the city about a complaint: no reporter field, ever (docs/rules.md, privacy rule 1).
+# Each code has its name beside it, so that a planner's spreadsheet reads without a lookup table.
 COMPLAINT_COLUMNS = [
     ("tracking_code", "tracking_code"),
     ("category", "category__code"),
+    ("category_name", "category__name_id"),
+    ("category_name_en", "category__name_en"),
     ("status", "status"),
     ("kecamatan", "kecamatan__code"),
+    ("kecamatan_name", "kecamatan__name"),
     ("kelurahan", "kelurahan__code"),
+    ("kelurahan_name", "kelurahan__name"),
     ("agency", "agency__code"),
+    ("agency_name", "agency__name"),
+    ("task_force", "task_force__code"),
+    ("task_force_name", "task_force__name"),
     ("description", "description"),
     ("support_count", "support_count"),
     ("created_at", "created_at"),
@@ -44,18 +56,26 @@ CONTENT_TYPES = {
 
 
 def complaint_rows(query: HotspotQuery) -> Iterator[dict]:
-    """Public complaint rows with lon/lat, oldest first, from a server-side cursor."""
+    """Public complaint rows with lon/lat and whether each is overdue (open past its due time, at the
+    time of the export), oldest first, from a server-side cursor."""
     fields = [f for _name, f in COMPLAINT_COLUMNS]
-    rows = query.complaints().order_by("created_at", "id").values_list(*fields, "location")
+    rows = (
+        query.complaints()
+        .annotate(overdue=ExpressionWrapper(overdue_q(), output_field=BooleanField()))
+        .order_by("created_at", "id")
+        .values_list(*fields, "overdue", "location")
+    )
     for values in rows.iterator(chunk_size=CHUNK):
-        *columns, location = values
+        *columns, overdue, location = values
         row = {name: _plain(v) for (name, _f), v in zip(COMPLAINT_COLUMNS, columns, strict=True)}
+        row["is_overdue"] = overdue
         row["lon"], row["lat"] = round(location.x, 6), round(location.y, 6)
         yield row
 
 
 def _plain(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
+    """Times in the city's own time (Asia/Jakarta) with their offset: 2026-12-01T13:05:00+07:00."""
+    return timezone.localtime(value).isoformat() if isinstance(value, datetime) else value
 
 
 def export_response(

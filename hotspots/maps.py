@@ -5,11 +5,11 @@ import json
 import re
 
 import folium
-from django.conf import settings
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from folium.plugins import HeatMap
 
+from geo.basemap import basemap
 from hotspots.gistar import gi_star
 from hotspots.hexbins import heat_points, hex_counts, kecamatan_counts
 from disclosure.public import public_count, suppress_below
@@ -53,10 +53,15 @@ def hotspot_map(query: HotspotQuery) -> folium.Map:
         js=[("leaflet", static("vendor/leaflet/leaflet.js"))],
         css=[("leaflet_css", static("vendor/leaflet/leaflet.css"))],
     )
-    if settings.PEKA_TILE_URL:
-        folium.TileLayer(settings.PEKA_TILE_URL, attr=settings.PEKA_TILE_ATTRIBUTION or " ", name=_("Basemap")).add_to(
-            m
-        )
+    tiles = basemap()
+    if tiles["tile_url"]:
+        folium.TileLayer(
+            tiles["tile_url"],
+            attr=tiles["attribution"] or " ",
+            name=_("Basemap"),
+            max_zoom=19,
+            referrer_policy=tiles["referrer_policy"],
+        ).add_to(m)
 
     heat = HeatMap(heat_points(query), name=_("Heatmap"), radius=18, blur=14, min_opacity=0.3)
     _local_assets(heat, js=[("leaflet-heat.js", static("vendor/folium/leaflet_heat.min.js"))])
@@ -149,7 +154,9 @@ def render_parts(m: folium.Map, *, nonce: str = "") -> dict:
     """
     root = m.get_root()
     root.render()
-    header = root.header.render()
+    # folium's own viewport <meta> forbids zooming the page (a person with low vision needs to); the
+    # site's layout has its own.
+    header = re.sub(r'<meta name="viewport"[^>]*>', "", root.header.render())
     if nonce:
         header = re.sub(r"<script(?=[\s>])", f'<script nonce="{nonce}"', header)
     return {"map_header": header, "map_html": root.html.render(), "map_script": root.script.render()}

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.test import Client
 
-from geo.settings import tile_origin
+from geo.settings import OSM_ATTRIBUTION, OSM_TILE_URL, basemap_from_env, tile_origin
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +102,26 @@ def test_the_api_docs_page_has_no_inline_script(client):
 )
 def test_tile_images_are_allowed_from_the_tile_urls_origin(url, origin):
     assert tile_origin(url) == origin
+
+
+@pytest.mark.parametrize(
+    ("environ", "basemap"),
+    [
+        ({}, (OSM_TILE_URL, OSM_ATTRIBUTION)),
+        ({"PEKA_TILE_URL": "none"}, ("", "")),
+        ({"PEKA_TILE_URL": "https://tiles.example.id/{z}/{x}/{y}.png"}, ("https://tiles.example.id/{z}/{x}/{y}.png", "")),
+        (
+            {"PEKA_TILE_URL": "https://tiles.example.id/{z}/{x}/{y}.png", "PEKA_TILE_ATTRIBUTION": "© Kota"},
+            ("https://tiles.example.id/{z}/{x}/{y}.png", "© Kota"),
+        ),
+    ],
+)
+def test_the_basemap_is_openstreetmap_unless_configured_otherwise(environ, basemap):
+    assert basemap_from_env(environ) == basemap
+    assert 'href="https://www.openstreetmap.org/copyright"' in OSM_ATTRIBUTION
+
+
+def test_csp_admits_exactly_the_tile_origin_for_images(client):
+    csp = directives(client.get("/"))
+    assert csp["img-src"] == ["'self'", "data:", "https://tile.openstreetmap.org"]
+    assert csp["connect-src"] == ["'self'"]  # tiles are images; nothing else is fetched from there

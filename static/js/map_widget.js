@@ -7,13 +7,23 @@
     const options = JSON.parse(document.getElementById(wrapper.dataset.mapOptions).textContent);
     options.base_layer = options.tile_url
       ? new ol.layer.Tile({
-          source: new ol.source.XYZ({ url: options.tile_url, attributions: options.tile_attribution || undefined }),
+          source: new ol.source.XYZ({
+            url: options.tile_url,
+            attributions: options.attribution || undefined,
+            attributionsCollapsible: false,
+            // The origin goes with each tile request (geo.basemap), as the tile usage policy asks.
+            tileLoadFunction: (tile, src) => {
+              const image = tile.getImage();
+              image.referrerPolicy = options.referrer_policy;
+              image.src = src;
+            },
+          }),
         })
       : new ol.layer.Tile(); // no basemap configured: the kecamatan outlines below are the reference
     const widget = new MapWidget(options);
     widget.map.addLayer(
       new ol.layer.Vector({
-        source: new ol.source.Vector({ url: options.outlines_url, format: new ol.format.GeoJSON() }),
+        source: new ol.source.Vector({ url: options.kecamatan_url, format: new ol.format.GeoJSON() }),
         style: new ol.style.Style({ stroke: new ol.style.Stroke({ color: "#0b6e4f", width: 1.5 }) }),
       })
     );

@@ -10,29 +10,10 @@
   const state = { point: null, category: null, key: null };
 
   const map = L.map("map", { maxZoom: 19, zoomSnap: 0.25 }).setView([0.51, 101.45], 12);
-  if (root.dataset.tileUrl) {
-    L.tileLayer(root.dataset.tileUrl, { maxZoom: 19, attribution: root.dataset.tileAttribution }).addTo(map);
-  }
   map.getContainer().pekaMap = map;  // for scripts and browser tests that place the pin by coordinates
   let pin = null;
 
-  function csrfToken() {
-    const match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-
-  async function api(url, options) {
-    const init = Object.assign({ credentials: "same-origin" }, options || {});
-    init.headers = Object.assign({ Accept: "application/json", "X-CSRFToken": csrfToken() }, init.headers || {});
-    try {
-      const response = await fetch(url, init);
-      let body = null;
-      try { body = await response.json(); } catch (e) { body = null; }
-      return { ok: response.ok, status: response.status, body: body };
-    } catch (e) {
-      return { ok: false, status: 0, body: { detail: labels.failed } };
-    }
-  }
+  const api = PEKA.api;
 
   function messages(body) {
     if (!body) return labels.failed;
@@ -41,9 +22,12 @@
   }
 
   // Once the pin is placed the categories stay in view (to change one's mind); the later steps take turns.
+  // The step that opens is scrolled into view: on a phone it opens below the map, out of sight.
   function show(id) {
     $("step-category").hidden = !state.point || id === "step-done" || id === "none";
     for (const step of ["step-nearby", "step-form", "step-done"]) $(step).hidden = step !== id;
+    const opened = $(id) || (id === "step-category" ? $("step-category") : null);
+    if (opened && !opened.hidden) opened.scrollIntoView({ block: "start", behavior: "instant" });
   }
 
   function dot(color) {
@@ -51,13 +35,9 @@
   }
 
   async function loadMap() {
-    const kecamatan = await api(root.dataset.kecamatanUrl);
-    if (kecamatan.ok) {
-      const outlines = L.geoJSON(kecamatan.body, { style: { color: "#0b6e4f", weight: 1.5, fillOpacity: 0.03 } }).addTo(map);
-      outlines.bindTooltip((layer) => layer.feature.properties.name, { sticky: true });
-      map.fitBounds(outlines.getBounds(), { animate: false });
-    }
     complaintTiles().addTo(map);
+    const outlines = await PEKA.basemap(map).catch(() => null);
+    if (outlines) map.fitBounds(outlines.getBounds(), { animate: false });
   }
 
   function clusterIcon(count, color) {
@@ -83,7 +63,8 @@
       return content;
     };
     return L.marker(latlng, { icon: dot(labels.colors[p.category] || "#546e7a"), keyboard: false })
-      .bindPopup(popup).on("popupopen", async (e) => {
+      // The popup keeps clear of the zoom buttons (top left) when the map pans to show it.
+      .bindPopup(popup, { autoPanPaddingTopLeft: L.point(64, 110) }).on("popupopen", async (e) => {
         const answer = await api(root.dataset.complaintsUrl + encodeURIComponent(p.tracking_code) + "/");
         if (!answer.ok) {
           content.querySelector("span").textContent = messages(answer.body);

@@ -30,17 +30,14 @@
   const map = L.map(el, { maxZoom: 18, scrollWheelZoom: false, zoomSnap: 0.25 }).setView([0.51, 101.45], 11);
   const colour = (share) => share === null || share === undefined ? "#e0e0e0"
     : share >= 0.8 ? "#1a9850" : share >= 0.6 ? "#91cf60" : share >= 0.4 ? "#fee08b" : share >= 0.2 ? "#fc8d59" : "#d73027";
-  fetch(el.dataset.kecamatanUrl, { headers: { Accept: "application/json" } })
-    .then((r) => r.json())
-    .then((data) => {
-      const layer = L.geoJSON(data, {
-        style: (f) => ({ color: "#333", weight: 1, fillOpacity: 0.75, fillColor: colour((figures[f.id] || {}).within_sla) }),
-        onEachFeature: (f, l) => {
-          const share = (figures[f.id] || {}).within_sla;
-          l.bindTooltip(f.properties.name + ": " + (share === null || share === undefined ? "—" : Math.round(share * 100) + "%"));
-        },
-      }).addTo(map);
-      map.fitBounds(layer.getBounds());
-    })
-    .catch(() => {});
+  PEKA.basemap(map, {
+    kelurahan: false,
+    kecamatan: {
+      style: (f) => ({ color: "#333", weight: 1, fillOpacity: 0.6, fillColor: colour((figures[f.id] || {}).within_sla) }),
+      tooltip: (f) => {
+        const share = (figures[f.id] || {}).within_sla;
+        return f.properties.name + ": " + (share === null || share === undefined ? "—" : Math.round(share * 100) + "%");
+      },
+    },
+  }).then((layer) => map.fitBounds(layer.getBounds())).catch(() => {});
 })();

@@ -1,5 +1,7 @@
-// The task-force inbox: open complaints on a map and in a list (overdue first), a detail panel with
-// the history and the workflow buttons. Talks only to /api/v1/staff/ with the session cookie.
+// The task-force inbox, phone first: the map of open complaints above a list (overdue first); opening one
+// centres the map on it and shows the report photo, the reporter (tap to call), "Navigasi", the history
+// and the workflow actions in one fixed order, an "after" photo with "Resolve", and reassignment for
+// supervisors. Talks only to /api/v1/staff/ with the session cookie.
 (function () {
   "use strict";
   const root = document.getElementById("inbox");
@@ -8,22 +10,14 @@
   const count = document.getElementById("count");
   const detail = document.getElementById("detail");
   const filters = document.getElementById("filters");
+  // The order the buttons always take, whatever the step: forward first, the refusals last.
+  const ACTION_ORDER = ["diverifikasi", "dikerjakan", "selesai", "duplikat", "ditolak"];
 
   const map = L.map("map", { zoomControl: true, maxZoom: 19 }).setView([0.51, 101.45], 12);
-  if (root.dataset.tileUrl) L.tileLayer(root.dataset.tileUrl, { maxZoom: 19 }).addTo(map);
+  map.getContainer().pekaMap = map;  // for browser tests
   const markers = L.layerGroup().addTo(map);
 
-  function csrfToken() {
-    const match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-
-  async function api(url, options) {
-    const response = await fetch(url, Object.assign({ credentials: "same-origin", headers: { Accept: "application/json" } }, options));
-    let body = null;
-    try { body = await response.json(); } catch (e) { body = null; }
-    return { ok: response.ok, status: response.status, body: body };
-  }
+  const api = PEKA.api;
 
   function text(tag, content, className) {
     const el = document.createElement(tag);
@@ -32,19 +26,25 @@
     return el;
   }
 
+  function link(content, href, className) {
+    const a = text("a", content, className);
+    a.href = href;
+    return a;
+  }
+
   function when(iso) {
     return iso ? new Date(iso).toLocaleString(document.documentElement.lang, { dateStyle: "medium", timeStyle: "short" }) : "—";
   }
 
+  // The server's own sentences, never its field names.
   function errorMessage(body) {
     if (!body) return labels.failed;
     if (body.detail) return body.detail;
-    return Object.entries(body).map(([field, messages]) => field + ": " + [].concat(messages).join(" ")).join(" ");
+    return Object.values(body).flat(2).map((m) => (typeof m === "string" ? m : JSON.stringify(m))).join(" ");
   }
 
   async function loadOutlines() {
-    const kecamatan = await api(root.dataset.kecamatanUrl);
-    if (kecamatan.ok) L.geoJSON(kecamatan.body, { style: { color: "#7a8793", weight: 1, fill: false } }).addTo(map);
+    PEKA.basemap(map, { kecamatan: { style: { color: "#7a8793", weight: 1, fill: false } } }).catch(() => {});
     const jurisdictions = await api(root.dataset.jurisdictionsUrl);
     if (jurisdictions.ok && jurisdictions.body.features.length) {
       const layer = L.geoJSON(jurisdictions.body, { style: { color: "#0b6e4f", weight: 2, fillOpacity: 0.04 } }).addTo(map);
@@ -70,15 +70,15 @@
       button.type = "button";
       button.className = "item" + (p.is_overdue ? " overdue" : "");
       button.dataset.code = feature.id;
-      button.append(text("strong", feature.id), text("span", p.category_name), text("span", p.kecamatan.name),
-        text("span", (p.is_overdue ? labels.overdue + " · " : labels.due + " ") + when(p.due_at), "due"),
-        text("span", p.status_label, "status"));
+      button.append(text("strong", feature.id, "tracking"), text("span", p.status_label, "status"),
+        text("span", p.category_name, "what"), text("span", p.kecamatan.name, "place"),
+        text("span", (p.is_overdue ? labels.overdue + " · " : labels.due + " ") + when(p.due_at), "due"));
       button.addEventListener("click", () => show(feature.id));
       item.append(button);
       list.append(item);
       const [lon, lat] = feature.geometry.coordinates;
       L.circleMarker([lat, lon], {
-        radius: 7, weight: p.is_overdue ? 3 : 1, color: p.is_overdue ? "#b71c1c" : "#1d2733",
+        radius: 8, weight: p.is_overdue ? 3 : 1, color: p.is_overdue ? "#b71c1c" : "#1d2733",
         fillColor: labels.colors[p.category] || "#546e7a", fillOpacity: 0.9,
       }).bindTooltip(feature.id + " · " + p.category_name).on("click", () => show(feature.id)).addTo(markers);
     }
@@ -86,52 +86,145 @@
 
   async function show(code) {
     const answer = await api(root.dataset.complaintsUrl + encodeURIComponent(code) + "/");
-    if (!answer.ok) return;
+    if (!answer.ok) { count.textContent = errorMessage(answer.body); return; }
     render(answer.body);
+    const [lon, lat] = answer.body.geometry.coordinates;
+    map.setView([lat, lon], Math.max(map.getZoom(), 16), { animate: false });
+  }
+
+  function reporter(p) {
+    if (!(p.reporter_name || p.reporter_phone || p.reporter_email)) return [];
+    const line = document.createElement("p");
+    line.className = "reporter row";
+    if (p.reporter_name) line.append(text("span", p.reporter_name));
+    if (p.reporter_phone) line.append(link(labels.call.replace("%(phone)s", p.reporter_phone), "tel:" + p.reporter_phone.replace(/[^+\d]/g, ""), "button secondary"));
+    if (p.reporter_email) line.append(link(p.reporter_email, "mailto:" + p.reporter_email, "button secondary"));
+    return [text("h3", labels.reporter), line];
+  }
+
+  function navigation(feature) {
+    const [lon, lat] = feature.geometry.coordinates;
+    const row = document.createElement("p");
+    row.className = "row";
+    // geo: opens the phone's own maps app; the web map is there where no app takes it.
+    row.append(link(labels.navigate, "geo:" + lat + "," + lon + "?q=" + lat + "," + lon, "button"),
+      link(labels.web_map, "https://www.openstreetmap.org/?mlat=" + lat + "&mlon=" + lon + "#map=18/" + lat + "/" + lon, "button secondary"));
+    row.lastChild.rel = "noopener";
+    row.lastChild.target = "_blank";
+    return row;
+  }
+
+  function photos(p) {
+    const figures = p.photos.map((photo) => {
+      const figure = document.createElement("figure");
+      const a = link("", photo.url);
+      const img = document.createElement("img");
+      img.src = photo.thumbnail_url;
+      img.alt = photo.kind === "after" ? labels.after_photo : labels.report_photo;
+      img.width = 160;
+      a.append(img);
+      figure.append(a, text("figcaption", img.alt));
+      return figure;
+    });
+    if (!figures.length) return [];
+    const box = document.createElement("div");
+    box.className = "photos";
+    box.append(...figures);
+    return [box];
+  }
+
+  function field(labelText, control, id) {
+    const label = text("label", labelText);
+    label.htmlFor = control.id = id;
+    return [label, control];
+  }
+
+  function actions(feature) {
+    const p = feature.properties;
+    const form = document.createElement("form");
+    form.className = "actions stack";
+    const message = text("p", "", "error");
+    message.setAttribute("role", "alert");
+    const note = document.createElement("textarea");
+    note.rows = 2;
+    const dup = document.createElement("input");
+    const after = document.createElement("input");
+    after.type = "file";
+    after.accept = "image/jpeg,image/png,image/webp";
+    const allowed = ACTION_ORDER.filter((to) => p.allowed_transitions.includes(to));
+    // Staff notes are private: shown to the citizen only when the officer ticks this.
+    const shown = document.createElement("input");
+    shown.type = "checkbox";
+    shown.id = "note-public-" + feature.id;
+    const shownLabel = text("label", " " + labels.note_public, "check");
+    shownLabel.htmlFor = shown.id;
+    shownLabel.prepend(shown);
+    form.append(...field(labels.note, note, "note-" + feature.id), shownLabel);
+    if (allowed.includes("duplikat")) form.append(...field(labels.duplicate_of, dup, "dup-" + feature.id));
+    if (allowed.includes("selesai")) form.append(...field(labels.after, after, "after-" + feature.id));
+    const buttons = document.createElement("div");
+    buttons.className = "buttons";
+    for (const to of allowed) {
+      const button = text("button", labels.actions[to] || to, to === "ditolak" ? "danger" : to === "duplikat" ? "secondary" : "");
+      button.type = "button";
+      button.dataset.to = to;
+      button.addEventListener("click", async () => {
+        const body = new FormData();
+        body.append("to", to);
+        body.append("note", note.value);
+        body.append("note_public", shown.checked ? "true" : "false");
+        body.append("duplicate_of", dup.value);
+        body.append("version", p.version);
+        if (to === "selesai" && after.files[0]) body.append("photo", after.files[0]);
+        const answer = await api(root.dataset.complaintsUrl + encodeURIComponent(feature.id) + "/transition/", { method: "POST", body: body });
+        if (answer.ok) { render(answer.body); loadList(); } else { message.textContent = errorMessage(answer.body); }
+      });
+      buttons.append(button);
+    }
+    form.append(buttons, message);
+    return form;
+  }
+
+  function reassign(feature) {
+    const p = feature.properties;
+    const choices = labels.task_forces.filter((t) => t.agency === p.agency && t.code !== p.task_force);
+    if (!labels.can_reassign || !choices.length) return [];
+    const form = document.createElement("form");
+    form.className = "reassign stack";
+    const select = document.createElement("select");
+    for (const t of choices) select.append(new Option(t.name, t.code));
+    const button = text("button", labels.reassign_button, "secondary");
+    button.type = "submit";
+    const message = text("p", "", "error");
+    message.setAttribute("role", "alert");
+    form.append(...field(labels.reassign, select, "reassign-" + feature.id), button, message);
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const answer = await api(root.dataset.complaintsUrl + encodeURIComponent(feature.id) + "/reassign/", {
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ task_force: select.value, version: p.version }),
+      });
+      if (answer.ok) { render(answer.body); loadList(); } else { message.textContent = errorMessage(answer.body); }
+    });
+    return [form];
   }
 
   function render(feature) {
     const p = feature.properties;
     detail.hidden = false;
     detail.replaceChildren();
-    const close = text("button", labels.close, "link close");
+    const close = text("button", labels.close, "secondary close");
     close.type = "button";
     close.addEventListener("click", () => { detail.hidden = true; });
-    detail.append(close, text("h2", feature.id), text("p", p.category_name + " · " + p.status_label, "status"),
-      text("p", p.description), text("p", p.kecamatan.name + (p.kelurahan ? ", " + p.kelurahan.name : "")),
-      text("p", (p.is_overdue ? labels.overdue + " · " : labels.due + " ") + when(p.due_at), p.is_overdue ? "due overdue" : "due"));
-    if (p.reporter_name || p.reporter_phone || p.reporter_email) {
-      detail.append(text("h3", labels.reporter), text("p", [p.reporter_name, p.reporter_phone, p.reporter_email].filter(Boolean).join(" · ")));
-    }
-    if (p.allowed_transitions.length) {
-      const form = document.createElement("form");
-      form.className = "actions stack";
-      const noteId = "note-" + feature.id, dupId = "dup-" + feature.id;
-      const noteLabel = text("label", labels.note); noteLabel.htmlFor = noteId;
-      const note = document.createElement("textarea"); note.id = noteId; note.name = "note"; note.rows = 2;
-      const dupLabel = text("label", labels.duplicate_of); dupLabel.htmlFor = dupId;
-      const dup = document.createElement("input"); dup.id = dupId; dup.name = "duplicate_of";
-      const message = text("p", "", "error"); message.setAttribute("role", "alert");
-      form.append(noteLabel, note, dupLabel, dup);
-      const buttons = document.createElement("div");
-      buttons.className = "buttons";
-      for (const to of p.allowed_transitions) {
-        const button = text("button", labels.actions[to] || to);
-        button.type = "button";
-        button.dataset.to = to;
-        button.addEventListener("click", async () => {
-          const answer = await api(root.dataset.complaintsUrl + encodeURIComponent(feature.id) + "/transition/", {
-            method: "POST",
-            headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
-            body: JSON.stringify({ to: to, note: note.value, duplicate_of: dup.value, version: p.version }),
-          });
-          if (answer.ok) { render(answer.body); loadList(); } else { message.textContent = errorMessage(answer.body); }
-        });
-        buttons.append(button);
-      }
-      form.append(buttons, message);
-      detail.append(form);
-    }
+    const taskForce = labels.task_forces.find((t) => t.code === p.task_force);
+    detail.append(close, text("h2", feature.id, "tracking"), text("p", p.category_name + " · " + p.status_label, "status"),
+      ...photos(p), text("p", p.description),
+      text("p", p.kecamatan.name + (p.kelurahan ? ", " + p.kelurahan.name : "") + (taskForce ? " · " + taskForce.name : "")),
+      navigation(feature),
+      text("p", (p.is_overdue ? labels.overdue + " · " : labels.due + " ") + when(p.due_at), p.is_overdue ? "due overdue" : "due"),
+      ...reporter(p));
+    if (p.allowed_transitions.length) detail.append(actions(feature));
+    detail.append(...reassign(feature));
     detail.append(text("h3", labels.history));
     const events = document.createElement("ol");
     events.className = "events";
@@ -139,6 +232,7 @@
       events.append(text("li", when(event.at) + " · " + (event.actor || "—") + " · " + (event.from_status ? event.from_status + " → " : "") + event.to_status + (event.note ? " · " + event.note : "")));
     }
     detail.append(events);
+    detail.focus();
   }
 
   filters.addEventListener("change", loadList);

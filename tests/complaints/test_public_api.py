@@ -113,6 +113,16 @@ def test_kecamatan_boundaries_as_geojson(client):
     assert first["geometry"]["type"] == "MultiPolygon"
 
 
+def test_kelurahan_boundaries_as_geojson_with_their_names(client):
+    from boundaries.models import Kelurahan
+
+    body = client.get("/api/v1/boundaries/kelurahan/").json()
+    assert body["type"] == "FeatureCollection"
+    assert len(body["features"]) == Kelurahan.objects.count() > 0
+    names = {f["id"]: f["properties"]["name"] for f in body["features"]}
+    assert names == dict(Kelurahan.objects.values_list("code", "name"))
+
+
 def test_locate_shows_the_decision_and_stores_nothing(client):
     before = Complaint.objects.count()
     response = client.get("/api/v1/locate/", {"lat": 0.4608, "lon": 101.4445}, headers={"Accept-Language": "en"})

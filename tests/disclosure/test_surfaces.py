@@ -20,6 +20,7 @@ EXAMPLES = {
     "complaint-nearby": ["/api/v1/complaints/nearby/?lat=0.51&lon=101.44&category=sampah&radius_m=500"],
     "complaint-tile": ["/tiles/complaints/14/12811/8168.geojson", "/tiles/complaints/10/800/510.geojson"],
     "kecamatan-list": ["/api/v1/boundaries/kecamatan/"],
+    "kelurahan-list": ["/api/v1/boundaries/kelurahan/"],
     "locate": ["/api/v1/locate/?lat=0.51&lon=101.44&category=kdrt"],
     "hotspot-hexbins": ["/api/v1/hotspots/hexbins/"],
     "hotspot-heatmap": ["/api/v1/hotspots/heatmap/"],

@@ -1,4 +1,5 @@
-"""The admin's jurisdiction map in Chromium, under the Content-Security-Policy (no inline script)."""
+"""The admin's jurisdiction map in Chromium, under the Content-Security-Policy (no inline script), over
+the street basemap."""
 
 import pytest
 from playwright.sync_api import expect
@@ -9,7 +10,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "peta-admin-2026"
 
 
-def test_jurisdiction_map_starts_and_shows_the_area(page, live_server, committed_city, staff_user):
+def test_jurisdiction_map_starts_and_shows_the_area(page, live_server, committed_city, staff_user, basemap_tiles):
     from boundaries.models import Jurisdiction
 
     staff_user("admin.peta", Role.CITY_ADMIN, password=PASSWORD, is_staff=True)
@@ -24,3 +25,10 @@ def test_jurisdiction_map_starts_and_shows_the_area(page, live_server, committed
     # Centred on Pekanbaru, not Django's default in Europe.
     lon, lat = page.evaluate("ol.proj.toLonLat(window.geodjango_area.map.getView().getCenter())")
     assert 101.3 < lon < 101.6 and 0.3 < lat < 0.7
+    # The street basemap under the area, with its attribution, its tiles asked for with our origin.
+    expect(page.locator("#id_area_map .ol-attribution")).to_contain_text("© OpenStreetMap contributors")
+    for _ in range(50):
+        if basemap_tiles:
+            break
+        page.wait_for_timeout(100)
+    assert basemap_tiles and {r.header_value("referer") for r in basemap_tiles} == {live_server.url + "/"}

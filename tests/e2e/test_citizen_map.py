@@ -13,6 +13,7 @@ from complaints.models import Complaint, Photo, Role, Status
 from complaints.workflow import complaint_transition
 from geo.spatial import WGS84, offset_point
 from tests.conftest import jpeg_with_gps
+from tests.e2e.conftest import TILE_ROUTE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SUKAJADI = (101.44, 0.51)
@@ -201,3 +202,54 @@ def test_home_map_draws_counts_and_complaints_from_tiles(page, live_server, comm
         [alone.location.y, alone.location.x],
     )
     expect(page.locator(".dot")).to_have_count(1)
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A touch phone, 360×740."""
+    context = browser.new_context(
+        locale="id-ID", viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True
+    )
+    context.route(TILE_ROUTE, lambda route: route.abort())
+    yield context.new_page()
+    context.close()
+
+
+def in_view(page, selector) -> bool:
+    return page.evaluate(
+        "(s) => { const r = document.querySelector(s).getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }",
+        selector,
+    )
+
+
+def test_on_a_phone_each_next_step_comes_into_view_and_duplicates_come_before_the_categories(
+    phone, live_server, committed_city, file_complaint
+):
+    file_complaint(*SUKAJADI, category="sampah", description="Sampah menumpuk di sini.")
+    open_map(phone, live_server)
+    expect(phone.locator(".keyboard-hint")).to_be_hidden()  # no keyboard on a phone
+    phone.evaluate(
+        f"(() => {{ const m = document.getElementById('map').pekaMap; m.setView([{SUKAJADI[1]}, {SUKAJADI[0]}], 18, {{animate: false}});"
+        f" m.fire('click', {{latlng: L.latLng({SUKAJADI[1]}, {SUKAJADI[0]})}}); }})()"
+    )
+    expect(phone.locator("#step-category")).to_be_visible()
+    phone.wait_for_function("() => { const r = document.getElementById('step-category').getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }")
+    phone.get_by_label("Sampah tidak diangkut").check()
+    expect(phone.locator("#step-nearby")).to_contain_text("Sampah menumpuk di sini.")
+    assert in_view(phone, "#step-nearby")
+    # The offer comes before the eight category cards, not under them.
+    assert phone.evaluate(
+        "document.getElementById('step-nearby').compareDocumentPosition(document.getElementById('step-category')) & Node.DOCUMENT_POSITION_FOLLOWING"
+    )
+    phone.get_by_role("button", name="Bukan ini: tulis laporan baru").click()
+    assert in_view(phone, "#step-form")
+
+
+def test_legend_names_the_marker_colours_and_a_tracking_code_stays_whole(page, live_server, committed_city):
+    from complaints.models import Category
+
+    open_map(page, live_server)
+    legend = page.locator(".legend")
+    for category in Category.objects.filter(sensitive=False):
+        expect(legend).to_contain_text(category.name)
+    assert page.evaluate("getComputedStyle(document.getElementById('done-code')).whiteSpace") == "nowrap"

@@ -1,8 +1,9 @@
-"""/peta-panas/ in Chromium: every layer present, all assets from our own origin."""
+"""/peta-panas/ in Chromium: every layer present, all assets from our own origin (tiles from the basemap's)."""
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import foreign_requests
 from tests.hotspots.conftest import uniform_points
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,15 +29,7 @@ def test_hotspot_page_renders_every_layer_from_our_own_origin(
         for _ in range(60)
     ]
     complaints_load(rows)
-    foreign = []
-    page.on(
-        "request",
-        lambda request: (
-            None
-            if request.url.startswith(live_server.url) or request.url.startswith("data:")
-            else foreign.append(request.url)
-        ),
-    )
+    foreign = foreign_requests(page, live_server.url)
 
     page.goto(f"{live_server.url}/peta-panas/?size_m=1000")
     control = page.locator(".leaflet-control-layers")

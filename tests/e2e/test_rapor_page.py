@@ -3,6 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import foreign_requests
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -10,8 +12,7 @@ def test_report_card_page_sorts_and_maps(page, live_server, committed_city, file
     for lon, lat in [(101.44, 0.51)] * 4 + [(101.4445, 0.4608)] * 3:
         file_complaint(lon, lat, category="sampah")
     file_complaint(101.44, 0.51, category="lampu-jalan")
-    foreign = []
-    page.on("request", lambda r: None if r.url.startswith(live_server.url) else foreign.append(r.url))
+    foreign = foreign_requests(page, live_server.url)
     page.goto(f"{live_server.url}/rapor/")
     agencies = page.locator("table[data-group=agency]")
     expect(agencies).to_contain_text("Dinas Lingkungan Hidup dan Kebersihan")

@@ -5,10 +5,20 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from complaints.models import Complaint, Role, Status
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from complaints.intake import photo_attach
+from complaints.models import Complaint, Photo, PhotoKind, Role, Status
+from complaints.photos import photo_clean
+from tests.conftest import jpeg_with_gps
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "kata-sandi-uji-7"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
@@ -21,10 +31,10 @@ def inbox(committed_city, file_complaint, staff_user):
     return fresh, late, elsewhere
 
 
-def sign_in(page, live_server):
+def sign_in(page, live_server, username="satgas.tengah"):
     page.goto(f"{live_server.url}/satgas/")
     expect(page).to_have_url(f"{live_server.url}/masuk/?next=/satgas/")
-    page.get_by_label("Nama pengguna").fill("satgas.tengah")
+    page.get_by_label("Nama pengguna").fill(username)
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     expect(page).to_have_url(f"{live_server.url}/satgas/")
@@ -46,12 +56,20 @@ def test_inbox_lists_own_open_complaints_overdue_first_and_acknowledges_one(page
     page.get_by_role("button", name=fresh.tracking_code).click()
     detail = page.locator("#detail")
     expect(detail).to_contain_text("Sampah baru menumpuk.")
+    detail.get_by_label("Catatan (wajib untuk menolak)").fill("Dicek dulu oleh tim.")
     detail.get_by_role("button", name="Verifikasi").click()
     expect(detail).to_contain_text("baru → diverifikasi")
 
     fresh.refresh_from_db()
     assert fresh.status == Status.DIVERIFIKASI
-    assert fresh.events.last().actor.username == "satgas.tengah"
+    acknowledged = fresh.events.last()
+    assert acknowledged.actor.username == "satgas.tengah" and not acknowledged.public  # private by default
+    # A note the officer marks public reaches the citizen's tracking page.
+    detail.get_by_label("Catatan (wajib untuk menolak)").fill("Tim menuju lokasi.")
+    detail.get_by_label("Tampilkan catatan ini di halaman lacak publik").check()
+    detail.get_by_role("button", name="Mulai kerjakan").click()
+    expect(detail).to_contain_text("diverifikasi → dikerjakan")
+    assert fresh.events.last().public and fresh.events.last().note == "Tim menuju lokasi."
     assert failed == []
 
 
@@ -70,3 +88,73 @@ def test_filters_narrow_the_list(page, live_server, inbox):
     expect(page.locator("#list .item")).to_have_count(2)
     page.get_by_label("Kategori").select_option("pohon-tumbang")
     expect(page.locator("#list .item")).to_have_count(1)
+
+
+def test_list_items_are_readable(page, live_server, inbox):
+    sign_in(page, live_server)
+    item = page.locator("#list .item").first
+    for part in (".tracking", ".what", ".place"):
+        colour = item.locator(part).evaluate("(e) => getComputedStyle(e).color")
+        assert colour != "rgb(255, 255, 255)", part  # was white on the white item
+
+
+def test_detail_shows_the_photo_calls_navigates_and_resolves_with_an_after_photo(page, live_server, inbox, tmp_path):
+    fresh = inbox[0]
+    Complaint.objects.filter(pk=fresh.pk).update(reporter_phone="0812-3456-7890", status=Status.DIKERJAKAN)
+    upload = SimpleUploadedFile("r.jpg", jpeg_with_gps((800, 600)), content_type="image/jpeg")
+    photo_attach(fresh, photo_clean(upload), PhotoKind.REPORT)
+    sign_in(page, live_server)
+    page.get_by_role("button", name=fresh.tracking_code).click()
+    detail = page.locator("#detail")
+    expect(detail.get_by_role("img", name="Foto yang dikirim bersama laporan")).to_be_visible()
+    expect(detail.get_by_role("link", name="Telepon 0812-3456-7890")).to_have_attribute("href", "tel:081234567890")
+    lon, lat = fresh.location.x, fresh.location.y
+    expect(detail.get_by_role("link", name="Navigasi")).to_have_attribute("href", f"geo:{lat},{lon}?q={lat},{lon}")
+    # The map is centred on the complaint.
+    centre = page.evaluate("(() => { const c = document.getElementById('map').pekaMap.getCenter(); return [c.lng, c.lat]; })()")
+    assert abs(centre[0] - lon) < 1e-4 and abs(centre[1] - lat) < 1e-4
+
+    after = tmp_path / "sesudah.jpg"
+    after.write_bytes(jpeg_with_gps((800, 600)))
+    detail.get_by_label("Foto setelah penanganan (dengan", exact=False).set_input_files(str(after))
+    detail.get_by_role("button", name="Selesaikan", exact=True).click()
+    expect(detail).to_contain_text("dikerjakan → selesai")
+    assert Photo.objects.filter(complaint=fresh, kind=PhotoKind.AFTER).count() == 1
+
+
+def test_actions_keep_one_order_and_a_refusal_reads_as_a_sentence(page, live_server, inbox):
+    fresh = inbox[0]
+    sign_in(page, live_server)
+    page.get_by_role("button", name=fresh.tracking_code).click()
+    buttons = page.locator("#detail .buttons button")
+    expect(buttons).to_have_text(["Verifikasi", "Tandai duplikat", "Tolak"])
+    expect(page.locator("#detail .buttons button.danger")).to_have_text("Tolak")
+    page.locator("#detail").get_by_role("button", name="Verifikasi").click()
+    expect(page.locator("#detail")).to_contain_text("baru → diverifikasi")
+    expect(buttons).to_have_text(["Mulai kerjakan", "Tandai duplikat", "Tolak"])
+    page.locator("#detail").get_by_role("button", name="Tolak").click()
+    expect(page.locator("#detail .error")).to_contain_text("Sebutkan alasan")
+    expect(page.locator("#detail .error")).not_to_contain_text("note")
+
+
+def test_overdue_and_task_force_filters_and_a_supervisor_reassigns(page, live_server, inbox, staff_user):
+    fresh, late, elsewhere = inbox
+    staff_user("supervisor.dlhk", Role.SUPERVISOR, agency="DLHK", password=PASSWORD)
+    sign_in(page, live_server, "supervisor.dlhk")
+    items = page.locator("#list .item")
+    expect(items).to_have_count(3)
+    page.get_by_label("Hanya yang terlambat").check()
+    expect(items).to_have_count(1)
+    expect(items.first).to_contain_text(late.tracking_code)
+    page.get_by_label("Hanya yang terlambat").uncheck()
+    page.locator("#filters select[name=task_force]").select_option(elsewhere.task_force.code)
+    expect(items).to_have_count(1)
+    expect(items.first).to_contain_text(elsewhere.tracking_code)
+
+    items.first.click()
+    detail = page.locator("#detail")
+    detail.get_by_label("Serahkan ke satgas lain").select_option("DLHK-TENGAH")
+    detail.get_by_role("button", name="Alihkan").click()
+    page.wait_for_function("() => document.querySelectorAll('#list .item').length === 0")
+    elsewhere.refresh_from_db()
+    assert elsewhere.task_force.code == "DLHK-TENGAH"

@@ -14,10 +14,18 @@ pytestmark = pytest.mark.django_db
 COMPLAINT_COLUMNS = {
     "tracking_code",
     "category",
+    "category_name",
+    "category_name_en",
     "status",
     "kecamatan",
+    "kecamatan_name",
     "kelurahan",
+    "kelurahan_name",
     "agency",
+    "agency_name",
+    "task_force",
+    "task_force_name",
+    "is_overdue",
     "description",
     "support_count",
     "created_at",
@@ -103,3 +111,20 @@ def test_empty_export_is_still_a_valid_file(client, tmp_path, data):
     for fmt in ("geojson", "gpkg"):
         _response, path, _body = download(client, tmp_path, f"complaints.{fmt}", since="2020-01-01", until="2020-02-01")
         assert len(geopandas.read_file(path)) == 0
+
+
+def test_complaint_export_names_every_code_and_gives_local_times_and_the_overdue_flag(client, tmp_path, file_complaint):
+    from datetime import timedelta
+
+    fresh = file_complaint(101.44, 0.51, category="sampah")
+    late = file_complaint(101.44, 0.51, category="sampah")
+    Complaint.objects.filter(pk=late.pk).update(due_at=late.created_at - timedelta(days=1))
+    _response, _path, body = download(client, tmp_path, "complaints.csv")
+    frame = geopandas.pd.read_csv(io.BytesIO(body)).set_index("tracking_code")
+    row = frame.loc[fresh.tracking_code]
+    assert row["category_name"] == "Sampah tidak diangkut"
+    assert row["kecamatan_name"] == "Sukajadi" and row["kelurahan_name"] == fresh.kelurahan.name
+    assert row["agency_name"] == fresh.agency.name and row["task_force"] == "DLHK-TENGAH"
+    assert row["task_force_name"] == fresh.task_force.name
+    assert row["created_at"].endswith("+07:00")
+    assert str(row["is_overdue"]) == "False" and str(frame.loc[late.tracking_code, "is_overdue"]) == "True"
