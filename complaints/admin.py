@@ -4,12 +4,19 @@ from boundaries import admin as boundaries_admin
 from boundaries.admin import MapAdmin
 from boundaries.models import Jurisdiction, TaskForce
 from complaints.admin_forms import CategoryForm, JurisdictionForm, TaskForceForm
-from complaints.models import Category, Complaint, ComplaintEvent, StaffRole
+from complaints.models import Category, CategoryQuestion, Complaint, ComplaintEvent, StaffRole
+
+
+class QuestionInline(admin.TabularInline):
+    model = CategoryQuestion
+    extra = 0
+    fields = ["order", "code", "kind", "prompt_id", "prompt_en", "required", "options"]
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     form = CategoryForm
+    inlines = [QuestionInline]
     list_display = ["code", "name_id", "name_en", "agency", "sla_working_days", "sensitive"]
     list_editable = ["sla_working_days", "sensitive"]
 

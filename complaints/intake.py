@@ -52,6 +52,7 @@ def complaint_create(
     reporter: Reporter | None = None,
     photo: CleanPhoto | None = None,
     idempotency_key: str | None = None,
+    answers: dict | None = None,
 ) -> tuple[Complaint, bool]:
     """Route and store a new complaint with its creation event (and photo). Returns (complaint, created).
 
@@ -63,7 +64,14 @@ def complaint_create(
     cannot be routed.
     """
     reporter = reporter or Reporter()
-    content = {"category": category, "description": description, "location": location, "reporter": reporter}
+    answers = answers or {}
+    content = {
+        "category": category,
+        "description": description,
+        "location": location,
+        "reporter": reporter,
+        "answers": answers,
+    }
     if idempotency_key and (earlier := Complaint.objects.filter(idempotency_key=idempotency_key).first()):
         return _replayed(earlier, **content), False
     route = route_complaint(location, category)
@@ -77,6 +85,7 @@ def complaint_create(
             description=description,
             location=location,
             reporter=reporter,
+            answers=answers,
             created_at=timezone.now(),
             idempotency_key=idempotency_key or None,
             reporter_key_hash=key_hash(key),
@@ -97,12 +106,13 @@ def complaint_create(
     raise RuntimeError("Could not draw an unused tracking code in 3 attempts.")
 
 
-def _replayed(earlier: Complaint, *, category, description, location, reporter) -> Complaint:
+def _replayed(earlier: Complaint, *, category, description, location, reporter, answers) -> Complaint:
     """The complaint an Idempotency-Key stored, if the retry carries the same content (a photo is not
     compared: it is stored re-encoded)."""
     same = (
         earlier.category_id == category.id
         and earlier.description == description
+        and earlier.answers == answers
         and earlier.location.equals_exact(location, tolerance=1e-9)
         and (earlier.reporter_name, earlier.reporter_phone, earlier.reporter_email)
         == (reporter.name, reporter.phone, reporter.email)
@@ -121,6 +131,7 @@ def complaint_create_validated(data: dict, *, idempotency_key: str | None = None
         reporter=Reporter(**data.get("reporter", {})),
         photo=data.get("photo"),
         idempotency_key=idempotency_key,
+        answers=data.get("answers"),
     )
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from boundaries.models import Agency, Jurisdiction, Kecamatan, Kelurahan, TaskForce
+from complaints.questions import KIND_CHOICES, options
 from geo.spatial import UTM47N
 
 
@@ -35,6 +36,9 @@ class Category(models.Model):
     icon = models.CharField(_("icon"), max_length=40, blank=True)
     color = models.CharField(_("colour"), max_length=7, default="#546e7a")
     sort_order = models.PositiveSmallIntegerField(default=0)
+    # An emergency notice shown before the form (e.g. the violence hotline): the citizen may still file.
+    notice_id = models.TextField(_("emergency notice (Indonesian)"), blank=True)
+    notice_en = models.TextField(_("emergency notice (English)"), blank=True)
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -47,6 +51,43 @@ class Category(models.Model):
     @property
     def name(self) -> str:
         return self.name_en if (get_language() or "id").startswith("en") else self.name_id
+
+    @property
+    def notice(self) -> str:
+        return (self.notice_en or self.notice_id) if (get_language() or "id").startswith("en") else self.notice_id
+
+
+class CategoryQuestion(models.Model):
+    """A question a category asks when it is chosen (complaints.questions checks the answers)."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="questions")
+    code = models.SlugField(_("code"), max_length=40, help_text=_("The answer's key, e.g. jumlah (Open311: attribute[jumlah])."))
+    kind = models.CharField(_("kind"), max_length=10, choices=KIND_CHOICES)
+    prompt_id = models.CharField(_("question (Indonesian)"), max_length=200)
+    prompt_en = models.CharField(_("question (English)"), max_length=200)
+    required = models.BooleanField(_("required"), default=False)
+    options = models.TextField(
+        _("choices"), blank=True, help_text=_("For a choice: one per line, key | Indonesian | English.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("category question")
+        verbose_name_plural = _("category questions")
+        constraints = [models.UniqueConstraint(fields=["category", "code"], name="question_code_per_category")]
+
+    def __str__(self):
+        return self.prompt
+
+    @property
+    def prompt(self) -> str:
+        return self.prompt_en if (get_language() or "id").startswith("en") else self.prompt_id
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        """(key, label) of a choice or yes/no question, in the active language."""
+        return options(self)
 
 
 class Status(models.TextChoices):
@@ -102,6 +143,10 @@ class Complaint(models.Model):
     tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True, editable=False)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="complaints")
     description = models.TextField(_("description"), max_length=4000)
+    # Answers to the category's questions, {question code: value} (complaints.questions).
+    answers = models.JSONField(
+        _("answers"), default=dict, db_default=models.Value({}, output_field=models.JSONField()), blank=True
+    )
     location = models.PointField(_("location"), srid=4326)
     # The location in metres (UTM 47N), stored when the row is written: hexagon counts over a million
     # complaints then do plain arithmetic instead of one ST_Transform per point per query.

@@ -40,7 +40,7 @@ class Home(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        categories = list(Category.objects.all())
+        categories = list(Category.objects.prefetch_related("questions"))
         totals = public_totals()
         return super().get_context_data(
             categories=categories,

@@ -14,6 +14,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from complaints.models import Category, Complaint, Photo
 from complaints.photos import PhotoRefused, photo_clean
+from complaints.questions import AnswersInvalid, clean_answers
 from disclosure.public import FEATURE_FIELDS
 from geo.spatial import WGS84, is_lon_lat
 
@@ -73,7 +74,8 @@ class StrictSerializer(serializers.Serializer):
         data = {}
         for name in form:
             value = form.get(name)
-            if isinstance(self.fields.get(name), serializers.Serializer | GeoJSONPointField) and isinstance(value, str):
+            structured = serializers.Serializer | serializers.DictField | GeoJSONPointField
+            if isinstance(self.fields.get(name), structured) and isinstance(value, str):
                 try:
                     value = json.loads(value)
                 except (ValueError, RecursionError):  # RecursionError: nested a thousand levels deep
@@ -165,10 +167,21 @@ class ComplaintCreateSerializer(StrictSerializer):
     )
     location = GeoJSONPointField()
     reporter = ReporterSerializer(required=False, help_text="Private contact details; never public.")
+    answers = serializers.DictField(
+        required=False,
+        help_text="Answers to the category's questions, {question code: answer} (GET /open311/v2/services/<code>.json lists them).",
+    )
     photo = PhotoUploadField(required=False)
 
+    def validate(self, attrs):
+        try:
+            attrs["answers"] = clean_answers(attrs["category"], attrs.get("answers"))
+        except AnswersInvalid as exc:
+            raise serializers.ValidationError({"answers": exc.errors}) from None
+        return attrs
+
     def validate_category(self, code):
-        category = Category.objects.select_related("agency").filter(code=code).first()
+        category = Category.objects.select_related("agency").prefetch_related("questions").filter(code=code).first()
         if category is None:
             codes = ", ".join(Category.objects.values_list("code", flat=True))
             raise serializers.ValidationError(

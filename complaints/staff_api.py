@@ -42,6 +42,7 @@ class StaffComplaintSerializer(ComplaintSerializer):
         fields = [
             *ComplaintSerializer.Meta.fields,
             "allowed_transitions",
+            "answers",
             "reporter_name",
             "reporter_phone",
             "reporter_email",

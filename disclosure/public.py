@@ -46,6 +46,7 @@ PUBLIC_FIELDS = (
     "task_force_name",
     "closed_at",
     "count",
+    "answers",  # exports: a column "answers.<question code>" each
 )
 
 

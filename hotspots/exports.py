@@ -63,12 +63,17 @@ def complaint_rows(query: HotspotQuery) -> Iterator[dict]:
         query.complaints()
         .annotate(overdue=ExpressionWrapper(overdue_q(), output_field=BooleanField()))
         .order_by("created_at", "id")
-        .values_list(*fields, "overdue", "location")
+        .values_list(*fields, "overdue", "answers", "location")
     )
+    # Filtered to one category, each of its questions is a column ("answers.jumlah").
+    questions = [q.code for q in query.category.questions.all()] if query.category else []
     for values in rows.iterator(chunk_size=CHUNK):
-        *columns, overdue, location = values
+        *columns, overdue, answers, location = values
         row = {name: _plain(v) for (name, _f), v in zip(COMPLAINT_COLUMNS, columns, strict=True)}
         row["is_overdue"] = overdue
+        for code in questions:
+            answer = answers.get(code)
+            row[f"answers.{code}"] = ", ".join(answer) if isinstance(answer, list) else answer
         row["lon"], row["lat"] = round(location.x, 6), round(location.y, 6)
         yield row
 

@@ -5,6 +5,7 @@ Sensitive categories and reporter data never appear in any GET; ``status`` is ``
 baru/diverifikasi/dikerjakan and ``closed`` for the rest.
 """
 
+import re
 from datetime import UTC, timedelta
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from rest_framework.exceptions import ValidationError
 from complaints.intake import OutsideCity, complaint_create_validated
 from complaints.limits import retry_after_seconds, too_many_message
 from complaints.models import Category, Complaint, ComplaintEvent, EventKind, PhotoKind
+from complaints.questions import OPEN311_DATATYPE, options
 from complaints.routing import responsible_agency_code
 from complaints.serializers import QUERY_YEARS, ComplaintCreateSerializer, in_query_years
 from complaints.tracking import normalize_tracking_code
@@ -89,7 +91,7 @@ def _service(category: Category) -> dict:
         "service_code": category.code,
         "service_name": category.name,
         "description": f"{category.name_id} / {category.name_en}",
-        "metadata": False,  # no category asks extra questions yet
+        "metadata": bool(category.questions.all()),
         "type": "realtime",
         "keywords": category.code.replace("-", ","),
         "group": responsible_agency_code(category),
@@ -99,7 +101,10 @@ def _service(category: Category) -> dict:
 @open311_view
 def services(request, fmt):
     return respond(
-        [_service(c) for c in Category.objects.select_related("agency")], fmt, root="services", item="service"
+        [_service(c) for c in Category.objects.select_related("agency").prefetch_related("questions")],
+        fmt,
+        root="services",
+        item="service",
     )
 
 
@@ -108,7 +113,41 @@ def service_definition(request, fmt, code):
     category = Category.objects.filter(code=code).first()
     if category is None:
         return error(fmt, 404, _("Unknown service_code “%(code)s”.") % {"code": code})
-    return respond_object({"service_code": category.code, "attributes": []}, fmt, root="service_definition")
+    return respond_object(
+        {"service_code": category.code, "attributes": [_attribute(q) for q in category.questions.all()]},
+        fmt,
+        root="service_definition",
+    )
+
+
+def _attribute(question) -> dict:
+    """A category question as the spec's attribute."""
+    described = {
+        "number": _("a number"),
+        "date": _("a date, YYYY-MM-DD"),
+        "multiple": _("one or more of the values, as attribute[code][]"),
+    }
+    return {
+        "variable": True,
+        "code": question.code,
+        "datatype": OPEN311_DATATYPE[question.kind],
+        "required": question.required,
+        "datatype_description": str(described.get(question.kind, "")),
+        "order": question.order,
+        "description": question.prompt,
+        "values": [{"key": key, "name": name} for key, name in options(question)] if question.kind in ("choice", "multiple", "yesno") else [],
+    }
+
+
+def _attributes(data) -> dict:
+    """attribute[code] and attribute[code][] of a POST, as {code: value or [values]}."""
+    found = {}
+    for name in data:
+        match = ATTRIBUTE.fullmatch(name)
+        if match:
+            code, many = match.groups()
+            found[code] = data.getlist(name) if many else data.get(name)
+    return found
 
 
 # status_notes: the latest public status note or note, fetched with the requests in one query.
@@ -308,6 +347,7 @@ def _post_request(request, fmt) -> HttpResponse:
             "description": data.get("description", ""),
             "location": {"type": "Point", "coordinates": [lon, lat]},
             **({"reporter": reporter} if reporter else {}),
+            **({"answers": answers} if (answers := _attributes(data)) else {}),
         }
     )
     try:
@@ -328,11 +368,14 @@ def _post_request(request, fmt) -> HttpResponse:
 
 
 SPEC_NAMES = {"category": "service_code", "location": "lat/long", "reporter": "email/phone/first_name"}
+ATTRIBUTE = re.compile(r"attribute\[([A-Za-z0-9_-]{1,40})\](\[\])?")
 
 
 def _flatten(detail, field=None) -> list[str]:
     if isinstance(detail, dict):
-        return [m for key, value in detail.items() for m in _flatten(value, SPEC_NAMES.get(key, key))]
+        # A question's error names it as the spec does: attribute[code].
+        names = {key: f"attribute[{key}]" if field == "answers" else SPEC_NAMES.get(key, key) for key in detail}
+        return [m for key, value in detail.items() for m in _flatten(value, names[key])]
     if isinstance(detail, list):
         return [m for value in detail for m in _flatten(value, field)]
     return [f"{field}: {detail}" if field else str(detail)]

@@ -7,7 +7,7 @@
   const root = document.getElementById("peta");
   const labels = JSON.parse(document.getElementById("labels").textContent);
   const $ = (id) => document.getElementById(id);
-  const state = { point: null, category: null, key: null };
+  const state = { point: null, category: null, key: null, noticed: new Set() };
 
   const map = L.map("map", { maxZoom: 19, zoomSnap: 0.25 }).setView([0.51, 101.45], 12);
   map.getContainer().pekaMap = map;  // for scripts and browser tests that place the pin by coordinates
@@ -18,14 +18,17 @@
   function messages(body) {
     if (!body) return labels.failed;
     if (body.detail) return body.detail;
-    return Object.values(body).flat().join(" ");
+    // Field errors, nested for a category's questions: {"answers": {"jumlah": "…"}}.
+    const flat = (value) => (typeof value === "string" ? [value] : Object.values(value).flatMap(flat));
+    return flat(body).join(" ");
   }
 
   // Once the pin is placed the categories stay in view (to change one's mind); the later steps take turns.
   // The step that opens is scrolled into view: on a phone it opens below the map, out of sight.
   function show(id) {
     $("step-category").hidden = !state.point || id === "step-done" || id === "none";
-    for (const step of ["step-nearby", "step-form", "step-done"]) $(step).hidden = step !== id;
+    const steps = ["step-nearby", "step-form", "step-done", ...Array.from(document.querySelectorAll(".notice"), (n) => n.id)];
+    for (const step of steps) $(step).hidden = step !== id;
     const opened = $(id) || (id === "step-category" ? $("step-category") : null);
     if (opened && !opened.hidden) opened.scrollIntoView({ block: "start", behavior: "instant" });
   }
@@ -169,8 +172,35 @@
     }
   });
 
+  // A category may first show an emergency notice (help right now), then ask its own questions.
+  function chooseCategory(code) {
+    state.category = code;
+    for (const set of document.querySelectorAll("fieldset.questions")) set.hidden = set.dataset.category !== code;
+    const notice = $("notice-" + code);
+    if (notice && !state.noticed.has(code)) { show(notice.id); notice.focus(); return; }
+    checkNearby();
+  }
+  for (const notice of document.querySelectorAll(".notice")) {
+    notice.querySelector(".continue").addEventListener("click", () => { state.noticed.add(notice.dataset.category); checkNearby(); });
+  }
   for (const radio of document.querySelectorAll('input[name="category"]')) {
-    radio.addEventListener("change", () => { state.category = radio.value; checkNearby(); });
+    radio.addEventListener("change", () => chooseCategory(radio.value));
+  }
+
+  function answers() {
+    const set = document.querySelector('fieldset.questions[data-category="' + state.category + '"]');
+    const found = {};
+    for (const q of set ? set.querySelectorAll(".question") : []) {
+      const inputs = Array.from(q.querySelectorAll("input"));
+      const kind = q.dataset.kind;
+      let value;
+      if (kind === "multiple") value = inputs.filter((i) => i.checked).map((i) => i.value);
+      else if (kind === "choice" || kind === "yesno") value = (inputs.find((i) => i.checked) || {}).value;
+      else value = inputs[0].value.trim();
+      if (kind === "yesno" && value) value = value === "true";
+      if (value !== undefined && value !== "" && !(Array.isArray(value) && !value.length)) found[q.dataset.question] = value;
+    }
+    return found;
   }
 
   function age(iso) {
@@ -238,6 +268,8 @@
       if ($(id).value.trim()) reporter[field] = $(id).value.trim();
     }
     if (Object.keys(reporter).length) form.append("reporter", JSON.stringify(reporter));
+    const given = answers();
+    if (Object.keys(given).length) form.append("answers", JSON.stringify(given));
     if ($("photo").files[0]) form.append("photo", $("photo").files[0]);
     state.key = state.key || (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
     $("submit").disabled = true;

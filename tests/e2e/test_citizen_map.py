@@ -72,6 +72,32 @@ def test_report_with_photo_in_sukajadi(page, live_server, committed_city, tmp_pa
     assert "#k=" not in page.url and page.url.endswith(f"/lacak/{code}/")
 
 
+def test_the_category_asks_its_questions_and_domestic_violence_shows_the_hotlines_first(
+    page, live_server, committed_city, screenshot
+):
+    open_map(page, live_server)
+    drop_pin(page, *SUKAJADI)
+    page.get_by_label("Kekerasan dalam rumah tangga").check()
+    notice = page.locator("#notice-kdrt")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("110")
+    expect(notice).to_contain_text("129")
+    expect(page.locator("#step-form")).to_be_hidden()
+    screenshot("emergency-notice")
+    page.get_by_label("Lampu jalan mati").check()
+    expect(notice).to_be_hidden()
+    expect(page.get_by_label("Berapa lampu yang mati?")).to_be_visible()
+    expect(page.locator('fieldset.questions[data-category="sampah"]')).to_be_hidden()
+    page.get_by_label("Berapa lampu yang mati?").fill("3")
+    page.get_by_label("Nomor tiang (bila terlihat)").fill("PJU-0042")
+    page.get_by_label("Apa masalahnya? (wajib)").fill("Tiga lampu mati berturut-turut.")
+    screenshot("category-questions")
+    page.get_by_role("button", name="Kirim laporan").click()
+    expect(page.locator("#step-done")).to_be_visible()
+    complaint = Complaint.objects.get(tracking_code=page.locator("#done-code").inner_text())
+    assert complaint.answers == {"jumlah": 3, "nomor-tiang": "PJU-0042"}
+
+
 def test_pin_outside_the_city_is_refused_and_nothing_is_stored(page, live_server, committed_city, screenshot):
     open_map(page, live_server)
     before = Complaint.objects.count()

@@ -84,8 +84,8 @@ def test_services_and_definitions(client):
     assert set(services[0]) >= {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
     _r, xml = get(client, "services", "xml")
     assert xml.tag == "services" and xml.find("service/service_code") is not None
-    _r, definition = get(client, "services/sampah")
-    assert definition == {"service_code": "sampah", "attributes": []}
+    _r, definition = get(client, "services/drainase")
+    assert definition == {"service_code": "drainase", "attributes": []}
     _r, xml = get(client, "services/sampah", "xml")
     assert xml.tag == "service_definition" and xml.find("service_code").text == "sampah"
     response, body = get(client, "services/tidak-ada")

@@ -14,10 +14,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from boundaries.models import Agency
-from complaints.models import Category
+from complaints.models import Category, CategoryQuestion
 
 DEFAULT_FILE = settings.BASE_DIR / "fixtures" / "kecamatan" / "categories.json"
 FIELDS = {"code", "name_id", "name_en", "agency", "sla_working_days", "sensitive", "icon", "color"}
+# Optional: an emergency notice before the form, and the category's questions.
+OPTIONAL = {"notice_id", "notice_en", "questions"}
+QUESTION_FIELDS = {"code", "kind", "prompt_id", "prompt_en", "required", "options"}
 
 
 class Command(BaseCommand):
@@ -35,18 +38,36 @@ class Command(BaseCommand):
         agencies = {a.code: a for a in Agency.objects.all()}
         with transaction.atomic():
             for order, entry in enumerate(entries):
-                if set(entry) != FIELDS:
+                if not FIELDS <= set(entry) <= FIELDS | OPTIONAL:
                     raise CommandError(
-                        f"Category {entry.get('code', order)}: expected the fields {sorted(FIELDS)}, got {sorted(entry)}."
+                        f"Category {entry.get('code', order)}: expected the fields {sorted(FIELDS)} "
+                        f"(and optionally {sorted(OPTIONAL)}), got {sorted(entry)}."
                     )
                 if entry["agency"] is not None and entry["agency"] not in agencies:
                     raise CommandError(
                         f"Category {entry['code']}: unknown agency {entry['agency']}; run load_agencies first."
                     )
-                values = {k: v for k, v in entry.items() if k not in {"code", "agency"}}
-                _category, was_created = Category.objects.update_or_create(
+                values = {k: v for k, v in entry.items() if k not in {"code", "agency", "questions"}}
+                category, was_created = Category.objects.update_or_create(
                     code=entry["code"],
                     defaults={**values, "agency": agencies.get(entry["agency"]), "sort_order": order},
                 )
                 created += was_created
+                self._questions(category, entry.get("questions", []))
         self.stdout.write(f"Categories: {created} created, {len(entries) - created} updated or unchanged.")
+
+    def _questions(self, category, questions):
+        """The category's questions as the file lists them, in its order; others are removed."""
+        for question in questions:
+            if set(question) - QUESTION_FIELDS or not {"code", "kind", "prompt_id", "prompt_en"} <= set(question):
+                raise CommandError(
+                    f"Category {category.code}, question {question.get('code')}: fields are {sorted(QUESTION_FIELDS)}."
+                )
+        category.questions.exclude(code__in=[q["code"] for q in questions]).delete()
+        for order, question in enumerate(questions):
+            values = {k: v for k, v in question.items() if k != "code"}
+            if isinstance(values.get("options"), list):
+                values["options"] = "\n".join(" | ".join(choice) for choice in values["options"])
+            CategoryQuestion.objects.update_or_create(
+                category=category, code=question["code"], defaults={**values, "order": order}
+            )

@@ -1,0 +1,141 @@
+"""A category's own questions ("Berapa lampu yang mati?"), and the answers a complaint gives them.
+
+Questions are configured per category in the admin (complaints.models.CategoryQuestion). Intake,
+Open311 and the citizen form all send answers as ``{question code: value}``; ``clean_answers`` is the
+one check: a 400 names the question and says what it takes. Answers are stored typed (a number, a
+list of keys, true/false, an ISO date), in ``Complaint.answers``.
+"""
+
+import math
+from datetime import date
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+TEXT_MAX = 500
+
+
+class AnswersInvalid(Exception):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def english() -> bool:
+    return (get_language() or "id").startswith("en")
+
+
+def options(question) -> list[tuple[str, str]]:
+    """(key, label in the active language) of a choice question; yes/no has its own two."""
+    if question.kind == "yesno":
+        return [("true", _("yes")), ("false", _("no"))]
+    found = []
+    for line in question.options.splitlines():
+        parts = [p.strip() for p in line.split("|")]
+        if parts[0]:
+            key, name_id, name_en = (parts + [parts[0], parts[0]])[:3] if len(parts) < 3 else parts[:3]
+            found.append((key, name_en if english() else name_id))
+    return found
+
+
+def _number(value):
+    if isinstance(value, bool):
+        raise ValueError
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError
+    return int(number) if number.is_integer() else number
+
+
+def _yesno(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"true", "ya", "yes", "1"}:
+        return True
+    if text in {"false", "tidak", "no", "0"}:
+        return False
+    raise ValueError
+
+
+def _one_answer(question, value):
+    """The stored form of ``value`` for ``question``, or a ValueError with the message."""
+    kind = question.kind
+    if kind == "text":
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise ValueError(_("Write text."))
+        text = str(value).strip()
+        if len(text) > TEXT_MAX:
+            raise ValueError(_("At most %(n)d characters.") % {"n": TEXT_MAX})
+        if "\x00" in text:
+            raise ValueError(_("Null characters are not allowed."))
+        return text
+    if kind == "number":
+        try:
+            return _number(value)
+        except (TypeError, ValueError, OverflowError):
+            raise ValueError(_("Give a number.")) from None
+    if kind == "yesno":
+        try:
+            return _yesno(value)
+        except ValueError:
+            raise ValueError(_("Answer yes (true) or no (false).")) from None
+    if kind == "date":
+        try:
+            return date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            raise ValueError(_("Give a date as YYYY-MM-DD.")) from None
+    keys = [k for k, _label in options(question)]
+    chosen = value if isinstance(value, list) else [value]
+    if kind == "choice" and len(chosen) != 1:
+        raise ValueError(_("Choose one of: %(keys)s.") % {"keys": ", ".join(keys)})
+    if not chosen or any(not isinstance(c, str) or c not in keys for c in chosen):
+        raise ValueError(_("Choose from: %(keys)s.") % {"keys": ", ".join(keys)})
+    return chosen[0] if kind == "choice" else sorted(set(chosen), key=keys.index)
+
+
+def clean_answers(category, raw) -> dict:
+    """The answers to ``category``'s questions, checked and typed; raises AnswersInvalid naming each
+    question that is missing, unknown or answered wrongly."""
+    raw = raw or {}
+    if not isinstance(raw, dict):
+        raise AnswersInvalid({"answers": _("Send the answers as an object: {question code: answer}.")})
+    questions = {q.code: q for q in category.questions.all()}
+    errors, cleaned = {}, {}
+    for code in sorted(set(raw) - set(questions)):
+        errors[str(code)[:50]] = _("This category has no such question. Its questions: %(codes)s.") % {
+            "codes": ", ".join(questions) or "—"
+        }
+    for code, question in questions.items():
+        value = raw.get(code)
+        if value is None or value == "" or value == []:
+            if question.required:
+                errors[code] = _("Required: %(prompt)s") % {"prompt": question.prompt}
+            continue
+        try:
+            cleaned[code] = _one_answer(question, value)
+        except ValueError as exc:
+            errors[code] = str(exc)
+    if errors:
+        raise AnswersInvalid(dict(list(errors.items())[:20]))
+    return cleaned
+
+
+KIND_CHOICES = [
+    ("text", gettext_lazy("text")),
+    ("number", gettext_lazy("number")),
+    ("choice", gettext_lazy("one choice")),
+    ("multiple", gettext_lazy("several choices")),
+    ("yesno", gettext_lazy("yes / no")),
+    ("date", gettext_lazy("date")),
+]
+# Open311 GeoReport v2 datatypes of each kind.
+OPEN311_DATATYPE = {
+    "text": "string",
+    "number": "number",
+    "choice": "singlevaluelist",
+    "multiple": "multivaluelist",
+    "yesno": "singlevaluelist",
+    "date": "datetime",
+}
