@@ -39,6 +39,16 @@ class QueryDateTimeField(serializers.DateTimeField):
         return parsed
 
 
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A related object named by its code. Text PostgreSQL cannot hold (NUL) is refused as invalid
+    before any query (the driver would raise at the query, a 500)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not know, so a typo ("desciption") is an error and not silently lost.
 
