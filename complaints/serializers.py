@@ -153,6 +153,11 @@ class ReporterSerializer(StrictSerializer):
         ],
     )
     email = serializers.EmailField(required=False, allow_blank=True)
+    notify = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Kabari saya: send updates to the contact given (the receipt of filing is sent in any case).",
+    )
 
 
 class ComplaintCreateSerializer(StrictSerializer):

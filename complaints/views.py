@@ -37,6 +37,7 @@ from complaints.serializers import (
 from complaints.tracking import normalize_tracking_code
 from complaints.workflow import complaint_rate, complaint_reopen, complaint_support
 from geo.spatial import WGS84
+from notifications.supporters import SupporterContactSerializer, supporter_add, supporter_contact
 
 IDEMPOTENCY_KEY_MAX = 64
 SUPPORTED_SESSION_KEY = "supported"
@@ -222,7 +223,7 @@ class CitizenAction(APIView):
         return Response(CitizenAnswerSerializer(complaint).data)
 
 
-@extend_schema(request=None, responses=CitizenAnswerSerializer)
+@extend_schema(request=SupporterContactSerializer, responses=CitizenAnswerSerializer)
 class ComplaintSupport(APIView):
     """ "Dukung": say "me too" to an open public complaint instead of filing a duplicate.
 
@@ -239,7 +240,9 @@ class ComplaintSupport(APIView):
         supported = request.session.get(SUPPORTED_SESSION_KEY, [])
         if complaint.tracking_code in supported:
             return Response({**CitizenAnswerSerializer(complaint).data, "already_supported": True})
+        contact = supporter_contact(request.data)  # optional: to hear of status changes
         complaint = complaint_support(complaint=complaint)
+        supporter_add(complaint, contact)
         request.session[SUPPORTED_SESSION_KEY] = [*supported, complaint.tracking_code]
         return Response({**CitizenAnswerSerializer(complaint).data, "already_supported": False})
 
