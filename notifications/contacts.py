@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import phonenumbers
 from django.conf import settings
 
-from notifications.models import Audience, BlockedContact, Channel, Delivery, OptOut
+from notifications.models import Audience, BlockedContact, Channel, Delivery, OptOut, PushSubscription
 
 
 class InvalidPhone(ValueError):
@@ -42,7 +42,7 @@ def mask(contact: str) -> str:
 
 @dataclass(frozen=True)
 class Contact:
-    address: str  # an e-mail address, an E.164 number, or a push subscription's id
+    address: str  # an e-mail address, an E.164 number, or the owner of push subscriptions ("user:<id>")
 
     @property
     def hash(self) -> str:
@@ -69,7 +69,9 @@ def contact_of(delivery: Delivery) -> Contact | None:
             preference = getattr(delivery.user, "notify_preference", None)
             address = preference.phone if preference else ""
     if delivery.channel == Channel.WEBPUSH:
-        address = f"push:{delivery.recipient}"
+        # The browsers subscribed for this recipient; the sender finds them by their owner.
+        owner = f"complaint:{delivery.complaint_id}" if delivery.audience == Audience.REPORTER else delivery.recipient
+        address = owner if PushSubscription.objects.filter(owner=owner).exists() else ""
     return Contact(address) if address else None
 
 

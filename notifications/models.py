@@ -137,3 +137,17 @@ class BlockedContact(models.Model):
     channel = models.CharField(max_length=16, choices=Channel.choices)
     reason = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now)
+
+
+class PushSubscription(models.Model):
+    """A browser's Web Push subscription (the Push API's endpoint and keys) for a complaint's reporter
+    ("kabari saya di perangkat ini") or a staff member's inbox. ``owner``: "complaint:<id>" or "user:<id>"."""
+
+    owner = models.CharField(max_length=40, db_index=True)
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def info(self) -> dict:
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}

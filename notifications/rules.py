@@ -57,14 +57,12 @@ def for_event(event: ComplaintEvent) -> list[Recipient]:
 
 def reporter(complaint: Complaint, kind: str, *, consent_needed: bool = True) -> list[Recipient]:
     choice = ReporterChoice.objects.filter(complaint=complaint).first()
-    if consent_needed and not (choice and choice.notify):
-        return []
     language = choice.language if choice else "id"
     wanted = []
-    if complaint.reporter_email:
-        wanted.append(Channel.EMAIL)
-    if complaint.reporter_phone:
-        wanted.append(Channel.WHATSAPP)
+    if choice and choice.notify or not consent_needed:
+        wanted += [Channel.EMAIL] if complaint.reporter_email else []
+        wanted += [Channel.WHATSAPP] if complaint.reporter_phone else []
+    # Asking for it on a device ("kabari saya di perangkat ini") is consent for that device.
     wanted += channels.reporter_push(complaint)
     return [
         Recipient(Audience.REPORTER, "reporter", channel, kind, language)

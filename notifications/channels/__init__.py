@@ -10,6 +10,8 @@ def enabled(channel: str) -> bool:
         return settings.PEKA_EMAIL_ENABLED
     if channel == Channel.WHATSAPP:
         return bool(settings.PEKA_WHATSAPP_TOKEN and settings.PEKA_WHATSAPP_PHONE_ID)
+    if channel == Channel.WEBPUSH:
+        return settings.PEKA_WEBPUSH_ENABLED
     return False
 
 
@@ -22,9 +24,15 @@ def sender(channel: str):
         from notifications.channels.whatsapp import WhatsAppSender
 
         return WhatsAppSender()
+    if channel == Channel.WEBPUSH:
+        from notifications.channels.webpush import WebPushSender
+
+        return WebPushSender()
     raise LookupError(channel)
 
 
 def reporter_push(complaint) -> list[str]:
-    """The push channel for a reporter who asked for it on this device (none yet)."""
-    return []
+    """Web Push for a reporter who asked for it on a device ("kabari saya di perangkat ini")."""
+    from notifications.models import PushSubscription
+
+    return [Channel.WEBPUSH] if PushSubscription.objects.filter(owner=f"complaint:{complaint.id}").exists() else []

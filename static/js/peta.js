@@ -256,6 +256,7 @@
     for (const [field, id] of [["name", "reporter-name"], ["phone", "reporter-phone"], ["email", "reporter-email"]]) {
       if ($(id).value.trim()) reporter[field] = $(id).value.trim();
     }
+    if (Object.keys(reporter).length && $("reporter-notify").checked) reporter.notify = true;
     if (Object.keys(reporter).length) form.append("reporter", JSON.stringify(reporter));
     if ($("photo").files[0]) form.append("photo", $("photo").files[0]);
     state.key = state.key || (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
@@ -268,6 +269,7 @@
     $("done-code").textContent = code;
     $("done-where").textContent = answer.body.properties.kecamatan.name + " · " + answer.body.properties.category_name;
     $("done-link").href = labels.track_url.replace("CODE", encodeURIComponent(code));
+    $("push-device").dataset.pushUrl = root.dataset.complaintsUrl + encodeURIComponent(code) + "/push/";
     show("step-done");
     $("step-done").focus();
   });

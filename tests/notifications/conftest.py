@@ -2,12 +2,10 @@
 (`manage.py procrastinate worker`) against the test database. Tests that need the worker commit
 their data (transactional tests), since the worker reads it from its own connection."""
 
-import time
-
 import pytest
 from django.db import connection
 
-from bench.standins import GraphApiStandIn, SmtpStandIn, Worker
+from bench.standins import GraphApiStandIn, PushServiceStandIn, SmtpStandIn, Worker
 from tests.servers import database_url
 
 
@@ -32,6 +30,21 @@ def whatsapp(graph, settings):
     settings.PEKA_WHATSAPP_TOKEN, settings.PEKA_WHATSAPP_PHONE_ID = graph.token, graph.phone_id
     settings.PEKA_WHATSAPP_API_URL = graph.url
     return graph
+
+
+@pytest.fixture(scope="session")
+def push_service():
+    server = PushServiceStandIn().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pushes(push_service, settings):
+    """The push service stand-in, emptied; its plain-HTTP endpoints accepted by the subscription API."""
+    push_service.clear()
+    settings.PEKA_PUSH_ALLOW_HTTP = True
+    return push_service
 
 
 def worker_env(smtp: SmtpStandIn, graph: GraphApiStandIn, **extra) -> dict:
@@ -77,19 +90,3 @@ def worker(worker_factory, smtp, committed_city):
     if not getattr(worker_factory, "running", None) or worker_factory.running.process.poll() is not None:
         worker_factory.running = worker_factory()
     yield worker_factory.running
-
-
-def drain(timeout_s: float = 30) -> None:
-    """Wait until no notification job is waiting to run now or running."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM procrastinate_jobs WHERE queue_name = 'notifications'"
-                " AND task_name = 'notifications.deliver'"
-                " AND (status = 'doing' OR (status = 'todo' AND (scheduled_at IS NULL OR scheduled_at <= now())))"
-            )
-            if cursor.fetchone()[0] == 0:
-                return
-        time.sleep(0.1)
-    raise TimeoutError("notification jobs still waiting")

@@ -3,8 +3,8 @@ its last error; "send again" sends it once."""
 
 import pytest
 
+from bench.standins import drain
 from notifications.models import Delivery, DeliveryStatus
-from tests.notifications.conftest import drain
 from tests.notifications.test_email import file
 
 pytestmark = pytest.mark.django_db(transaction=True)

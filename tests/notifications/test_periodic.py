@@ -6,11 +6,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from bench.standins import drain
 from complaints.models import Complaint, Role, Status
 from complaints.sla import due_at
 from notifications import rules
 from notifications.tasks import ask_if_fixed, escalate
-from tests.notifications.conftest import drain
 from tests.notifications.test_email import WARGA, file, move
 
 pytestmark = pytest.mark.django_db(transaction=True)

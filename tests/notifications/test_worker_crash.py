@@ -5,8 +5,8 @@ import time
 
 import pytest
 
+from bench.standins import drain
 from notifications.models import Delivery, DeliveryStatus
-from tests.notifications.conftest import drain
 from tests.notifications.test_email import WARGA, file
 
 pytestmark = pytest.mark.django_db(transaction=True)
