@@ -31,6 +31,7 @@ bench: setup
 	$(PY) -m bench.intake_load
 	$(PY) -m bench.home_page
 	$(PY) -m bench.partitions
+	$(PY) -m bench.notifications
 
 setup:
 	bin/setup

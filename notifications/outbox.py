@@ -54,16 +54,19 @@ def enqueue(cause: str, recipients: list[rules.Recipient], *, complaint=None, ev
             language=r.language,
         )))
     created = Delivery.objects.bulk_create([d for _r, d in fresh])
-    for (r, delivery) in zip((r for r, _d in fresh), created, strict=True):
-        schedule(delivery, priority=r.priority)
+    by_priority: dict[int, list[Delivery]] = {}
+    for r, delivery in zip((r for r, _d in fresh), created, strict=True):
+        by_priority.setdefault(r.priority, []).append(delivery)
+    for priority, deliveries in by_priority.items():
+        schedule(*deliveries, priority=priority)
     return created
 
 
-def schedule(delivery: Delivery, *, priority: int = 0, at=None) -> None:
-    """Defer the job that sends ``delivery`` (it carries the delivery's id only)."""
+def schedule(*deliveries: Delivery, priority: int = 0, at=None) -> None:
+    """Defer the jobs that send ``deliveries``, in one statement (each job carries a delivery's id only)."""
     from notifications.tasks import deliver
 
-    deliver.configure(priority=priority, schedule_at=at).defer(delivery_id=delivery.id)
+    deliver.configure(priority=priority, schedule_at=at).batch_defer(*({"delivery_id": d.id} for d in deliveries))
 
 
 def retry(delivery: Delivery) -> bool:
