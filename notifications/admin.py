@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from notifications import contacts, outbox
-from notifications.models import Channel, Delivery, DeliveryStatus, Kind, StaffPreference
+from notifications.forms import PreferenceForm
+from notifications.models import Delivery, DeliveryStatus, Kind, StaffPreference
 
 
 @admin.register(Delivery)
@@ -42,24 +43,13 @@ class DeliveryAdmin(admin.ModelAdmin):
         return False
 
 
-class StaffPreferenceForm(forms.ModelForm):
-    channels = forms.MultipleChoiceField(choices=Channel.choices, required=False, widget=forms.CheckboxSelectMultiple)
+class StaffPreferenceForm(PreferenceForm):
     muted = forms.MultipleChoiceField(
         choices=Kind.choices, required=False, widget=forms.CheckboxSelectMultiple, label=_("switched off")
     )
 
-    class Meta:
-        model = StaffPreference
+    class Meta(PreferenceForm.Meta):
         fields = ["user", "channels", "phone", "muted"]
-
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        if not phone:
-            return ""
-        try:
-            return contacts.e164(phone)
-        except contacts.InvalidPhone as exc:
-            raise forms.ValidationError(_("Enter a phone number of digits, e.g. 0812 3456 7890.")) from exc
 
 
 @admin.register(StaffPreference)

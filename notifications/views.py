@@ -5,6 +5,8 @@ change is a POST (a mail client's link preview must not unsubscribe or reopen an
 """
 
 from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core import signing
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,11 +14,13 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from complaints import access
 from complaints.models import Complaint, Status
 from complaints.pages import form_text
 from complaints.workflow import WorkflowConflict, WorkflowInvalid, complaint_rate, complaint_reopen
 from notifications.messages import ANSWER_SALT, UNSUBSCRIBE_SALT
-from notifications.models import Delivery, Kind, OptOut
+from notifications.forms import PreferenceForm
+from notifications.models import Channel, Delivery, Kind, OptOut, StaffPreference
 from notifications.question import cause as question_cause
 
 # A link stays good for a year; an unsubscribe link for as long as the secret key does.
@@ -69,3 +73,19 @@ def answer(request, token):
             flash.error(request, str(exc))
         return redirect("track", code=complaint.tracking_code)
     return render(request, "notifications/answer.html", {"complaint": complaint, "fixed": data["a"] == "yes", "current": current})
+
+
+@login_required
+def staff_preferences(request):
+    """/satgas/notifikasi/: a staff member chooses their channels, WhatsApp number and what to switch off."""
+    if not access.is_staff_member(request.user):
+        raise PermissionDenied
+    preference = StaffPreference.objects.filter(user=request.user).first() or StaffPreference(
+        user=request.user, channels=[Channel.EMAIL]
+    )
+    form = PreferenceForm(request.POST or None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        flash.success(request, _("Your notification choices are saved."))
+        return redirect("notifications:staff-preferences")
+    return render(request, "notifications/preferences.html", {"form": form, "has_email": bool(request.user.email)})

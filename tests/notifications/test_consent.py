@@ -44,3 +44,18 @@ def test_staff_choose_channels_and_a_whatsapp_number_in_the_admin(client, staff_
     assert preference.phone == "+6281234567890" and preference.muted == [Kind.INBOX]
     bad = client.post("/admin/notifications/staffpreference/add/", {**form, "user": staff_user("lain").id, "phone": "12"})
     assert bad.status_code == 200 and "0812 3456 7890" in bad.content.decode()
+
+
+@pytest.mark.django_db
+def test_staff_choose_their_channels_in_their_profile(client, staff_user):
+    member = staff_user("satgas.profil", Role.SATGAS, agency="DLHK", task_forces=["DLHK-TENGAH"])
+    client.force_login(member)
+    assert client.get("/satgas/notifikasi/").status_code == 200
+    assert client.post("/satgas/notifikasi/", {"channels": [Channel.WHATSAPP], "phone": ""}).status_code == 200  # no number
+    answer = client.post("/satgas/notifikasi/", {"channels": [Channel.WHATSAPP], "phone": "0812-3456-7890", "muted": [Kind.DIGEST]})
+    assert answer.status_code == 302
+    preference = StaffPreference.objects.get(user=member)
+    assert preference.channels == [Channel.WHATSAPP] and preference.phone == "+6281234567890"
+    assert preference.muted == [Kind.DIGEST]
+    client.force_login(staff_user("warga.bukan.petugas"))
+    assert client.get("/satgas/notifikasi/").status_code == 403
