@@ -368,6 +368,10 @@ if not EMAIL_HOST:
 PEKA_WHATSAPP_TOKEN = os.environ.get("PEKA_WHATSAPP_TOKEN", "")
 PEKA_WHATSAPP_PHONE_ID = os.environ.get("PEKA_WHATSAPP_PHONE_ID", "")
 PEKA_WHATSAPP_API_URL = os.environ.get("PEKA_WHATSAPP_API_URL", "https://graph.facebook.com/v21.0").rstrip("/")
+# The webhook (/api/v1/whatsapp/webhook/) for delivery statuses: the app secret that signs them, the
+# token Meta's verification sends.
+PEKA_WHATSAPP_APP_SECRET = os.environ.get("PEKA_WHATSAPP_APP_SECRET", "")
+PEKA_WHATSAPP_VERIFY_TOKEN = os.environ.get("PEKA_WHATSAPP_VERIFY_TOKEN", "")
 # Web Push: the VAPID private key (raw P-256, base64url); without it a local debug run generates one
 # into PEKA_VAPID_FILE, and production has no Web Push. PEKA_VAPID_SUBJECT: who the push services may contact.
 PEKA_VAPID_PRIVATE_KEY = os.environ.get("PEKA_VAPID_PRIVATE_KEY", "")
