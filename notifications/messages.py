@@ -49,8 +49,10 @@ def tracking_url(complaint: Complaint) -> str:
     return absolute(reverse("track", args=[complaint.tracking_code]))
 
 
-def unsubscribe_url(contact_hash: str, kind: str) -> str:
-    token = signing.dumps({"h": contact_hash, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+def unsubscribe_url(contact_hash: str, kind: str, *, one_click_all: bool) -> str:
+    """The link to switch ``kind`` off, or everything; the mail client's one-click POST switches off
+    everything when ``one_click_all`` (citizens), else the kind (staff)."""
+    token = signing.dumps({"h": contact_hash, "k": kind, "all": one_click_all}, salt=UNSUBSCRIBE_SALT, compress=True)
     return absolute(reverse("notifications:unsubscribe", args=[token]))
 
 
@@ -61,8 +63,8 @@ def answer_url(complaint: Complaint, answer: str) -> str:
 
 def compose(delivery: Delivery, contact_hash: str) -> Message:
     with translation.override(delivery.language):
-        # Citizens stop everything with one click; staff switch off one kind.
-        stop = unsubscribe_url(contact_hash, delivery.kind if delivery.audience == Audience.STAFF else "")
+        # Citizens stop everything with one click; staff switch off one kind. The page offers both.
+        stop = unsubscribe_url(contact_hash, delivery.kind, one_click_all=delivery.audience != Audience.STAFF)
         if delivery.kind == Kind.DIGEST:
             return _digest(delivery, stop)
         complaint = delivery.complaint

@@ -35,9 +35,10 @@ def unsubscribe(request, token):
         return HttpResponseBadRequest(_("This unsubscribe link is not valid."), content_type="text/plain; charset=utf-8")
     kind = data.get("k", "")
     if request.method == "POST":
-        OptOut.objects.get_or_create(contact_hash=data["h"], kind=kind)
         if request.POST.get("List-Unsubscribe") == "One-Click":
+            OptOut.objects.get_or_create(contact_hash=data["h"], kind="" if data.get("all") else kind)
             return HttpResponse(_("Unsubscribed."), content_type="text/plain; charset=utf-8")
+        OptOut.objects.get_or_create(contact_hash=data["h"], kind=kind if request.POST.get("scope") == "kind" else "")
         return render(request, "notifications/unsubscribe.html", {"done": True})
     return render(request, "notifications/unsubscribe.html", {"done": False, "kind": Kind(kind).label if kind else ""})
 

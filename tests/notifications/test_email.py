@@ -171,3 +171,21 @@ def test_a_bad_supporter_contact_is_400(committed_city, post_complaint, client, 
     assert answer.status_code == 400 and answer.json()
     complaint.refresh_from_db()
     assert complaint.support_count == 0
+
+
+def test_the_unsubscribe_page_switches_off_one_kind(worker, smtp, post_complaint, admin_client, client):
+    complaint = file(post_complaint)
+    move(admin_client, complaint, Status.DIVERIFIKASI)
+    drain()
+    status_mail = next(m for m in smtp.wait_for(2) if "status" in m["Subject"])
+    path = "/" + status_mail["List-Unsubscribe"].strip().strip("<>").split("://", 1)[1].split("/", 1)[1]
+    assert client.post(path, {"scope": "kind"}).status_code == 200  # status changes off, notes still on
+    move(admin_client, complaint, Status.DIKERJAKAN)
+    admin_client.post(
+        f"/api/v1/staff/complaints/{complaint.tracking_code}/notes/",
+        {"note": "Petugas datang besok pagi.", "public": True},
+        content_type="application/json",
+    )
+    drain()
+    assert Delivery.objects.filter(complaint=complaint, kind=Kind.STATUS, status=DeliveryStatus.SKIPPED).count() == 1
+    assert Delivery.objects.get(complaint=complaint, kind=Kind.NOTE).status == DeliveryStatus.SENT
