@@ -399,4 +399,7 @@ PEKA_WORKER_STALLED_SECONDS = float(os.environ.get("PEKA_WORKER_STALLED_SECONDS"
 PROCRASTINATE_WORKER_DEFAULTS = {
     "update_heartbeat_interval": PEKA_WORKER_HEARTBEAT_SECONDS,
     "stalled_worker_timeout": PEKA_WORKER_STALLED_SECONDS,
+    # A job that succeeded is deleted: the delivery's row is the record, and the queue stays small.
+    # Failed jobs stay for `manage.py procrastinate` to inspect.
+    "delete_jobs": "successful",
 }

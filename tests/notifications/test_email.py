@@ -87,12 +87,23 @@ def test_a_rolled_back_transition_sends_nothing(worker, smtp, post_complaint, dj
     assert len(smtp.messages) == 1
 
 
-def test_jobs_carry_ids_not_contacts(worker, post_complaint):
-    file(post_complaint)
+def test_jobs_carry_ids_not_contacts(worker, post_complaint, worker_factory, smtp):
+    worker.stop()  # the jobs wait, to be read
+    complaint = file(post_complaint)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT args::text FROM procrastinate_jobs WHERE task_name = 'notifications.deliver'")
+        cursor.execute(
+            "SELECT args::text FROM procrastinate_jobs WHERE task_name = 'notifications.deliver' AND status = 'todo'"
+        )
         payloads = [row[0] for row in cursor.fetchall()]
     assert payloads and all("@" not in p and "delivery_id" in p for p in payloads)
+    worker_factory.running = worker_factory()
+    drain()
+    smtp.wait_for(1)
+    delivery = Delivery.objects.get(complaint=complaint)
+    assert delivery.status == DeliveryStatus.SENT
+    with connection.cursor() as cursor:  # a job that succeeded is deleted; its delivery is the record
+        cursor.execute("SELECT count(*) FROM procrastinate_jobs WHERE args->>'delivery_id' = %s", [str(delivery.id)])
+        assert cursor.fetchone()[0] == 0
 
 
 def test_a_sensitive_complaint_says_only_that_there_is_news(worker, smtp, post_complaint, admin_client):
