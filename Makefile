@@ -12,8 +12,9 @@ run: setup
 	@echo "  API documentation   http://$(HOST):$(PORT)/api/docs/"
 	@echo "  public complaints   http://$(HOST):$(PORT)/api/v1/complaints/"
 	@echo "  admin               http://$(HOST):$(PORT)/admin/"
+	@echo "  notifications       a worker beside the server (lines marked [worker]); mails print here"
 	@echo "Stop with Ctrl-C (the database keeps running; 'make db-stop' stops it)."
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) bin/serve
 
 test: setup
 	$(PY) -m pytest
@@ -30,6 +31,7 @@ bench: setup
 	$(PY) -m bench.intake_load
 	$(PY) -m bench.home_page
 	$(PY) -m bench.partitions
+	$(PY) -m bench.notifications
 
 setup:
 	bin/setup

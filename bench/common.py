@@ -27,18 +27,18 @@ def setup_django() -> None:
 def _create_database(url: str) -> None:
     """The bench database with PostGIS, created on first use."""
     import dj_database_url
-    import psycopg2
+    import psycopg
 
     db = dj_database_url.parse(url)
     params = {"host": db["HOST"], "port": db["PORT"], "user": db["USER"], "password": db["PASSWORD"] or None}
-    server = psycopg2.connect(dbname="postgres", **params)
+    server = psycopg.connect(dbname="postgres", **params)
     server.autocommit = True
     with server.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
         if cursor.fetchone() is None:
             cursor.execute(f'CREATE DATABASE "{db["NAME"]}"')
     server.close()
-    bench = psycopg2.connect(dbname=db["NAME"], **params)
+    bench = psycopg.connect(dbname=db["NAME"], **params)
     bench.autocommit = True
     with bench.cursor() as cursor:
         cursor.execute("CREATE EXTENSION IF NOT EXISTS postgis")

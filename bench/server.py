@@ -123,14 +123,21 @@ def _wait_until_serving(server: subprocess.Popen, port: int, timeout_s: float = 
     raise RuntimeError(f"gunicorn did not answer on port {port} within {timeout_s:.0f} s")
 
 
+def stop_process(process: subprocess.Popen | None, timeout_s: float = 30) -> None:
+    """TERM a process we started, by its PID, and KILL it if it lingers."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def _stop(server: subprocess.Popen) -> None:
     """TERM the gunicorn master by its PID (it stops its workers), KILL it if it lingers."""
     if server.poll() is not None:
         return
-    server.send_signal(signal.SIGTERM)
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
+    stop_process(server, timeout_s=15)
     progress(f"gunicorn (PID {server.pid}) stopped")

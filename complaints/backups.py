@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import dj_database_url
-import psycopg2
+import psycopg
 from django.conf import settings
 
 COMPLAINT_TABLE = "complaints_complaint"
@@ -64,7 +64,7 @@ class Database:
 
     def connect(self):
         try:
-            return psycopg2.connect(
+            return psycopg.connect(
                 dbname=self.name,
                 host=self.host or None,
                 port=self.port or None,
@@ -72,13 +72,13 @@ class Database:
                 password=self.password or None,
                 connect_timeout=10,
             )
-        except psycopg2.OperationalError as exc:
+        except psycopg.OperationalError as exc:
             raise BackupError(f"Cannot connect to {self}: {str(exc).strip()}") from exc
 
     def server_major(self) -> int:
         db = self.connect()
         try:
-            return db.server_version // 10000
+            return db.info.server_version // 10000
         finally:
             db.close()
 

@@ -76,7 +76,8 @@ def complaints_load(rows: Iterable[NewComplaint]) -> LoadReport:
         cursor.execute(
             f"DROP TABLE IF EXISTS complaint_staging; CREATE TEMP TABLE complaint_staging ({_STAGED}) ON COMMIT DROP"
         )
-        cursor.copy_expert("COPY complaint_staging FROM STDIN", staged)
+        with cursor.copy("COPY complaint_staging FROM STDIN") as copy:
+            copy.write(staged.getvalue())
         cursor.execute("CREATE INDEX ON complaint_staging USING gist (g); ANALYZE complaint_staging")
         # Raw SQL: the ORM has no INSERT … SELECT. The creation events go in with the same statement.
         cursor.execute(

@@ -13,6 +13,7 @@ from complaints.photos import CleanPhoto
 from complaints.routing import ComplaintRoute, route_complaint
 from complaints.sla import due_at
 from complaints.tracking import key_hash, new_reporter_key, new_tracking_code
+from notifications.outbox import announce
 
 
 class OutsideCity(Exception):
@@ -42,6 +43,8 @@ class Reporter:
     name: str = ""
     phone: str = ""
     email: str = ""
+    # "Kabari saya": updates after the receipt (the receipt goes to any contact given).
+    notify: bool = False
 
 
 def complaint_create(
@@ -93,7 +96,9 @@ def complaint_create(
         try:
             with transaction.atomic():
                 complaint.save()
-                _creation_event(complaint).save()
+                event = _creation_event(complaint)
+                event.save()
+                announce(event, reporter_notify=reporter.notify)
                 if photo:
                     photo_attach(complaint, photo, PhotoKind.REPORT)
             complaint.reporter_key = key

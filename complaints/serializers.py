@@ -46,6 +46,16 @@ class QueryDateTimeField(serializers.DateTimeField):
         return parsed
 
 
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A related object named by its code. Text PostgreSQL cannot hold (NUL) is refused as invalid
+    before any query (the driver would raise at the query, a 500)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not know, so a typo ("desciption") is an error and not silently lost.
 
@@ -154,6 +164,11 @@ class ReporterSerializer(StrictSerializer):
         ],
     )
     email = serializers.EmailField(required=False, allow_blank=True)
+    notify = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Kabari saya: send updates to the contact given (the receipt of filing is sent in any case).",
+    )
 
 
 class ComplaintCreateSerializer(StrictSerializer):
@@ -276,12 +291,6 @@ class ReopenSerializer(ReporterActionSerializer):
 
 class AddInformationSerializer(ReporterActionSerializer):
     text = serializers.CharField(max_length=2000)
-
-
-class SupportSerializer(StrictSerializer):
-    reporter_key = serializers.CharField(
-        max_length=64, required=False, help_text="Your own reporter key, if you have one: counted once per key."
-    )
 
 
 class RatingSerializer(ReporterActionSerializer):

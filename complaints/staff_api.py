@@ -12,7 +12,7 @@ from boundaries.models import Jurisdiction, TaskForce
 from complaints import access, workflow
 from complaints.filters import StaffComplaintFilter
 from complaints.models import Complaint, ComplaintEvent, Status
-from complaints.serializers import ComplaintSerializer, PhotoUploadField, StrictSerializer
+from complaints.serializers import CodeRelatedField, ComplaintSerializer, PhotoUploadField, StrictSerializer
 from complaints.tracking import normalize_tracking_code
 from complaints.views import ComplaintPagination
 
@@ -134,7 +134,7 @@ class NoteSerializer(StrictSerializer):
 
 
 class ReassignSerializer(StrictSerializer):
-    task_force = serializers.SlugRelatedField(slug_field="code", queryset=TaskForce.objects.all())
+    task_force = CodeRelatedField(slug_field="code", queryset=TaskForce.objects.all())
     note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False, min_value=1)
 

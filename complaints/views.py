@@ -38,13 +38,13 @@ from complaints.serializers import (
     AddInformationSerializer,
     RatingSerializer,
     ReopenSerializer,
-    SupportSerializer,
 )
 from complaints.tracking import normalize_tracking_code
 from complaints.workflow import complaint_add_information, complaint_rate, complaint_reopen, complaint_support
 from disclosure.public import public_complaints
 from disclosure.reporter import key_opens, private_url, supporter_of
 from geo.spatial import WGS84
+from notifications.supporters import SupporterContactSerializer, supporter_add
 
 IDEMPOTENCY_KEY_MAX = 64
 
@@ -249,6 +249,15 @@ class CitizenAction(APIView):
         return response
 
 
+class SupportSerializer(SupporterContactSerializer):
+    """A "Dukung": optionally the supporter's own reporter key (counted once per key) and a contact to
+    hear of status changes."""
+
+    reporter_key = serializers.CharField(
+        max_length=64, required=False, help_text="Your own reporter key, if you have one: counted once per key."
+    )
+
+
 @extend_schema(request=SupportSerializer, responses=CitizenAnswerSerializer)
 class ComplaintSupport(APIView):
     """ "Dukung": say "me too" to an open public complaint instead of filing a duplicate.
@@ -264,10 +273,12 @@ class ComplaintSupport(APIView):
         complaint = public_complaints().filter(tracking_code=normalize_tracking_code(tracking_code)).first()
         if complaint is None:
             raise NotFound()
-        incoming = SupportSerializer(data=request.data)
+        incoming = SupportSerializer(data=request.data if isinstance(request.data, dict) else {})
         incoming.is_valid(raise_exception=True)
-        supporter = supporter_of(request, incoming.validated_data.get("reporter_key"))
-        complaint, counted = complaint_support(complaint=complaint, supporter=supporter)
+        data = incoming.validated_data
+        complaint, counted = complaint_support(complaint=complaint, supporter=supporter_of(request, data.get("reporter_key")))
+        if counted:  # optional: a contact to hear of status changes
+            supporter_add(complaint, {k: v for k in ("email", "phone") if (v := data.get(k))})
         return Response({**CitizenAnswerSerializer(complaint).data, "already_supported": not counted})
 
 

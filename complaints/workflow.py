@@ -26,6 +26,7 @@ from complaints.models import CLOSED_STATUSES, Complaint, ComplaintEvent, EventK
 from complaints.photos import CleanPhoto
 from complaints.sla import due_at
 from complaints.tracking import normalize_tracking_code
+from notifications.outbox import announce
 
 TRANSITIONS = {
     Status.BARU: {Status.DIVERIFIKASI, Status.DITOLAK, Status.DUPLIKAT},
@@ -119,7 +120,10 @@ def complaint_note(*, complaint: Complaint, actor, note: str, public: bool = Fal
     """Add a note; public notes show on the citizen's tracking page."""
     if not note.strip():
         raise WorkflowInvalid("note", _("Write the note."))
-    return _remark(complaint, EventKind.NOTE, note, actor=actor, public=public)
+    with transaction.atomic():
+        event = _remark(complaint, EventKind.NOTE, note, actor=actor, public=public)
+        announce(event)
+    return event
 
 
 def complaint_reassign(
@@ -145,8 +149,11 @@ def complaint_reassign(
     return current
 
 
-def complaint_reopen(*, complaint: Complaint, reason: str) -> Complaint:
-    """The citizen says it was not really fixed: back to ``baru``, due again by the SLA from now."""
+def complaint_reopen(*, complaint: Complaint, reason: str, window_from=None) -> Complaint:
+    """The citizen says it was not really fixed: back to ``baru``, due again by the SLA from now.
+
+    ``window_from``: the reopening window counts from then instead of the resolution (the
+    "sudah beres?" question, which is asked when the window from resolution closes)."""
     reason = reason.strip()
     if not reason:
         raise WorkflowInvalid("reason", _("Say why the problem is not solved."))
@@ -156,7 +163,7 @@ def complaint_reopen(*, complaint: Complaint, reason: str) -> Complaint:
             raise WorkflowConflict(_("Only a resolved complaint can be reopened."))
         window = timedelta(days=settings.PEKA_REOPEN_DAYS)
         now = timezone.now()
-        if now - current.resolved_at > window:
+        if now - max(current.resolved_at, window_from or current.resolved_at) > window:
             raise WorkflowConflict(
                 _("A complaint can be reopened up to %(days)d days after it was resolved; file a new one instead.")
                 % {"days": settings.PEKA_REOPEN_DAYS}
@@ -238,7 +245,7 @@ def _save(
     complaint.version += 1
     complaint.updated_at = now
     complaint.save()
-    ComplaintEvent.objects.create(
+    event = ComplaintEvent.objects.create(
         complaint=complaint,
         at=now,
         actor=actor,
@@ -248,3 +255,4 @@ def _save(
         note=note,
         public=public,
     )
+    announce(event)

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "disclosure",
     "hotspots",
     "open311",
+    "procrastinate.contrib.django",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -370,4 +372,65 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PEKA_LOG_LEVEL", "INFO")},
+    # The job queue's own lines (task registration, each job's start and end): the worker shows them.
+    "loggers": {"procrastinate": {"level": os.environ.get("PEKA_QUEUE_LOG_LEVEL", "WARNING")}},
+}
+
+# Notifications (notifications/): jobs on our own PostgreSQL (procrastinate), one worker service
+# (`manage.py procrastinate worker`). Each channel is on only once configured.
+PEKA_SITE_URL = os.environ.get("PEKA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# E-mail with Django's own names. Without EMAIL_HOST: the console in a local debug run, none in production.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PEKA <peka@localhost>")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+PEKA_EMAIL_ENABLED = bool(EMAIL_HOST) or (DEBUG and env_bool("PEKA_EMAIL_CONSOLE", True))
+if not EMAIL_HOST:
+    EMAIL_HOST = "localhost"
+# WhatsApp Business Cloud API (template messages); on when both the token and the phone-number id are set.
+PEKA_WHATSAPP_TOKEN = os.environ.get("PEKA_WHATSAPP_TOKEN", "")
+PEKA_WHATSAPP_PHONE_ID = os.environ.get("PEKA_WHATSAPP_PHONE_ID", "")
+PEKA_WHATSAPP_API_URL = os.environ.get("PEKA_WHATSAPP_API_URL", "https://graph.facebook.com/v21.0").rstrip("/")
+# The webhook (/api/v1/whatsapp/webhook/) for delivery statuses: the app secret that signs them, the
+# token Meta's verification sends.
+PEKA_WHATSAPP_APP_SECRET = os.environ.get("PEKA_WHATSAPP_APP_SECRET", "")
+PEKA_WHATSAPP_VERIFY_TOKEN = os.environ.get("PEKA_WHATSAPP_VERIFY_TOKEN", "")
+# Web Push: the VAPID private key (raw P-256, base64url); without it a local debug run generates one
+# into PEKA_VAPID_FILE, and production has no Web Push. PEKA_VAPID_SUBJECT: who the push services may contact.
+PEKA_VAPID_PRIVATE_KEY = os.environ.get("PEKA_VAPID_PRIVATE_KEY", "")
+PEKA_VAPID_FILE = os.environ.get("PEKA_VAPID_FILE", str(BASE_DIR / ".vapid-private-key"))
+PEKA_VAPID_SUBJECT = os.environ.get("PEKA_VAPID_SUBJECT", "mailto:peka@localhost")
+PEKA_WEBPUSH_ENABLED = bool(PEKA_VAPID_PRIVATE_KEY) or DEBUG
+# A reporter may ask for pushes on their device this long after filing; push endpoints must be https
+# (PEKA_PUSH_ALLOW_HTTP lets a local stand-in take them in tests).
+PEKA_PUSH_SUBSCRIBE_MINUTES = int(os.environ.get("PEKA_PUSH_SUBSCRIBE_MINUTES", "60"))
+PEKA_PUSH_ALLOW_HTTP = env_bool("PEKA_PUSH_ALLOW_HTTP", False)
+# Delivery: attempts before a delivery is left failed (visible in the admin), the retries' base wait
+# (5, 25, 125, 625… s), a task force's inbox digest threshold per hour, the "sudah beres?" question's day.
+PEKA_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("PEKA_NOTIFY_MAX_ATTEMPTS", "6"))
+PEKA_NOTIFY_RETRY_BASE_SECONDS = int(os.environ.get("PEKA_NOTIFY_RETRY_BASE_SECONDS", "5"))
+PEKA_NOTIFY_DIGEST_PER_HOUR = int(os.environ.get("PEKA_NOTIFY_DIGEST_PER_HOUR", "10"))
+PEKA_NOTIFY_QUESTION_DAYS = int(os.environ.get("PEKA_NOTIFY_QUESTION_DAYS", "14"))
+# When the periodic tasks run (cron, a sixth field for seconds): the escalation ladder, the question,
+# and the look for jobs of a dead worker.
+PEKA_NOTIFY_LADDER_CRON = os.environ.get("PEKA_NOTIFY_LADDER_CRON", "*/5 * * * *")
+PEKA_NOTIFY_QUESTION_CRON = os.environ.get("PEKA_NOTIFY_QUESTION_CRON", "7 * * * *")
+PEKA_WORKER_STALLED_CRON = os.environ.get("PEKA_WORKER_STALLED_CRON", "* * * * *")
+# A worker that has not sent a heartbeat for this long is taken as dead, and its jobs are run again.
+PEKA_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("PEKA_WORKER_HEARTBEAT_SECONDS", "10"))
+PEKA_WORKER_STALLED_SECONDS = float(os.environ.get("PEKA_WORKER_STALLED_SECONDS", "60"))
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": PEKA_WORKER_HEARTBEAT_SECONDS,
+    "stalled_worker_timeout": PEKA_WORKER_STALLED_SECONDS,
+    # A job that succeeded is deleted: the delivery's row is the record, and the queue stays small.
+    # Failed jobs stay for `manage.py procrastinate` to inspect.
+    "delete_jobs": "successful",
 }

@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from boundaries.models import Kecamatan
 from complaints.models import Category, Complaint, Status
-from complaints.serializers import QueryDateTimeField, StrictSerializer
+from complaints.serializers import CodeRelatedField, QueryDateTimeField, StrictSerializer
 from disclosure.public import public_categories, public_complaints
 from disclosure.windows import whole_days
 
@@ -70,11 +70,11 @@ STATUS_CHOICES = [("open", _("open")), ("closed", _("closed")), *Status.choices]
 class HotspotQuerySerializer(StrictSerializer):
     """Query parameters of every hotspot endpoint, export and the page."""
 
-    category = serializers.SlugRelatedField(
+    category = CodeRelatedField(
         slug_field="code", queryset=public_categories(), required=False, allow_null=True
     )
     status = serializers.ChoiceField(choices=STATUS_CHOICES, required=False, allow_blank=True)
-    kecamatan = serializers.SlugRelatedField(
+    kecamatan = CodeRelatedField(
         slug_field="code", queryset=Kecamatan.objects.all(), required=False, allow_null=True
     )
     since = QueryDateTimeField(

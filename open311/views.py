@@ -341,6 +341,9 @@ def _post_request(request, fmt) -> HttpResponse:
         }.items()
         if v
     }
+    # "Kabari saya": updates after the receipt, only when asked for.
+    if data.get("notify", "").strip().lower() in {"true", "1"}:
+        reporter["notify"] = True
     incoming = ComplaintCreateSerializer(
         data={
             "category": data.get("service_code", ""),

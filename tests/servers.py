@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.server import free_port, production_env
+from bench.server import free_port, production_env, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,13 +90,7 @@ class Gunicorn:
         raise RuntimeError(f"gunicorn did not answer within {timeout_s} s: {self.log.read_text()[-3000:]}")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         if self.log:
             self.log.unlink(missing_ok=True)
 

@@ -14,7 +14,7 @@ import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-import psycopg2
+import psycopg
 import pytest
 from django.utils import translation
 
@@ -46,7 +46,7 @@ def server(cluster):
 
 def stored(cluster) -> dict:
     """Idempotency-Key → tracking code of every stored complaint, and the complaints lacking a 'created' event."""
-    with psycopg2.connect(host="127.0.0.1", port=cluster.port, user="postgres", dbname="peka") as db:
+    with psycopg.connect(host="127.0.0.1", port=cluster.port, user="postgres", dbname="peka") as db:
         with db.cursor() as cursor:
             cursor.execute("SELECT idempotency_key, tracking_code FROM complaints_complaint")
             rows = dict(cursor.fetchall())

@@ -272,7 +272,7 @@ def test_a_stopped_replica_falls_back_to_the_primary_and_is_used_again(replicate
 
 @routed
 def test_a_replica_connection_lost_mid_request_is_answered_by_the_primary(replicated, standby):
-    import psycopg2
+    import psycopg
 
     code = file_complaint(Client())
     caught_up()
@@ -281,8 +281,8 @@ def test_a_replica_connection_lost_mid_request_is_answered_by_the_primary(replic
     def terminate_first_query(execute, sql, params, many, context):
         # A real loss: another session ends this backend on the standby before the query reaches it.
         if not killed:
-            pid = context["connection"].connection.get_backend_pid()
-            with psycopg2.connect(host="127.0.0.1", port=standby.port, user="postgres", dbname="postgres") as other:
+            pid = context["connection"].connection.info.backend_pid
+            with psycopg.connect(host="127.0.0.1", port=standby.port, user="postgres", dbname="postgres") as other:
                 other.cursor().execute("SELECT pg_terminate_backend(%s)", [pid])
             killed.append(pid)
         return execute(sql, params, many, context)

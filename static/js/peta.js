@@ -267,6 +267,7 @@
     for (const [field, id] of [["name", "reporter-name"], ["phone", "reporter-phone"], ["email", "reporter-email"]]) {
       if ($(id).value.trim()) reporter[field] = $(id).value.trim();
     }
+    if (Object.keys(reporter).length && $("reporter-notify").checked) reporter.notify = true;
     if (Object.keys(reporter).length) form.append("reporter", JSON.stringify(reporter));
     const given = answers();
     if (Object.keys(given).length) form.append("answers", JSON.stringify(given));
@@ -283,6 +284,7 @@
     // The private link carries the reporter key: only with it can the reporter rate, reopen or add.
     $("done-link").href = answer.body.private_url || labels.track_url.replace("CODE", encodeURIComponent(code));
     $("done-private").value = answer.body.private_url || "";
+    $("push-device").dataset.pushUrl = root.dataset.complaintsUrl + encodeURIComponent(code) + "/push/";
     show("step-done");
     $("step-done").focus();
   });

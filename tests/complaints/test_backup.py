@@ -5,7 +5,7 @@ complaints is refused; a missing or too old pg_dump is a clear error."""
 import io
 import uuid
 
-import psycopg2
+import psycopg
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -36,7 +36,7 @@ def empty_database(transactional_db):
     """A new database on the test cluster, created from template0: no tables, not even PostGIS."""
     settings_dict = connection.settings_dict
     name = f"peka_restore_{uuid.uuid4().hex[:8]}"
-    admin = psycopg2.connect(
+    admin = psycopg.connect(
         dbname="postgres", host=settings_dict["HOST"], port=settings_dict["PORT"], user=settings_dict["USER"]
     )
     admin.autocommit = True
@@ -77,14 +77,14 @@ def test_backup_restored_into_an_empty_database_holds_the_same_rows(
         original = figures(cursor)
     assert original["complaints_complaint"] == 3 and original["complaints_complaintevent"] == 4
     assert original["complaints_photo"] == 1
-    restored_db = psycopg2.connect(
+    restored_db = psycopg.connect(
         dbname=empty_database["NAME"], host=empty_database["HOST"], port=empty_database["PORT"], user="postgres"
     )
     try:
         with restored_db.cursor() as cursor:
             assert figures(cursor) == original
             # The audit trail's guard came along: events stay append-only in the copy.
-            with pytest.raises(psycopg2.errors.RaiseException, match="append-only"):
+            with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
                 cursor.execute("UPDATE complaints_complaintevent SET note = 'changed'")
     finally:
         restored_db.close()

@@ -1,0 +1,37 @@
+"""E-mail through Django's mail backend (SMTP with EMAIL_HOST…, the console locally): HTML and plain
+text, with a one-click unsubscribe (RFC 8058: List-Unsubscribe and List-Unsubscribe-Post)."""
+
+import smtplib
+import socket
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+
+from notifications.channels.base import TryLater, Undeliverable
+from notifications.contacts import Contact
+from notifications.messages import Message
+
+
+class EmailSender:
+    def send(self, contact: Contact, message: Message) -> None:
+        mail = EmailMultiAlternatives(
+            subject=message.subject,
+            body=message.text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[contact.address],
+            headers={
+                "List-Unsubscribe": f"<{message.unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "Auto-Submitted": "auto-generated",
+            },
+        )
+        mail.attach_alternative(message.html, "text/html")
+        try:
+            mail.send(fail_silently=False)
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, _reason = next(iter(exc.recipients.values()))
+            if 500 <= code < 600:
+                raise Undeliverable(f"SMTP {code}: the recipient was refused") from exc
+            raise TryLater(f"SMTP {code}: the recipient was deferred") from exc
+        except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+            raise TryLater(f"{type(exc).__name__}: {exc}") from exc

@@ -1,0 +1,87 @@
+"""Contacts: where a delivery goes, read only by the worker when it sends. A contact is never logged,
+put in a job or shown in the admin in clear: it is masked for people and hashed for lookups."""
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+import phonenumbers
+from django.conf import settings
+
+from notifications.models import Audience, BlockedContact, Channel, Delivery, OptOut, PushSubscription
+
+
+class InvalidPhone(ValueError):
+    pass
+
+
+def e164(number: str, region: str = "ID") -> str:
+    """A phone number in E.164 ("+6281234567890"); Indonesian "0812…" is read as +62. InvalidPhone if it is none."""
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidPhone(str(exc)) from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise InvalidPhone(number)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def contact_hash(contact: str) -> str:
+    """A keyed hash of a contact: the same contact always gives the same hash, and the hash gives nothing back."""
+    key = f"peka-contact:{settings.SECRET_KEY}".encode()
+    return hmac.new(key, contact.strip().lower().encode(), hashlib.sha256).hexdigest()
+
+
+def mask(contact: str) -> str:
+    """"b***@example.org", "+62812****890": enough to tell contacts apart, not enough to use one."""
+    if "@" in contact:
+        local, _, domain = contact.partition("@")
+        return f"{local[:1]}***@{domain}"
+    return f"{contact[:6]}****{contact[-3:]}" if len(contact) > 9 else "****"
+
+
+@dataclass(frozen=True)
+class Contact:
+    address: str  # an e-mail address, an E.164 number, or the owner of push subscriptions ("user:<id>")
+
+    @property
+    def hash(self) -> str:
+        return contact_hash(self.address)
+
+
+def contact_of(delivery: Delivery) -> Contact | None:
+    """The address ``delivery`` goes to on its channel, read now from where it is kept; None if there is none."""
+    address = ""
+    if delivery.audience == Audience.REPORTER:
+        complaint = delivery.complaint
+        address = complaint.reporter_email if delivery.channel == Channel.EMAIL else complaint.reporter_phone
+        if delivery.channel == Channel.WHATSAPP and address:
+            try:
+                address = e164(address)
+            except InvalidPhone:
+                address = ""
+    elif delivery.audience == Audience.SUPPORTER:
+        address = delivery.supporter.email if delivery.channel == Channel.EMAIL else delivery.supporter.phone
+    elif delivery.user_id:
+        if delivery.channel == Channel.EMAIL:
+            address = delivery.user.email
+        elif delivery.channel == Channel.WHATSAPP:
+            preference = getattr(delivery.user, "notify_preference", None)
+            address = preference.phone if preference else ""
+    if delivery.channel == Channel.WEBPUSH:
+        # The browsers subscribed for this recipient; the sender finds them by their owner.
+        owner = f"complaint:{delivery.complaint_id}" if delivery.audience == Audience.REPORTER else delivery.recipient
+        address = owner if PushSubscription.objects.filter(owner=owner).exists() else ""
+    return Contact(address) if address else None
+
+
+def is_blocked(contact: Contact) -> bool:
+    return BlockedContact.objects.filter(contact_hash=contact.hash).exists()
+
+
+def block(contact: Contact, channel: str, reason: str) -> None:
+    BlockedContact.objects.get_or_create(contact_hash=contact.hash, defaults={"channel": channel, "reason": reason})
+
+
+def has_opted_out(contact: Contact, kind: str) -> bool:
+    return OptOut.objects.filter(contact_hash=contact.hash, kind__in=["", kind]).exists()

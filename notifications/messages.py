@@ -1,0 +1,157 @@
+"""What a delivery says, in the recipient's language (Indonesian unless they filed in English).
+
+A sensitive complaint's message to its reporter says only that there is news, with the link: no
+location, category, description or note.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core import signing
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from complaints.models import Complaint, Status
+from notifications.models import Audience, Delivery, Kind
+
+UNSUBSCRIBE_SALT = "peka.notifications.unsubscribe"
+ANSWER_SALT = "peka.notifications.answer"
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    lines: list[str]
+    link: str
+    unsubscribe_url: str
+    # WhatsApp template and its body parameters (the tracking code first).
+    template: str
+    parameters: list[str]
+    language: str
+    answers: list[tuple[str, str]] = field(default_factory=list)  # (label, url) of the "sudah beres?" answers
+
+    @property
+    def text(self) -> str:
+        return render_to_string("notifications/message.txt", {"message": self})
+
+    @property
+    def html(self) -> str:
+        return render_to_string("notifications/message.html", {"message": self})
+
+
+def absolute(path: str) -> str:
+    return settings.PEKA_SITE_URL + path
+
+
+def tracking_url(complaint: Complaint) -> str:
+    return absolute(reverse("track", args=[complaint.tracking_code]))
+
+
+def unsubscribe_url(contact_hash: str, kind: str, *, one_click_all: bool) -> str:
+    """The link to switch ``kind`` off, or everything; the mail client's one-click POST switches off
+    everything when ``one_click_all`` (citizens), else the kind (staff)."""
+    token = signing.dumps({"h": contact_hash, "k": kind, "all": one_click_all}, salt=UNSUBSCRIBE_SALT, compress=True)
+    return absolute(reverse("notifications:unsubscribe", args=[token]))
+
+
+def answer_url(complaint: Complaint, answer: str) -> str:
+    token = signing.dumps({"c": complaint.id, "r": complaint.resolved_at.isoformat(), "a": answer}, salt=ANSWER_SALT)
+    return absolute(reverse("notifications:answer", args=[token]))
+
+
+def compose(delivery: Delivery, contact_hash: str) -> Message:
+    with translation.override(delivery.language):
+        # Citizens stop everything with one click; staff switch off one kind. The page offers both.
+        stop = unsubscribe_url(contact_hash, delivery.kind, one_click_all=delivery.audience != Audience.STAFF)
+        if delivery.kind == Kind.DIGEST:
+            return _digest(delivery, stop)
+        complaint = delivery.complaint
+        code = complaint.tracking_code
+        subject, lines, template = _content(delivery, complaint)
+        answers = []
+        if delivery.kind == Kind.QUESTION:
+            answers = [(_("Yes, it is fixed"), answer_url(complaint, "yes")), (_("No, not yet"), answer_url(complaint, "no"))]
+        return Message(
+            subject=f"[PEKA] {code}: {subject}",
+            lines=lines,
+            link=tracking_url(complaint) if delivery.audience != Audience.STAFF else absolute(reverse("satgas")),
+            unsubscribe_url=stop,
+            template=template,
+            parameters=[code],
+            language=delivery.language,
+            answers=answers,
+        )
+
+
+def _content(delivery: Delivery, complaint: Complaint) -> tuple[str, list[str], str]:
+    """(subject, paragraphs, WhatsApp template name) for one complaint."""
+    kind = delivery.kind
+    if delivery.audience != Audience.STAFF and complaint.private:
+        return _("There is news about your report"), [_("There is news about your report. Open the link to see it.")], "peka_kabar"
+    category = complaint.category.name
+    if kind == Kind.RECEIPT:
+        return (
+            _("your report was received"),
+            [
+                _("Thank you. Your report (%(category)s) was received with tracking code %(code)s.")
+                % {"category": category, "code": complaint.tracking_code},
+                _("It goes to %(agency)s.") % {"agency": complaint.agency.name if complaint.agency else "—"},
+            ],
+            "peka_tanda_terima",
+        )
+    if kind == Kind.STATUS:
+        event = delivery.event
+        status = Status(event.to_status).label if event else complaint.get_status_display()
+        lines = [_("The status of report %(code)s is now: %(status)s.") % {"code": complaint.tracking_code, "status": status}]
+        if event and event.note and event.public:
+            lines.append(event.note)
+        return _("status: %(status)s") % {"status": status}, lines, "peka_status"
+    if kind == Kind.NOTE:
+        return _("a note from the task force"), [delivery.event.note], "peka_catatan"
+    if kind == Kind.REASSIGNED:
+        return (
+            _("handed to another agency"),
+            [_("Report %(code)s is now handled by %(agency)s.") % {"code": complaint.tracking_code, "agency": complaint.agency.name}],
+            "peka_dialihkan",
+        )
+    if kind == Kind.QUESTION:
+        return (
+            _("is it fixed?"),
+            [_("Report %(code)s was marked resolved two weeks ago. Is the problem really fixed?") % {"code": complaint.tracking_code}],
+            "peka_sudah_beres",
+        )
+    if kind == Kind.INBOX:
+        return (
+            _("new in your inbox"),
+            [_("A new complaint (%(category)s) is in your inbox, due %(due)s.") % {"category": category, "due": _due(complaint)}],
+            "peka_kotak_masuk",
+        )
+    # Kind.ESCALATION
+    return (
+        _("overdue"),
+        [_("Complaint %(code)s (%(category)s) passed its due time (%(due)s) and is still %(status)s.")
+         % {"code": complaint.tracking_code, "category": category, "due": _due(complaint), "status": complaint.get_status_display()}],
+        "peka_terlambat",
+    )
+
+
+def _due(complaint: Complaint) -> str:
+    from django.utils.formats import date_format
+    from django.utils.timezone import localtime
+
+    return date_format(localtime(complaint.due_at), "DATETIME_FORMAT")
+
+
+def _digest(delivery: Delivery, stop: str) -> Message:
+    codes = list(Complaint.objects.filter(id__in=delivery.complaint_ids).order_by("created_at").values_list("tracking_code", flat=True))
+    return Message(
+        subject=_("[PEKA] %(count)d new complaints in your inbox") % {"count": len(codes)},
+        lines=[_("%(count)d new complaints arrived in your inbox in the last hour:") % {"count": len(codes)}, ", ".join(codes)],
+        link=absolute(reverse("satgas")),
+        unsubscribe_url=stop,
+        template="peka_ringkasan",
+        parameters=[str(len(codes))],
+        language=delivery.language,
+    )

@@ -1,0 +1,105 @@
+"""The transactional outbox: deliveries are decided and their jobs deferred inside the transaction of
+the change that causes them (procrastinate defers on Django's own connection). A rolled-back change
+leaves nothing to send; a committed one leaves its jobs in the database until a worker delivers them.
+
+``announce`` is the one call the complaint code makes, where it records an event.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from complaints.models import ComplaintEvent
+from notifications import rules
+from notifications.models import Delivery, DeliveryStatus, Kind, ReporterChoice
+
+
+def announce(event: ComplaintEvent, *, reporter_notify: bool | None = None) -> list[Delivery]:
+    """Decide who hears of ``event`` and queue their deliveries; call it inside the event's transaction.
+    At filing, ``reporter_notify`` is the reporter's "kabari saya"; the request's language is kept with it."""
+    if reporter_notify is not None:
+        ReporterChoice.objects.create(
+            complaint=event.complaint, notify=reporter_notify, language=(get_language() or "id")[:2]
+        )
+    return enqueue(f"event:{event.id}", rules.for_event(event), complaint=event.complaint, event=event)
+
+
+def enqueue(cause: str, recipients: list[rules.Recipient], *, complaint=None, event=None) -> list[Delivery]:
+    """One delivery per recipient and channel for ``cause`` (none twice), each with its job."""
+    if not recipients:
+        return []
+    assert transaction.get_connection().in_atomic_block, "deliveries are queued inside the change's transaction"
+    known = set(Delivery.objects.filter(cause=cause).values_list("recipient", "channel"))
+    fresh = []
+    for r in recipients:
+        if (r.key, r.channel) in known:
+            continue
+        known.add((r.key, r.channel))
+        if r.kind == Kind.INBOX and _over_digest_threshold(r.user_id):
+            digest_add(r, complaint.id)
+            continue
+        fresh.append((r, Delivery(
+            cause=cause,
+            event=event,
+            complaint=complaint,
+            kind=r.kind,
+            audience=r.audience,
+            recipient=r.key,
+            user_id=r.user_id,
+            supporter_id=r.supporter_id,
+            channel=r.channel,
+            language=r.language,
+        )))
+    created = Delivery.objects.bulk_create([d for _r, d in fresh])
+    by_priority: dict[int, list[Delivery]] = {}
+    for r, delivery in zip((r for r, _d in fresh), created, strict=True):
+        by_priority.setdefault(r.priority, []).append(delivery)
+    for priority, deliveries in by_priority.items():
+        schedule(*deliveries, priority=priority)
+    return created
+
+
+def schedule(*deliveries: Delivery, priority: int = 0, at=None) -> None:
+    """Defer the jobs that send ``deliveries``, in one statement (each job carries a delivery's id only)."""
+    from notifications.tasks import deliver
+
+    deliver.configure(priority=priority, schedule_at=at).batch_defer(*({"delivery_id": d.id} for d in deliveries))
+
+
+def retry(delivery: Delivery) -> bool:
+    """Send a failed delivery again (the admin's action): pending, with a new job; False if it was not failed."""
+    with transaction.atomic():
+        updated = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.FAILED).update(
+            status=DeliveryStatus.PENDING, attempts=0
+        )
+        if updated:
+            schedule(delivery)
+    return bool(updated)
+
+
+def _over_digest_threshold(user_id: int) -> bool:
+    since = timezone.now() - timedelta(hours=1)
+    return (
+        Delivery.objects.filter(user_id=user_id, kind=Kind.INBOX, created_at__gte=since).count()
+        >= settings.PEKA_NOTIFY_DIGEST_PER_HOUR
+    )
+
+
+def digest_add(r: rules.Recipient, complaint_id: int) -> None:
+    """Past the hourly threshold, a task-force member's new complaints go into one digest for the hour,
+    sent when the hour ends."""
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    cause = f"digest:{r.user_id}:{hour:%Y%m%d%H}"
+    digest, created = Delivery.objects.select_for_update().get_or_create(
+        cause=cause,
+        recipient=r.key,
+        channel=r.channel,
+        defaults={"kind": Kind.DIGEST, "audience": r.audience, "user_id": r.user_id, "language": r.language},
+    )
+    digest.complaint_ids = [*digest.complaint_ids, complaint_id]
+    digest.save(update_fields=["complaint_ids"])
+    if created:
+        schedule(digest, at=hour + timedelta(hours=1))

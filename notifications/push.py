@@ -1,0 +1,112 @@
+"""Web Push subscriptions: the browser's side of "kabari saya di perangkat ini" and the staff inbox.
+
+* GET  /sw.js                                  the service worker, from our own origin
+* GET  /api/v1/push/key/                       the VAPID public key to subscribe with
+* POST /api/v1/complaints/<code>/push/         a reporter's browser, within PEKA_PUSH_SUBSCRIBE_MINUTES of filing
+* POST /api/v1/staff/push/                     a signed-in staff member's browser (adds Web Push to their channels)
+"""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from complaints.models import Complaint
+from complaints.serializers import StrictSerializer
+from complaints.tracking import normalize_tracking_code
+from notifications.models import Channel, PushSubscription, StaffPreference
+from notifications.vapid import public_key
+
+
+class KeysSerializer(StrictSerializer):
+    p256dh = serializers.RegexField(r"^[A-Za-z0-9_-]{80,100}=*$", max_length=200)
+    auth = serializers.RegexField(r"^[A-Za-z0-9_-]{16,40}=*$", max_length=100)
+
+
+class SubscriptionSerializer(StrictSerializer):
+    """A PushSubscription as the browser's toJSON() gives it."""
+
+    endpoint = serializers.URLField(max_length=1000)
+    expirationTime = serializers.IntegerField(required=False, allow_null=True)  # noqa: N815 (the Push API's name)
+    keys = KeysSerializer()
+
+    def validate_endpoint(self, value: str) -> str:
+        allowed = {"https", "http"} if settings.PEKA_PUSH_ALLOW_HTTP else {"https"}
+        if urlsplit(value).scheme not in allowed:
+            raise serializers.ValidationError(_("A push endpoint must be an https address."))
+        return value
+
+
+def _store(owner: str, data: dict) -> PushSubscription:
+    subscription, _created = PushSubscription.objects.update_or_create(
+        endpoint=data["endpoint"],
+        defaults={"owner": owner, "p256dh": data["keys"]["p256dh"], "auth": data["keys"]["auth"]},
+    )
+    return subscription
+
+
+STORED = inline_serializer("PushStored", {"subscribed": serializers.BooleanField()})
+
+
+class PushKey(APIView):
+    """The VAPID public key (applicationServerKey) for PushManager.subscribe()."""
+
+    @extend_schema(responses=inline_serializer("PushKey", {"public_key": serializers.CharField()}))
+    def get(self, request):
+        return Response({"public_key": public_key()})
+
+
+class ComplaintPush(APIView):
+    """ "Kabari saya di perangkat ini": this browser hears of the complaint's updates."""
+
+    @extend_schema(request=SubscriptionSerializer, responses={201: STORED})
+    def post(self, request, tracking_code):
+        complaint = Complaint.objects.filter(tracking_code=normalize_tracking_code(tracking_code)).first()
+        if complaint is None:
+            raise NotFound()
+        if timezone.now() - complaint.created_at > timedelta(minutes=settings.PEKA_PUSH_SUBSCRIBE_MINUTES):
+            raise PermissionDenied(_("Updates on this device can be asked for right after filing only."))
+        incoming = SubscriptionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        _store(f"complaint:{complaint.id}", incoming.validated_data)
+        return Response({"subscribed": True}, status=201)
+
+
+class StaffPush(APIView):
+    """This browser gets pushes for the signed-in staff member's inbox."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=SubscriptionSerializer, responses={201: STORED})
+    def post(self, request):
+        if not hasattr(request.user, "staff_role"):
+            raise PermissionDenied(_("Only staff can receive inbox notifications."))
+        incoming = SubscriptionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        with transaction.atomic():
+            _store(f"user:{request.user.id}", incoming.validated_data)
+            preference, _created = StaffPreference.objects.select_for_update().get_or_create(
+                user=request.user, defaults={"channels": [Channel.EMAIL]}
+            )
+            if Channel.WEBPUSH not in preference.channels:
+                preference.channels = [*(preference.channels or [Channel.EMAIL]), Channel.WEBPUSH]
+                preference.save(update_fields=["channels"])
+        return Response({"subscribed": True}, status=201)
+
+
+def service_worker(request):
+    """Served from the site's root so that it may control every page."""
+    response = render(request, "notifications/sw.js", content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -1,0 +1,133 @@
+"""Who hears what: the one place that decides (docs/architecture.md, "Notifications").
+
+* the reporter: a receipt on filing (any contact given); with "kabari saya" ticked, every status
+  change, a public staff note, a hand-over to another agency, and the "sudah beres?" question
+  PEKA_NOTIFY_QUESTION_DAYS after ``selesai``;
+* supporters who left a contact with "Dukung": status changes, at a lower priority;
+* the task force whose inbox a complaint enters (each member, by their channels); an agency without
+  task forces: its supervisors;
+* the agency's supervisors when a complaint passes its due time unworked, again at 2× the SLA;
+  city admins at 3×;
+* nobody else. For a sensitive category only the reporter (a message with no location, category or
+  text) and the responsible agency's staff: no supporters, no city admins.
+
+Each recipient can switch each kind off (OptOut, StaffPreference.muted); that is checked when sending.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+
+from complaints.models import Complaint, ComplaintEvent, EventKind, Role
+from notifications import channels
+from notifications.models import Audience, Channel, Kind, ReporterChoice, StaffPreference
+
+# Lower than the default 0: a supporter's message waits behind the reporter's and the staff's.
+SUPPORTER_PRIORITY = -10
+
+
+@dataclass(frozen=True)
+class Recipient:
+    audience: str
+    key: str  # "reporter", "supporter:<id>", "user:<id>"
+    channel: str
+    kind: str
+    language: str = "id"
+    user_id: int | None = None
+    supporter_id: int | None = None
+    priority: int = 0
+
+
+def for_event(event: ComplaintEvent) -> list[Recipient]:
+    """Everyone who hears of ``event``, on each of their channels."""
+    complaint = event.complaint
+    out: list[Recipient] = []
+    if event.kind == EventKind.CREATED:
+        out += reporter(complaint, Kind.RECEIPT, consent_needed=False)
+        out += inbox(complaint)
+    elif event.kind == EventKind.STATUS:
+        out += reporter(complaint, Kind.STATUS)
+        out += supporters(complaint)
+    elif event.kind == EventKind.NOTE and event.public:
+        out += reporter(complaint, Kind.NOTE)
+    elif event.kind in (EventKind.ASSIGNED, EventKind.REOPENED):
+        out += inbox(complaint)
+    return out
+
+
+def reporter(complaint: Complaint, kind: str, *, consent_needed: bool = True) -> list[Recipient]:
+    choice = ReporterChoice.objects.filter(complaint=complaint).first()
+    language = choice.language if choice else "id"
+    wanted = []
+    if choice and choice.notify or not consent_needed:
+        wanted += [Channel.EMAIL] if complaint.reporter_email else []
+        wanted += [Channel.WHATSAPP] if complaint.reporter_phone else []
+    # Asking for it on a device ("kabari saya di perangkat ini") is consent for that device.
+    wanted += channels.reporter_push(complaint)
+    return [
+        Recipient(Audience.REPORTER, "reporter", channel, kind, language)
+        for channel in wanted
+        if channels.enabled(channel)
+    ]
+
+
+def supporters(complaint: Complaint) -> list[Recipient]:
+    if complaint.private:
+        return []
+    out = []
+    for supporter in complaint.notify_supporters.all():
+        for channel, address in ((Channel.EMAIL, supporter.email), (Channel.WHATSAPP, supporter.phone)):
+            if address and channels.enabled(channel):
+                out.append(
+                    Recipient(
+                        Audience.SUPPORTER,
+                        f"supporter:{supporter.id}",
+                        channel,
+                        Kind.STATUS,
+                        supporter.language,
+                        supporter_id=supporter.id,
+                        priority=SUPPORTER_PRIORITY,
+                    )
+                )
+    return out
+
+
+def inbox(complaint: Complaint) -> list[Recipient]:
+    """The members of the task force whose inbox the complaint is in (the agency's supervisors if none)."""
+    users = get_user_model().objects.filter(is_active=True)
+    if complaint.task_force_id:
+        users = users.filter(staff_role__task_forces=complaint.task_force_id)
+    elif complaint.agency_id:
+        users = users.filter(staff_role__role=Role.SUPERVISOR, staff_role__agency=complaint.agency_id)
+    else:
+        return []
+    return staff(users, Kind.INBOX)
+
+
+def escalation(complaint: Complaint, level: int) -> list[Recipient]:
+    """Level 1 (due time passed) and 2 (2× the SLA): the agency's supervisors; 3 (3×): the city admins,
+    except for a sensitive category, which stays with the agency."""
+    users = get_user_model().objects.filter(is_active=True)
+    if level >= 3 and not complaint.private:
+        users = users.filter(staff_role__role=Role.CITY_ADMIN)
+    else:
+        users = users.filter(staff_role__role=Role.SUPERVISOR, staff_role__agency=complaint.agency_id)
+    return staff(users, Kind.ESCALATION)
+
+
+def question(complaint: Complaint) -> list[Recipient]:
+    return reporter(complaint, Kind.QUESTION)
+
+
+def staff(users, kind: str) -> list[Recipient]:
+    """Each user on each channel of their profile (e-mail when they chose none)."""
+    preferences = {p.user_id: p for p in StaffPreference.objects.filter(user__in=users)}
+    out = []
+    for user in users.distinct():
+        preference = preferences.get(user.id)
+        chosen = (preference.channels if preference and preference.channels else [Channel.EMAIL])
+        reachable = {Channel.EMAIL: bool(user.email), Channel.WHATSAPP: bool(preference and preference.phone)}
+        for channel in chosen:
+            if channels.enabled(channel) and reachable.get(channel, True):
+                out.append(Recipient(Audience.STAFF, f"user:{user.id}", channel, kind, user_id=user.id))
+    return out

@@ -1,0 +1,54 @@
+"""The worker's tasks (procrastinate; `manage.py procrastinate worker`). Jobs carry ids only."""
+
+from datetime import UTC, datetime
+
+from django.conf import settings
+from procrastinate import JobContext, RetryStrategy
+from procrastinate.contrib.django import app
+
+from notifications import ladder, question, sending
+
+QUEUE = "notifications"
+
+
+@app.task(
+    name="notifications.deliver",
+    queue=QUEUE,
+    retry=RetryStrategy(
+        max_attempts=settings.PEKA_NOTIFY_MAX_ATTEMPTS,
+        exponential_wait=settings.PEKA_NOTIFY_RETRY_BASE_SECONDS,
+        retry_exceptions={sending.SendLater},
+    ),
+)
+def deliver(delivery_id: int) -> str:
+    return sending.deliver(delivery_id)
+
+
+def _moment(timestamp: int) -> datetime:
+    return datetime.fromtimestamp(timestamp, tz=UTC)
+
+
+@app.periodic(cron=settings.PEKA_NOTIFY_LADDER_CRON, periodic_id="ladder")
+@app.task(name="notifications.escalate", queue=QUEUE)
+def escalate(timestamp: int) -> int:
+    """The escalation ladder (notifications.ladder) at the periodic task's moment."""
+    return ladder.escalate(_moment(timestamp))
+
+
+@app.periodic(cron=settings.PEKA_NOTIFY_QUESTION_CRON, periodic_id="question")
+@app.task(name="notifications.ask_if_fixed", queue=QUEUE)
+def ask_if_fixed(timestamp: int) -> int:
+    """The "sudah beres?" question (notifications.question) at the periodic task's moment."""
+    return question.ask(_moment(timestamp))
+
+
+@app.periodic(cron=settings.PEKA_WORKER_STALLED_CRON, periodic_id="stalled")
+@app.task(name="notifications.retry_stalled", queue=QUEUE, pass_context=True)
+async def retry_stalled(context: JobContext, timestamp: int) -> int:
+    """Run again the jobs of a worker that died mid-job (no heartbeat for PEKA_WORKER_STALLED_SECONDS):
+    its deliveries are still pending, since a delivery is marked sent in the transaction of its send."""
+    manager = context.app.job_manager
+    stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=settings.PEKA_WORKER_STALLED_SECONDS))
+    for job in stalled:
+        await manager.retry_job(job)
+    return len(stalled)
