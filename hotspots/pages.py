@@ -25,6 +25,7 @@ class HotspotPage(TemplateView):
         except ValidationError as exc:
             errors, query = exc.detail, hotspot_query({})
         categories = list(Category.objects.filter(sensitive=False))
+        folium_map = hotspot_map(query)
         rows = kecamatan_counts(query, by_category=True)
         table = {}
         for row in rows:
@@ -61,7 +62,8 @@ class HotspotPage(TemplateView):
                 for dataset in ("complaints", "hexbins", "gistar")
                 for fmt in ("geojson", "csv", "gpkg")
             ],
-            **render_parts(hotspot_map(query), nonce=str(self.request.csp_nonce)),
+            count_legend=folium_map.count_legend,
+            **render_parts(folium_map, nonce=str(self.request.csp_nonce)),
             **kwargs,
         )
 
