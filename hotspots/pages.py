@@ -71,6 +71,17 @@ class HotspotPage(TemplateView):
 urlpatterns = [path("peta-panas/", HotspotPage.as_view(), name="hotspots")]
 
 
+# Fewer resolved complaints than this and a share (0% of 3) would rank or paint a place unfairly.
+MIN_RESOLVED_TO_RANK = 5
+
+
+def ranking(rows: list[dict]) -> list[dict]:
+    """Rows with enough resolved complaints, best share within the SLA first, as whole percentages."""
+    judged = [r for r in rows if r.get("within_sla") is not None and (r.get("resolved") or 0) >= MIN_RESOLVED_TO_RANK]
+    judged.sort(key=lambda r: (-r["within_sla"], r["name"]))
+    return [{"name": r["name"], "share": round(r["within_sla"] * 100), "resolved": r["resolved"]} for r in judged]
+
+
 class ReportCardPage(TemplateView):
     """/rapor/: every agency judged in public, with the method behind each figure."""
 
@@ -96,6 +107,15 @@ class ReportCardPage(TemplateView):
                 )
             ],
             kecamatan_figures={row["code"]: row for row in answer["kecamatan"]},
+            min_resolved=MIN_RESOLVED_TO_RANK,
+            ranking=[
+                (title, ranked)
+                for title, ranked in (
+                    (_("Agencies, best first"), ranking(answer["agency"])),
+                    (_("Task forces, best first"), ranking(answer["task_force"])),
+                )
+                if ranked
+            ],
             **kwargs,
         )
 
