@@ -12,9 +12,9 @@ A new page is covered by adding it to SCREENS. The data every screen shows is ma
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from django.conf import settings
@@ -153,7 +153,7 @@ handler500 = geo_urls.handler500
 
 
 @pytest.fixture(scope="module")
-def world(request, django_db_blocker):
+def world(django_db_blocker):
     """The city, complaints in every status, a task-force member and a city admin, committed for the whole
     module, and a live server of the module's own (pytest-django's would flush the database after each
     test, and the world with it)."""
