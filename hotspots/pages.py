@@ -25,7 +25,6 @@ class HotspotPage(TemplateView):
         except ValidationError as exc:
             errors, query = exc.detail, hotspot_query({})
         categories = list(Category.objects.filter(sensitive=False))
-        folium_map = hotspot_map(query)
         rows = kecamatan_counts(query, by_category=True)
         table = {}
         for row in rows:
@@ -43,6 +42,7 @@ class HotspotPage(TemplateView):
         export_query.update(
             {k: v for k, v in params.items() if k in {"category", "status", "kecamatan", "since", "until", "size_m"}}
         )
+        folium_map = hotspot_map(query)
         return super().get_context_data(
             query=query,
             errors=errors,
