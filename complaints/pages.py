@@ -12,9 +12,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from boundaries.models import Kecamatan
+from boundaries.models import Kecamatan, TaskForce
 from complaints import access, views
-from boundaries.models import TaskForce
 from complaints.models import Category, Complaint, PhotoKind, Role, Status
 from complaints.selectors import public_totals
 from complaints.tracking import normalize_tracking_code

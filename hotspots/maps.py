@@ -63,12 +63,14 @@ def hotspot_map(query: HotspotQuery) -> folium.Map:
             referrer_policy=tiles["referrer_policy"],
         ).add_to(m)
 
-    heat = HeatMap(heat_points(query), name=_("Heatmap"), radius=18, blur=14, min_opacity=0.3)
+    # Off at first: drawn over the hexagons it hides their colours (a layer at a time reads clearly).
+    heat = HeatMap(heat_points(query), name=_("Heatmap"), radius=18, blur=14, min_opacity=0.3, show=False)
     _local_assets(heat, js=[("leaflet-heat.js", static("vendor/folium/leaflet_heat.min.js"))])
     heat.add_to(m)
 
     hexagons = hex_counts(query)
     breaks = _breaks([h.count for h in hexagons])
+    m.count_legend = count_legend(breaks)
     _layer(
         m,
         _("Hexagons: complaints"),
@@ -117,7 +119,21 @@ def hotspot_map(query: HotspotQuery) -> folium.Map:
         tooltip={"name": _("Kecamatan")},
     )
     folium.LayerControl(collapsed=False).add_to(m)
+    if query.kecamatan:  # a filter to one area shows that area
+        west, south, east, north = query.kecamatan.boundary.extent
+        m.fit_bounds([[south, west], [north, east]])
     return m
+
+
+def count_legend(breaks: list[float]) -> list[tuple[str, str]]:
+    """(colour, the counts it stands for) of the hexagon classes, as the legend names them."""
+    bounds = [int(b) for b in breaks]
+    if not bounds:
+        return []
+    labels = [f"< {bounds[0]}"]
+    labels += [f"{low}–{high - 1}" if high - 1 > low else f"{low}" for low, high in zip(bounds, bounds[1:])]
+    labels.append(f"≥ {bounds[-1]}")
+    return list(zip(COUNT_COLOURS, labels))
 
 
 def _layer(m, name: str, features: list[tuple[str, dict]], *, style: dict, tooltip: dict, show: bool = True):

@@ -42,6 +42,7 @@ class HotspotPage(TemplateView):
         export_query.update(
             {k: v for k, v in params.items() if k in {"category", "status", "kecamatan", "since", "until", "size_m"}}
         )
+        folium_map = hotspot_map(query)
         return super().get_context_data(
             query=query,
             errors=errors,
@@ -61,12 +62,24 @@ class HotspotPage(TemplateView):
                 for dataset in ("complaints", "hexbins", "gistar")
                 for fmt in ("geojson", "csv", "gpkg")
             ],
-            **render_parts(hotspot_map(query), nonce=str(self.request.csp_nonce)),
+            count_legend=folium_map.count_legend,
+            **render_parts(folium_map, nonce=str(self.request.csp_nonce)),
             **kwargs,
         )
 
 
 urlpatterns = [path("peta-panas/", HotspotPage.as_view(), name="hotspots")]
+
+
+# Fewer resolved complaints than this and a share (0% of 3) would rank or paint a place unfairly.
+MIN_RESOLVED_TO_RANK = 5
+
+
+def ranking(rows: list[dict]) -> list[dict]:
+    """Rows with enough resolved complaints, best share within the SLA first, as whole percentages."""
+    judged = [r for r in rows if r.get("within_sla") is not None and (r.get("resolved") or 0) >= MIN_RESOLVED_TO_RANK]
+    judged.sort(key=lambda r: (-r["within_sla"], r["name"]))
+    return [{"name": r["name"], "share": round(r["within_sla"] * 100), "resolved": r["resolved"]} for r in judged]
 
 
 class ReportCardPage(TemplateView):
@@ -94,6 +107,15 @@ class ReportCardPage(TemplateView):
                 )
             ],
             kecamatan_figures={row["code"]: row for row in answer["kecamatan"]},
+            min_resolved=MIN_RESOLVED_TO_RANK,
+            ranking=[
+                (title, ranked)
+                for title, ranked in (
+                    (_("Agencies, best first"), ranking(answer["agency"])),
+                    (_("Task forces, best first"), ranking(answer["task_force"])),
+                )
+                if ranked
+            ],
             **kwargs,
         )
 

@@ -28,16 +28,16 @@
   const el = document.getElementById("rapor-map");
   const figures = JSON.parse(document.getElementById("kecamatan-figures").textContent);
   const map = L.map(el, { maxZoom: 18, scrollWheelZoom: false, zoomSnap: 0.25 }).setView([0.51, 101.45], 11);
+  // A share of a handful of cases says little: below the minimum the kecamatan stays grey.
+  const minResolved = Number(el.dataset.minResolved);
+  const judged = (f) => { const x = figures[f.id] || {}; return x.within_sla !== null && x.within_sla !== undefined && (x.resolved || 0) >= minResolved; };
   const colour = (share) => share === null || share === undefined ? "#e0e0e0"
     : share >= 0.8 ? "#1a9850" : share >= 0.6 ? "#91cf60" : share >= 0.4 ? "#fee08b" : share >= 0.2 ? "#fc8d59" : "#d73027";
   PEKA.basemap(map, {
     kelurahan: false,
     kecamatan: {
-      style: (f) => ({ color: "#333", weight: 1, fillOpacity: 0.6, fillColor: colour((figures[f.id] || {}).within_sla) }),
-      tooltip: (f) => {
-        const share = (figures[f.id] || {}).within_sla;
-        return f.properties.name + ": " + (share === null || share === undefined ? "—" : Math.round(share * 100) + "%");
-      },
+      style: (f) => ({ color: "#333", weight: 1, fillOpacity: 0.6, fillColor: judged(f) ? colour(figures[f.id].within_sla) : "#e0e0e0" }),
+      tooltip: (f) => f.properties.name + ": " + (judged(f) ? Math.round(figures[f.id].within_sla * 100) + "%" : el.dataset.tooFew),
     },
   }).then((layer) => map.fitBounds(layer.getBounds())).catch(() => {});
 })();

@@ -48,16 +48,20 @@
     const jurisdictions = await api(root.dataset.jurisdictionsUrl);
     if (jurisdictions.ok && jurisdictions.body.features.length) {
       const layer = L.geoJSON(jurisdictions.body, { style: { color: "#0b6e4f", weight: 2, fillOpacity: 0.04 } }).addTo(map);
-      map.fitBounds(layer.getBounds());
+      if (!opened) map.fitBounds(layer.getBounds());  // an item opened meanwhile keeps the map on it
     }
   }
 
+  let listAsked = 0;  // only the answer to the latest filters is shown (an earlier one may come later)
+
   async function loadList() {
+    const asked = ++listAsked;
     const params = new URLSearchParams(new FormData(filters));
     for (const [key, value] of [...params]) if (!value) params.delete(key);
     if (!params.has("status")) params.set("open", "true");
     params.set("page_size", "1000");
     const answer = await api(root.dataset.complaintsUrl + "?" + params);
+    if (asked !== listAsked) return;
     list.replaceChildren();
     markers.clearLayers();
     if (!answer.ok) { count.textContent = errorMessage(answer.body); return; }
@@ -84,7 +88,10 @@
     }
   }
 
+  let opened = false;
+
   async function show(code) {
+    opened = true;
     const answer = await api(root.dataset.complaintsUrl + encodeURIComponent(code) + "/");
     if (!answer.ok) { count.textContent = errorMessage(answer.body); return; }
     render(answer.body);

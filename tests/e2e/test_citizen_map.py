@@ -279,3 +279,23 @@ def test_legend_names_the_marker_colours_and_a_tracking_code_stays_whole(page, l
     for category in Category.objects.filter(sensitive=False):
         expect(legend).to_contain_text(category.name)
     assert page.evaluate("getComputedStyle(document.getElementById('done-code')).whiteSpace") == "nowrap"
+
+
+def test_a_popup_near_the_corner_keeps_clear_of_the_zoom_buttons(page, live_server, committed_city, file_complaint):
+    complaint = file_complaint(*SUKAJADI, category="sampah")
+    open_map(page, live_server)
+    # The complaint just right of the zoom buttons, near the top of the map.
+    page.evaluate(
+        "([lat, lon]) => { const m = document.getElementById('map').pekaMap; m.setView([lat, lon], 18, {animate: false});"
+        " m.panBy(m.latLngToContainerPoint([lat, lon]).subtract([40, 130]), {animate: false}); }",
+        [complaint.location.y, complaint.location.x],
+    )
+    page.locator(".dot").click()
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("Sampah tidak diangkut")
+    page.wait_for_timeout(400)  # the pan that brings the popup into view
+    overlap = page.evaluate(
+        "() => { const a = document.querySelector('.leaflet-popup').getBoundingClientRect();"
+        " const b = document.querySelector('.leaflet-control-zoom').getBoundingClientRect();"
+        " return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; }"
+    )
+    assert not overlap

@@ -41,6 +41,11 @@ def test_hotspot_page_renders_every_layer_from_our_own_origin(
         "Batas kecamatan",
     ):
         expect(control).to_contain_text(layer)
+    # The heatmap starts off, so that it does not hide the hexagons' colours; the legend reads the counts.
+    expect(page.locator("canvas.leaflet-heatmap-layer")).to_have_count(0)
+    expect(page.locator(".count-legend li")).not_to_have_count(0)
+    expect(page.locator(".count-legend")).to_contain_text("≥")
+    page.get_by_label("Peta panas").check()
     page.get_by_label("Titik panas dan dingin Gi*").check()
     page.get_by_label("Kecamatan: pengaduan per km²").check()
     expect(page.locator("canvas.leaflet-heatmap-layer")).to_have_count(1)
@@ -51,3 +56,19 @@ def test_hotspot_page_renders_every_layer_from_our_own_origin(
     expect(page.locator("table.summary")).to_contain_text("Sukajadi")
     expect(page.locator("table.summary")).not_to_contain_text("Kekerasan")
     assert foreign == []
+
+
+def test_a_filter_to_one_kecamatan_zooms_to_it(page, live_server, committed_city, file_complaint):
+    from boundaries.models import Kecamatan
+
+    sukajadi = Kecamatan.objects.get(name="Sukajadi")
+    page.goto(f"{live_server.url}/peta-panas/?kecamatan={sukajadi.code}")
+    page.wait_for_function("() => document.querySelector('.folium-map') && window.L")
+    west, south, east, north = sukajadi.boundary.extent
+    bounds = page.evaluate(
+        "() => { const m = Object.values(window).find((v) => v instanceof L.Map); const b = m.getBounds();"
+        " return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }"
+    )
+    # The view holds the kecamatan and is not much larger than it (the whole city is ~10 times wider).
+    assert bounds[0] <= west and bounds[1] <= south and bounds[2] >= east and bounds[3] >= north
+    assert bounds[2] - bounds[0] < 3 * (east - west) + 0.02

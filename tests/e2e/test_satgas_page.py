@@ -147,6 +147,7 @@ def test_overdue_and_task_force_filters_and_a_supervisor_reassigns(page, live_se
     expect(items).to_have_count(1)
     expect(items.first).to_contain_text(late.tracking_code)
     page.get_by_label("Hanya yang terlambat").uncheck()
+    expect(items).to_have_count(3)
     page.locator("#filters select[name=task_force]").select_option(elsewhere.task_force.code)
     expect(items).to_have_count(1)
     expect(items.first).to_contain_text(elsewhere.tracking_code)
