@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from boundaries.models import Agency, Jurisdiction, Kecamatan, Kelurahan
 from complaints.models import OPEN_STATUSES, Category, Complaint, ComplaintEvent, EventKind
 from complaints.routing import assignment_sql
+from notifications.outbox import announce_reassigned
 
 
 @dataclass
@@ -103,6 +104,8 @@ def complaints_reroute(*, commit: bool = False) -> RerouteReport:
                 {"kind": EventKind.REROUTED},
             )
             report.skipped_changed = cursor.rowcount
+            cursor.execute("SELECT id, version + 1 FROM rerouted WHERE old_agency_id IS DISTINCT FROM agency_id")
+            announce_reassigned(cursor.fetchall())
         report.moved_complaints = _count(cursor, "rerouted")
         for what, (column, model) in _COMPARED.items():
             cursor.execute(

@@ -27,6 +27,28 @@ def announce(event: ComplaintEvent, *, reporter_notify: bool | None = None) -> l
     return enqueue(f"event:{event.id}", rules.for_event(event), complaint=event.complaint, event=event)
 
 
+def announce_reassigned(changes: list[tuple[int, int]]) -> int:
+    """(complaint id, new version) of complaints `manage.py reroute` handed to another agency, inside its
+    transaction: their reporters who asked for updates hear of it. Returns how many were told."""
+    from django.db import connection
+
+    from complaints.models import Complaint
+
+    versions = dict(changes)
+    if not versions:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT complaint_id FROM {ReporterChoice._meta.db_table} WHERE notify AND complaint_id = ANY(%s)",
+            [list(versions)],
+        )
+        asked = [row[0] for row in cursor.fetchall()]
+    told = 0
+    for complaint in Complaint.objects.filter(id__in=asked).select_related("category", "agency"):
+        told += bool(enqueue(f"reassigned:{complaint.id}:{versions[complaint.id]}", rules.reassigned(complaint), complaint=complaint))
+    return told
+
+
 def enqueue(cause: str, recipients: list[rules.Recipient], *, complaint=None, event=None) -> list[Delivery]:
     """One delivery per recipient and channel for ``cause`` (none twice), each with its job."""
     if not recipients:

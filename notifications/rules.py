@@ -1,7 +1,7 @@
 """Who hears what: the one place that decides (docs/architecture.md, "Notifications").
 
 * the reporter: a receipt on filing (any contact given); with "kabari saya" ticked, every status
-  change, a public staff note, a hand-over to another agency, and the "sudah beres?" question
+  change, a public staff note, a hand-over to another agency (manage.py reroute), and the "sudah beres?" question
   PEKA_NOTIFY_QUESTION_DAYS after ``selesai``;
 * supporters who left a contact with "Dukung": status changes, at a lower priority;
 * the task force whose inbox a complaint enters (each member, by their channels); an agency without
@@ -113,6 +113,11 @@ def escalation(complaint: Complaint, level: int) -> list[Recipient]:
     else:
         users = users.filter(staff_role__role=Role.SUPERVISOR, staff_role__agency=complaint.agency_id)
     return staff(users, Kind.ESCALATION)
+
+
+def reassigned(complaint: Complaint) -> list[Recipient]:
+    """The reporter (with "kabari saya") of a complaint handed to another agency (manage.py reroute)."""
+    return reporter(complaint, Kind.REASSIGNED)
 
 
 def question(complaint: Complaint) -> list[Recipient]:

@@ -1,0 +1,40 @@
+"""A complaint `manage.py reroute` hands to another agency: its reporter, who asked for updates, hears
+of it in the same transaction as the move."""
+
+import io
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from boundaries.models import Agency, Jurisdiction, TaskForce
+from boundaries.services import jurisdiction_save, kecamatan_union
+from notifications import sending
+from notifications.models import Delivery, DeliveryStatus, Kind
+from tests.notifications.test_email import file
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_reporter_hears_of_a_new_agency(post_complaint):
+    told = file(post_complaint, email="diberitahu@contoh.id")
+    silent = file(post_complaint, email="diam@contoh.id", notify=False)
+    assert told.agency.code == "DLHK"
+    dpupr = Agency.objects.get(code="DPUPR")
+    squad = TaskForce.objects.create(agency=dpupr, code="DPUPR-SUKAJADI", name="Satgas Sukajadi")
+    jurisdiction_save(
+        Jurisdiction(code="DPUPR-SAMPAH", agency=dpupr, task_force=squad, categories=["sampah"],
+                     area=kecamatan_union(["14.71.01"]), priority=50)
+    )
+    call_command("reroute", "--commit", stdout=io.StringIO())
+    told.refresh_from_db()
+    assert told.agency.code == "DPUPR"
+    [delivery] = Delivery.objects.filter(kind=Kind.REASSIGNED)
+    assert delivery.complaint == told
+    assert not Delivery.objects.filter(complaint=silent, kind=Kind.REASSIGNED).exists()
+
+    assert sending.deliver(delivery.id) == DeliveryStatus.SENT
+    [message] = [m for m in mail.outbox if "dialihkan" in m.subject]
+    assert message.to == ["diberitahu@contoh.id"] and dpupr.name in message.body
+    call_command("reroute", "--commit", stdout=io.StringIO())  # nothing moves: nothing more to say
+    assert Delivery.objects.filter(kind=Kind.REASSIGNED).count() == 1
