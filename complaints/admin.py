@@ -7,7 +7,7 @@ from complaints.admin_forms import CategoryForm, JurisdictionForm, TaskForceForm
 from complaints.models import Category, CategoryQuestion, Complaint, ComplaintEvent, StaffRole
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(admin.StackedInline):
     model = CategoryQuestion
     extra = 0
     fields = ["order", "code", "kind", "prompt_id", "prompt_en", "required", "options"]

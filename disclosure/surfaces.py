@@ -1,4 +1,5 @@
-"""Every URL of the site, by whom it serves (docs/rules.md, privacy rule 8).
+"""Every URL of the site, by whom it serves (docs/rules.md, privacy rule 8), named as ``reverse``
+names it ("notifications:unsubscribe").
 
 ``OPEN_DATA``: anonymous reads anyone may build on, from any site (CORS); ``PAGES``: the public's pages;
 ``CITIZEN_WRITES``: what anyone may send; ``STAFF``: staff only, never stored by a cache. A URL that is
@@ -31,7 +32,23 @@ OPEN_DATA = frozenset(
     }
 )
 PAGES = frozenset(
-    {"home", "track", "track-lookup", "hotspots", "rapor", "login", "logout", "photo-file", "set_language", "schema", "api-docs"}
+    {
+        "home",
+        "track",
+        "track-lookup",
+        "hotspots",
+        "rapor",
+        "login",
+        "logout",
+        "photo-file",
+        "set_language",
+        "schema",
+        "api-docs",
+        "notifications:unsubscribe",  # a signed link's page: what it stops
+        "notifications:answer",  # a signed link's page: "sudah beres?"
+        "notifications:service-worker",
+        "notifications:push-key",  # the public VAPID key
+    }
 )
 CITIZEN_WRITES = frozenset(
     {
@@ -43,6 +60,10 @@ CITIZEN_WRITES = frozenset(
         "photo-location",
         "open311-requests",  # POST, with an API key
         "track",  # the reporter's forms
+        "notifications:unsubscribe",
+        "notifications:answer",
+        "notifications:complaint-push",  # a browser asks to be told of a complaint's news
+        "notifications:whatsapp-webhook",  # Meta's signed delivery statuses
     }
 )
 STAFF = frozenset(
@@ -54,14 +75,16 @@ STAFF = frozenset(
         "staff-transition",
         "staff-note",
         "staff-reassign",
+        "notifications:staff-preferences",
+        "notifications:staff-push",
     }
 )
 STAFF_NAMESPACES = frozenset({"admin"})
 
 
 def is_staff_view(match) -> bool:
-    return match is not None and (match.url_name in STAFF or bool(set(match.namespaces) & STAFF_NAMESPACES))
+    return match is not None and (match.view_name in STAFF or bool(set(match.namespaces) & STAFF_NAMESPACES))
 
 
 def is_open_data(match) -> bool:
-    return match is not None and not match.namespaces and match.url_name in OPEN_DATA
+    return match is not None and match.view_name in OPEN_DATA

@@ -53,7 +53,9 @@ def category_post(admin, category, **changes):
     data = {
         "code": category.code, "name_id": category.name_id, "name_en": category.name_en,
         "agency": category.agency_id or "", "sla_working_days": category.sla_working_days,
-        "icon": category.icon, "color": category.color, "sort_order": category.sort_order, **changes,
+        "icon": category.icon, "color": category.color, "sort_order": category.sort_order,
+        # The questions inline: the category's own, unchanged.
+        "questions-TOTAL_FORMS": "0", "questions-INITIAL_FORMS": "0", **changes,
     }
     return admin.post(f"/admin/complaints/category/{category.pk}/change/", data)
 

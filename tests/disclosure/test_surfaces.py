@@ -46,6 +46,10 @@ EXAMPLES = {
     "set_language": [],  # POST only: sets the language cookie
     "schema": ["/api/schema/"],
     "api-docs": ["/api/docs/"],
+    "notifications:unsubscribe": ["/notifikasi/berhenti/not-a-token/"],
+    "notifications:answer": ["/notifikasi/beres/not-a-token/"],
+    "notifications:service-worker": ["/sw.js"],
+    "notifications:push-key": ["/api/v1/push/key/"],
 }
 
 
@@ -55,7 +59,7 @@ def url_names():
             if isinstance(p, URLResolver):
                 yield from walk(p.url_patterns, namespaces + ((p.namespace,) if p.namespace else ()))
             elif isinstance(p, URLPattern):
-                yield p.name, namespaces
+                yield ":".join([*namespaces, p.name or "(unnamed)"]), namespaces
 
     return list(walk(get_resolver().url_patterns))
 

@@ -59,7 +59,7 @@ def test_worked_complaints_do_not_climb(worker, smtp, post_complaint, staff_user
 def test_a_sensitive_complaint_never_reaches_the_city_admin(committed_city, staff_user):
     staff_with_email(staff_user, "supervisor.dp3a", Role.SUPERVISOR, agency="DP3A")
     staff_with_email(staff_user, "admin.kota", Role.CITY_ADMIN)
-    sensitive = Complaint(category_id=_category("kdrt").id, agency=_category("kdrt").agency)
+    sensitive = Complaint(category_id=_category("kdrt").id, agency=_category("kdrt").agency, private=True)
     assert {r.key for r in rules.escalation(sensitive, 3)} == {f"user:{_user('supervisor.dp3a').id}"}
 
 
