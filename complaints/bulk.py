@@ -19,7 +19,7 @@ from complaints.intake import Reporter
 from complaints.models import Category, Complaint, ComplaintEvent, EventKind, Status
 from complaints.routing import assignment_sql
 from complaints.sla import due_at
-from complaints.tracking import key_hash, new_reporter_key
+from complaints.tracking import key_hash, new_key_salt, reporter_key
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class LoadReport:
 _STAGED = (
     "i bigint, tracking_code text, category_id bigint, category text, description text, g geometry(Point, 4326), "
     "reporter_name text, reporter_phone text, reporter_email text, status text, created_at timestamptz, "
-    "due_at timestamptz, resolved_at timestamptz, closed_at timestamptz, private boolean, reporter_key_hash text, "
+    "due_at timestamptz, resolved_at timestamptz, closed_at timestamptz, private boolean, reporter_key_salt text, reporter_key_hash text, "
     "idempotency_key text"
 )
 
@@ -88,13 +88,13 @@ def complaints_load(rows: Iterable[NewComplaint]) -> LoadReport:
                     tracking_code, category_id, description, location, kecamatan_id, kelurahan_id, agency_id,
                     task_force_id, jurisdiction_id, status, area_rule, assignment_rule, routing_reason,
                     reporter_name, reporter_phone, reporter_email, created_at, updated_at, due_at, resolved_at,
-                    closed_at, reopen_count, support_count, rating_comment, version, private, reporter_key_hash,
+                    closed_at, reopen_count, support_count, rating_comment, version, private, reporter_key_salt, reporter_key_hash,
                     idempotency_key)
                 SELECT s.tracking_code, s.category_id, s.description, s.g, a.kecamatan_id, a.kelurahan_id,
                        a.agency_id, a.task_force_id, a.jurisdiction_id, s.status, a.area_rule, a.assignment_rule,
                        a.routing_reason, s.reporter_name, s.reporter_phone, s.reporter_email, s.created_at,
                        coalesce(s.closed_at, s.resolved_at, s.created_at), s.due_at, s.resolved_at, s.closed_at,
-                       0, 0, '', 1, s.private, s.reporter_key_hash, s.idempotency_key
+                       0, 0, '', 1, s.private, s.reporter_key_salt, s.reporter_key_hash, s.idempotency_key
                 FROM complaint_staging s JOIN assigned a ON a.i = s.i
                 ORDER BY s.i
                 ON CONFLICT DO NOTHING
@@ -130,7 +130,8 @@ def _copy_line(i: int, row: NewComplaint) -> str:
         row.resolved_at.isoformat() if row.resolved_at else None,
         row.closed_at.isoformat() if row.closed_at else None,
         "t" if row.category.sensitive else "f",
-        key_hash(new_reporter_key()),
+        salt := new_key_salt(),
+        key_hash(reporter_key(salt)),
         row.idempotency_key,
     )
     return "\t".join(_copy_value(v) for v in values) + "\n"

@@ -12,7 +12,7 @@ from complaints.models import Category, Complaint, ComplaintEvent, EventKind, Ph
 from complaints.photos import CleanPhoto
 from complaints.routing import ComplaintRoute, route_complaint
 from complaints.sla import due_at
-from complaints.tracking import key_hash, new_reporter_key, new_tracking_code
+from complaints.tracking import key_hash, new_key_salt, new_tracking_code, reporter_key
 from notifications.outbox import announce
 
 
@@ -81,7 +81,8 @@ def complaint_create(
     if not route.accepted:
         raise OutsideCity(route)
     for _attempt in range(3):
-        key = new_reporter_key()
+        salt = new_key_salt()
+        key = reporter_key(salt)
         complaint = _routed_complaint(
             route,
             category=category,
@@ -91,6 +92,7 @@ def complaint_create(
             answers=answers,
             created_at=timezone.now(),
             idempotency_key=idempotency_key or None,
+            reporter_key_salt=salt,
             reporter_key_hash=key_hash(key),
         )
         try:

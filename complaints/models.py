@@ -174,7 +174,8 @@ class Complaint(models.Model):
     # privacy rule 2). Stored, not read from the category: unticking a category's flag later does not
     # republish its history (disclosure's category_privacy command moves history, with an event each).
     private = models.BooleanField(_("private"), default=False, editable=False)
-    # SHA-256 of the reporter key (disclosure.reporter); the key itself is given once, to the reporter.
+    # The reporter key's salt and SHA-256 (complaints.tracking); the key itself is never stored.
+    reporter_key_salt = models.CharField(max_length=32, blank=True, editable=False)
     reporter_key_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     # Reporter contact: private. Never serialised by a public endpoint (tests guard this).
     reporter_name = models.CharField(_("reporter name"), max_length=120, blank=True)

@@ -2,13 +2,18 @@
 
 Eight characters from an alphabet without look-alikes (no 0/O, 1/I/L, U/V): 29^8 ≈ 5 × 10^11
 codes, drawn with ``secrets`` so that a code cannot be guessed from another. The code is public;
-the reporter key (192 random bits, kept only as its SHA-256) is the reporter's alone
-(disclosure.reporter says what it opens).
+the reporter key is the reporter's alone (disclosure.reporter says what it opens). A key is the HMAC,
+under the site's secret key, of a random salt kept with the complaint: the database holds the salt
+and the key's SHA-256, never the key, and a database without the site's secret yields no key; the
+site itself can put the key into every message it sends the reporter.
 """
 
+import base64
 import hashlib
 import re
 import secrets
+
+from django.utils.crypto import salted_hmac
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
 PREFIX = "PKU"
@@ -35,11 +40,17 @@ def normalize_tracking_code(text: str) -> str:
     return re.sub(r"[^0-9A-Za-z-]", "", text).upper()
 
 
-def new_reporter_key() -> str:
-    return secrets.token_urlsafe(24)
+def new_key_salt() -> str:
+    return secrets.token_hex(16)
+
+
+def reporter_key(salt: str) -> str:
+    """The reporter key of a complaint whose salt is ``salt``: 32 URL-safe characters (192 bits)."""
+    digest = salted_hmac("peka.reporter-key", salt, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode()
 
 
 def key_hash(key: str) -> str:
-    """What is stored of a reporter key. The key has 192 random bits, so a plain hash is enough:
-    there is no dictionary to try."""
+    """What is stored of a reporter key. The key has 192 bits, so a plain hash is enough: there is no
+    dictionary to try."""
     return hashlib.sha256(key.encode()).hexdigest()

@@ -409,9 +409,8 @@ PEKA_VAPID_PRIVATE_KEY = os.environ.get("PEKA_VAPID_PRIVATE_KEY", "")
 PEKA_VAPID_FILE = os.environ.get("PEKA_VAPID_FILE", str(BASE_DIR / ".vapid-private-key"))
 PEKA_VAPID_SUBJECT = os.environ.get("PEKA_VAPID_SUBJECT", "mailto:peka@localhost")
 PEKA_WEBPUSH_ENABLED = bool(PEKA_VAPID_PRIVATE_KEY) or DEBUG
-# A reporter may ask for pushes on their device this long after filing; push endpoints must be https
+# Push endpoints must be https
 # (PEKA_PUSH_ALLOW_HTTP lets a local stand-in take them in tests).
-PEKA_PUSH_SUBSCRIBE_MINUTES = int(os.environ.get("PEKA_PUSH_SUBSCRIBE_MINUTES", "60"))
 PEKA_PUSH_ALLOW_HTTP = env_bool("PEKA_PUSH_ALLOW_HTTP", False)
 # Delivery: attempts before a delivery is left failed (visible in the admin), the retries' base wait
 # (5, 25, 125, 625… s), a task force's inbox digest threshold per hour, the "sudah beres?" question's day.

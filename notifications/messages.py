@@ -14,6 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from complaints.models import Complaint, Status
+from complaints.tracking import reporter_key
+from disclosure.reporter import private_url
 from notifications.models import Audience, Delivery, Kind
 
 UNSUBSCRIBE_SALT = "peka.notifications.unsubscribe"
@@ -49,6 +51,14 @@ def tracking_url(complaint: Complaint) -> str:
     return absolute(reverse("track", args=[complaint.tracking_code]))
 
 
+def reporter_url(complaint: Complaint) -> str:
+    """The reporter's private link (disclosure.reporter): their own page, which a private complaint's
+    public link is not; the public link for a complaint filed before reporter keys."""
+    if not complaint.reporter_key_salt:
+        return tracking_url(complaint)
+    return absolute(private_url(complaint, reporter_key(complaint.reporter_key_salt)))
+
+
 def unsubscribe_url(contact_hash: str, kind: str, *, one_click_all: bool) -> str:
     """The link to switch ``kind`` off, or everything; the mail client's one-click POST switches off
     everything when ``one_click_all`` (citizens), else the kind (staff)."""
@@ -76,7 +86,9 @@ def compose(delivery: Delivery, contact_hash: str) -> Message:
         return Message(
             subject=f"[PEKA] {code}: {subject}",
             lines=lines,
-            link=tracking_url(complaint) if delivery.audience != Audience.STAFF else absolute(reverse("satgas")),
+            link={Audience.STAFF: absolute(reverse("satgas")), Audience.REPORTER: reporter_url(complaint)}.get(
+                delivery.audience, tracking_url(complaint)
+            ),
             unsubscribe_url=stop,
             template=template,
             parameters=[code],

@@ -2,21 +2,19 @@
 
 * GET  /sw.js                                  the service worker, from our own origin
 * GET  /api/v1/push/key/                       the VAPID public key to subscribe with
-* POST /api/v1/complaints/<code>/push/         a reporter's browser, within PEKA_PUSH_SUBSCRIBE_MINUTES of filing
+* POST /api/v1/complaints/<code>/push/         a reporter's browser, with the reporter key (disclosure.reporter)
 * POST /api/v1/staff/push/                     a signed-in staff member's browser (adds Web Push to their channels)
 """
 
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,6 +22,7 @@ from rest_framework.views import APIView
 from complaints.models import Complaint
 from complaints.serializers import StrictSerializer
 from complaints.tracking import normalize_tracking_code
+from disclosure.reporter import is_reporter
 from notifications.models import Channel, PushSubscription, StaffPreference
 from notifications.vapid import public_key
 
@@ -74,9 +73,16 @@ class ComplaintPush(APIView):
         complaint = Complaint.objects.filter(tracking_code=normalize_tracking_code(tracking_code)).first()
         if complaint is None:
             raise NotFound()
-        if timezone.now() - complaint.created_at > timedelta(minutes=settings.PEKA_PUSH_SUBSCRIBE_MINUTES):
-            raise PermissionDenied(_("Updates on this device can be asked for right after filing only."))
-        incoming = SubscriptionSerializer(data=request.data)
+        if not isinstance(request.data, dict):
+            raise ValidationError(_("Send the subscription as a JSON object."))
+        data = dict(request.data)
+        key = data.pop("reporter_key", None)
+        # Only the reporter: a message to this browser carries the private link.
+        if not is_reporter(request, complaint, key if isinstance(key, str) else None):
+            if complaint.private:
+                raise NotFound()
+            raise PermissionDenied(_("Only the reporter can ask for updates on a device: send the reporter key."))
+        incoming = SubscriptionSerializer(data=data)
         incoming.is_valid(raise_exception=True)
         _store(f"complaint:{complaint.id}", incoming.validated_data)
         return Response({"subscribed": True}, status=201)

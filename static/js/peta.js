@@ -285,6 +285,7 @@
     $("done-link").href = answer.body.private_url || labels.track_url.replace("CODE", encodeURIComponent(code));
     $("done-private").value = answer.body.private_url || "";
     $("push-device").dataset.pushUrl = root.dataset.complaintsUrl + encodeURIComponent(code) + "/push/";
+    $("push-device").dataset.reporterKey = answer.body.reporter_key || "";
     show("step-done");
     $("step-done").focus();
   });

@@ -27,7 +27,8 @@
         method: "POST",
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
         credentials: "same-origin",
-        body: JSON.stringify(subscription.toJSON()),
+        // The reporter's key, where the page has it (just filed): only the reporter asks for a complaint's news.
+        body: JSON.stringify({ ...subscription.toJSON(), ...(button.dataset.reporterKey ? { reporter_key: button.dataset.reporterKey } : {}) }),
       });
       if (!stored.ok) throw new Error((await stored.json()).detail || button.dataset.pushFailed);
       if (status) status.textContent = button.dataset.pushDone;

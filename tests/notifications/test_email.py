@@ -19,7 +19,9 @@ def file(post_complaint, *, email=WARGA, notify=True, language="id", **fields) -
     reporter = {"name": "Warga", "email": email, "notify": notify}
     response = post_complaint(complaint_body(reporter=reporter, **fields), language=language)
     assert response.status_code == 201, response.content
-    return Complaint.objects.get(tracking_code=response.json()["id"])
+    complaint = Complaint.objects.get(tracking_code=response.json()["id"])
+    complaint.reporter_key = response.json()["reporter_key"]
+    return complaint
 
 
 def move(client, complaint, to, **data):
@@ -41,7 +43,9 @@ def test_the_receipt_after_filing(worker, smtp, post_complaint):
     text = mail.get_body(("plain",)).get_content()
     html = mail.get_body(("html",)).get_content()
     assert "Terima kasih" in text and complaint.tracking_code in text
-    assert f"/lacak/{complaint.tracking_code}/" in text and f"/lacak/{complaint.tracking_code}/" in html
+    # The reporter's private link, with the key the filing answer gave: their own page.
+    private = f"/lacak/{complaint.tracking_code}/#k={complaint.reporter_key}"
+    assert private in text and private in html
     # One-click unsubscribe (RFC 8058), the same link in the body.
     unsubscribe = mail["List-Unsubscribe"].strip().strip("<>")
     assert "/notifikasi/berhenti/" in unsubscribe and unsubscribe in text
@@ -116,7 +120,8 @@ def test_a_sensitive_complaint_says_only_that_there_is_news(worker, smtp, post_c
         assert "Ada kabar baru tentang laporan Anda" in body
         for secret in ("nomor 7", "dipukul", complaint.category.name_id, complaint.kecamatan.name, "101.44", "0.51"):
             assert secret not in body
-        assert f"/lacak/{complaint.tracking_code}/" in body
+        # The link is the reporter's private one: a private complaint's public page is a 404.
+        assert f"/lacak/{complaint.tracking_code}/#k={complaint.reporter_key}" in body
 
 
 def test_a_bounce_stops_further_sends_to_that_address(worker, smtp, post_complaint, admin_client):

@@ -14,8 +14,9 @@ from tests.notifications.test_email import file, move
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def subscribe(client, complaint, subscription):
-    return client.post(f"/api/v1/complaints/{complaint.tracking_code}/push/", subscription, content_type="application/json")
+def subscribe(client, complaint, subscription, *, key=True):
+    body = {**subscription, **({"reporter_key": complaint.reporter_key} if key else {})} if isinstance(subscription, dict) else subscription
+    return client.post(f"/api/v1/complaints/{complaint.tracking_code}/push/", body, content_type="application/json")
 
 
 def wait_for(pushes, count, timeout_s=30):
@@ -35,7 +36,8 @@ def test_kabari_saya_di_perangkat_ini(worker, pushes, post_complaint, admin_clie
     [push] = wait_for(pushes, 1)
     assert pushes.refused == []
     assert complaint.tracking_code in push["payload"]["title"]
-    assert push["payload"]["url"].endswith(f"/lacak/{complaint.tracking_code}/")
+    # The reporter's own page: the private link with the reporter key the filing gave.
+    assert push["payload"]["url"].endswith(f"/lacak/{complaint.tracking_code}/#k={complaint.reporter_key}")
     assert push["claims"]["sub"].startswith("mailto:")
 
 
@@ -81,11 +83,17 @@ def test_https_is_required_in_production(committed_city, push_service, post_comp
     assert subscribe(client, complaint, push_service.subscribe()).status_code == 400
 
 
-def test_only_right_after_filing(committed_city, pushes, post_complaint, client):
+def test_only_the_reporter_asks_for_a_complaints_news_on_a_device(committed_city, pushes, post_complaint, client):
     complaint = file(post_complaint, email="", notify=False)
-    Complaint.objects.filter(pk=complaint.pk).update(created_at=complaint.created_at - timedelta(hours=2))
-    assert subscribe(client, complaint, pushes.subscribe()).status_code == 403
-    assert subscribe(client, Complaint(tracking_code="PKU-0000-0000"), pushes.subscribe()).status_code == 404
+    assert subscribe(client, complaint, pushes.subscribe(), key=False).status_code == 403
+    private = file(post_complaint, email="", notify=False, category="kdrt")
+    assert subscribe(client, private, pushes.subscribe(), key=False).status_code == 404
+    unknown = Complaint(tracking_code="PKU-0000-0000")
+    unknown.reporter_key = complaint.reporter_key
+    assert subscribe(client, unknown, pushes.subscribe()).status_code == 404
+    assert PushSubscription.objects.count() == 0
+    Complaint.objects.filter(pk=complaint.pk).update(created_at=complaint.created_at - timedelta(days=3))
+    assert subscribe(client, complaint, pushes.subscribe()).status_code == 201  # the key, not the clock
 
 
 def test_staff_push_needs_a_staff_member(committed_city, pushes, client, django_user_model):

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from complaints.models import Complaint, ComplaintEvent, EventKind
-from complaints.tracking import key_hash, new_reporter_key, normalize_tracking_code
+from complaints.tracking import key_hash, new_key_salt, normalize_tracking_code, reporter_key
 from disclosure.reporter import private_url
 
 
@@ -27,9 +27,10 @@ class Command(BaseCommand):
             raise CommandError(f"No complaint has the tracking code {code}.")
         if not (complaint.reporter_email or complaint.reporter_phone):
             self.stderr.write("The complaint has no reporter contact: check who you send this link to.")
-        key = new_reporter_key()
+        salt = new_key_salt()
+        key = reporter_key(salt)
         with transaction.atomic():
-            Complaint.objects.filter(pk=complaint.pk).update(reporter_key_hash=key_hash(key))
+            Complaint.objects.filter(pk=complaint.pk).update(reporter_key_salt=salt, reporter_key_hash=key_hash(key))
             ComplaintEvent.objects.create(
                 complaint=complaint,
                 kind=EventKind.NOTE,
