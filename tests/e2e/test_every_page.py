@@ -153,9 +153,10 @@ handler500 = geo_urls.handler500
 
 
 @pytest.fixture(scope="module")
-def world(django_db_blocker):
+def world(django_db_setup, django_db_blocker):
     """The city, complaints in every status, a task-force member and a city admin, committed for the whole
-    module, and a live server of the module's own (pytest-django's would flush the database after each
+    module (in the test database: django_db_setup first, so that the flush below never reaches another),
+    and a live server of the module's own (pytest-django's would flush the database after each
     test, and the world with it)."""
     from django.urls import include, path
 
