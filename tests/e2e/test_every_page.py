@@ -165,6 +165,8 @@ def world(django_db_setup, django_db_blocker):
     from complaints.workflow import complaint_transition
 
     urlpatterns[:] = [path("__tests__/error/", boom), path("", include(settings.ROOT_URLCONF))]
+    with django_db_blocker.unblock():
+        _in_the_test_database()
     with django_db_blocker.unblock(), override_settings(ROOT_URLCONF=__name__):
         server = LiveServer("localhost:0")
         _load_city()
@@ -221,6 +223,19 @@ def world(django_db_setup, django_db_blocker):
 
         server.stop()
         call_command("flush", "--noinput", verbosity=0)
+
+
+def _in_the_test_database():
+    """pytest-django sets up the test database only when a selected test asks for the database, and
+    these tests do not (their world outlives any one test): run on their own, the connection would
+    still name the local database, which the flush below would empty. Set up the test database then."""
+    from django.db import connection
+    from django.test.utils import setup_databases
+
+    if connection.settings_dict["NAME"].startswith("test_"):
+        return
+    setup_databases(verbosity=0, interactive=False, keepdb=True, aliases={"default"})
+    assert connection.settings_dict["NAME"].startswith("test_")
 
 
 def _load_city():
