@@ -48,7 +48,8 @@
     const jurisdictions = await api(root.dataset.jurisdictionsUrl);
     if (jurisdictions.ok && jurisdictions.body.features.length) {
       const layer = L.geoJSON(jurisdictions.body, { style: { color: "#0b6e4f", weight: 2, fillOpacity: 0.04 } }).addTo(map);
-      if (!opened) map.fitBounds(layer.getBounds());  // an item opened meanwhile keeps the map on it
+      // Not animated: an item opened during a zoom animation would be moved back when it ended.
+      if (!opened) map.fitBounds(layer.getBounds(), { animate: false });  // an item opened meanwhile keeps the map on it
     }
   }
 
