@@ -125,3 +125,14 @@ def test_the_citizen_form_asks_the_questions_and_shows_the_emergency_notice(clie
     assert 'data-category="lampu-jalan"' in page and "Berapa lampu yang mati?" in page
     assert 'id="notice-kdrt"' in page and "110" in page and "129" in page
     assert 'id="notice-sampah"' not in page
+    # A phone calls the numbers from the notice.
+    assert '<a href="tel:110">110</a>' in page and '<a href="tel:08111129129">08111-129-129</a>' in page
+
+
+def test_numbers_in_an_emergency_notice_become_calls_and_nothing_else_does():
+    from complaints.templatetags.phone_links import phone_links
+
+    assert phone_links("Polisi 110 atau +62 811 129 129; <b>2026</b>, 150 m, 10.00") == (
+        'Polisi <a href="tel:110">110</a> atau <a href="tel:+62811129129">+62 811 129 129</a>; '
+        "&lt;b&gt;2026&lt;/b&gt;, 150 m, 10.00"
+    )
