@@ -77,6 +77,7 @@ def main() -> None:
     setup_django()
     from boundaries.models import Kecamatan
     from complaints.models import Complaint
+    from disclosure.public import public_complaints
 
     runs = int(os.environ.get("BENCH_PAGE_RUNS", "7"))
     baseline_runs = int(os.environ.get("BENCH_BASELINE_RUNS", "3"))

@@ -24,6 +24,7 @@ def main() -> None:
     from boundaries.models import TaskForce
     from complaints.models import Category, Complaint
     from complaints.selectors import nearby_open
+    from disclosure.public import public_complaints
 
     rng = random.Random(7)
     print(f"bench database: {Complaint.objects.count():,} complaints", flush=True)
@@ -104,7 +105,7 @@ def public_geojson() -> None:
 
     from complaints.geojson import features_json
     from complaints.serializers import ComplaintSerializer
-    from complaints.views import public_complaints
+    from disclosure.public import public_complaints
 
     ids = list(public_complaints().order_by("-created_at").values_list("id", flat=True)[:10_000])
 

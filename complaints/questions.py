@@ -9,9 +9,8 @@ list of keys, true/false, an ISO date), in ``Complaint.answers``.
 import math
 from datetime import date
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 TEXT_MAX = 500
 

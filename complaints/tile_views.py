@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from complaints.filters import ComplaintFilter
-from disclosure.public import public_complaints
 from complaints.tiles import MAX_ZOOM, complaint_tile_geojson, complaint_tile_mvt, tile_in_range
+from disclosure.public import public_complaints
 
 # Tiles change as complaints come and go: a minute in browser and proxy caches is fresh enough.
 TILE_MAX_AGE_SECONDS = 60

@@ -27,6 +27,7 @@ from complaints.photos import PhotoRefused, photo_location
 from complaints.routing import route_complaint
 from complaints.selectors import nearby_open
 from complaints.serializers import (
+    AddInformationSerializer,
     AreaSerializer,
     CitizenAnswerSerializer,
     ComplaintCreateSerializer,
@@ -35,7 +36,6 @@ from complaints.serializers import (
     NearbyComplaintSerializer,
     NearbyQuerySerializer,
     PhotoLocationSerializer,
-    AddInformationSerializer,
     RatingSerializer,
     ReopenSerializer,
 )

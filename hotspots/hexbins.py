@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from django.db.models import F
 
 from complaints.models import Complaint
+from disclosure.public import suppress_below
 from geo.db_router import reading
 from geo.spatial import UTM47N
-from disclosure.public import suppress_below
 from hotspots.query import HotspotQuery
 
 # Flat-topped hexagons of edge s, odd columns shifted up: column i, row j (PostGIS's convention).

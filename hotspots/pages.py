@@ -7,9 +7,9 @@ from django.views.generic import TemplateView
 from rest_framework.exceptions import ValidationError
 
 from boundaries.models import Kecamatan
+from disclosure.public import public_categories, public_count, suppress_below
 from hotspots.hexbins import kecamatan_counts
 from hotspots.maps import GI_COLOURS, hotspot_map, render_parts
-from disclosure.public import public_categories, public_count, suppress_below
 from hotspots.query import HEX_SIZES_M, STATUS_CHOICES, hotspot_query
 from hotspots.views import report_card_answer
 

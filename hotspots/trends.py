@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from hotspots.hexbins import Hexagon, hex_counts
 from disclosure.public import suppress_below
+from hotspots.hexbins import Hexagon, hex_counts
 from hotspots.query import HotspotQuery
 
 NEW, GROWING, STABLE, SHRINKING, GONE, FEW = "new", "growing", "stable", "shrinking", "gone", "few"

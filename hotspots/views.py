@@ -14,10 +14,10 @@ from rest_framework.views import APIView
 
 from complaints.models import Category
 from complaints.serializers import QueryDateTimeField, StrictSerializer
+from disclosure.public import public_count
 from hotspots.exports import complaint_rows, export_response
 from hotspots.gistar import gi_star
 from hotspots.hexbins import heat_points, hex_counts, kecamatan_counts
-from disclosure.public import public_count
 from hotspots.query import HotspotQuerySerializer, hotspot_query
 from hotspots.report_card import FIGURES, period_of, report_card
 from hotspots.trends import trends

@@ -6,8 +6,8 @@ change is a POST (a mail client's link preview must not unsubscribe or reopen an
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_datetime
@@ -18,8 +18,8 @@ from complaints import access
 from complaints.models import Complaint, Status
 from complaints.pages import form_text
 from complaints.workflow import WorkflowConflict, WorkflowInvalid, complaint_rate, complaint_reopen
-from notifications.messages import ANSWER_SALT, UNSUBSCRIBE_SALT
 from notifications.forms import PreferenceForm
+from notifications.messages import ANSWER_SALT, UNSUBSCRIBE_SALT
 from notifications.models import Channel, Delivery, Kind, OptOut, StaffPreference
 from notifications.question import cause as question_cause
 

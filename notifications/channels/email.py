@@ -2,7 +2,6 @@
 text, with a one-click unsubscribe (RFC 8058: List-Unsubscribe and List-Unsubscribe-Post)."""
 
 import smtplib
-import socket
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -33,5 +32,5 @@ class EmailSender:
             if 500 <= code < 600:
                 raise Undeliverable(f"SMTP {code}: the recipient was refused") from exc
             raise TryLater(f"SMTP {code}: the recipient was deferred") from exc
-        except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             raise TryLater(f"{type(exc).__name__}: {exc}") from exc

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from disclosure.public import public_complaints
 from complaints.models import Category, Complaint
+from disclosure.public import public_complaints
 from tests.conftest import complaint_body
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,10 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
-from disclosure.public import public_complaints
 from complaints.bulk import NewComplaint, complaints_load
 from complaints.models import Category, Complaint, Status
 from complaints.tracking import new_tracking_code
+from disclosure.public import public_complaints
 from geo.spatial import WGS84, offset_point
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,6 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from complaints import workflow
 from complaints.models import Category, Complaint, ComplaintEvent, EventKind, Role, Status
 from disclosure.surfaces import OPEN_DATA, PAGES
 from tests.conftest import complaint_body

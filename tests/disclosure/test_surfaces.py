@@ -81,10 +81,11 @@ def planted(file_complaint, settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path
     private = file_complaint(category="kdrt", description=SECRET_TEXT, reporter=CONTACT, lon=101.4412, lat=0.5123)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from complaints.intake import photo_attach
     from complaints.models import PhotoKind
     from complaints.photos import photo_clean
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     photo = photo_attach(private, photo_clean(SimpleUploadedFile("p.jpg", jpeg_with_gps((200, 150)))), PhotoKind.REPORT)
     public = file_complaint(category="sampah", description="Sampah biasa.", reporter=CONTACT)

@@ -278,7 +278,6 @@ def test_every_page_as_a_person_sees_it(browser, world, django_db_blocker, scree
         page = context.new_page()
         with django_db_blocker.unblock():
             response = page.goto(world.url + screen.path(world))
-            from django.contrib.sessions.models import Session
             assert response.status == screen.status
             if screen.act:
                 screen.act(page, world)

@@ -3,9 +3,8 @@
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import expect
-
 from django.core.files.uploadedfile import SimpleUploadedFile
+from playwright.sync_api import expect
 
 from complaints.intake import photo_attach
 from complaints.models import Complaint, Photo, PhotoKind, Role, Status

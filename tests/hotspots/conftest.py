@@ -22,8 +22,6 @@ def fresh_cache():
 @pytest.fixture
 def plant(db):
     """plant([(lon, lat), ...], category="sampah", days_ago=1): store public complaints at those points."""
-    rng = random.Random(99)
-
     def make(points, *, category="sampah", days_ago=1.0):
         cat = Category.objects.get(code=category)
         at = timezone.now() - timedelta(days=days_ago)

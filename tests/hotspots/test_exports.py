@@ -6,8 +6,8 @@ import geopandas
 import pytest
 from django.contrib.gis.gdal import DataSource
 
-from disclosure.public import public_complaints
 from complaints.models import Complaint
+from disclosure.public import public_complaints
 from tests.hotspots.conftest import uniform_points
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,6 @@ import shapely
 from shapely.geometry import shape
 
 from disclosure.public import public_complaints
-from complaints.models import Complaint
 from tests.hotspots.conftest import uniform_points
 
 pytestmark = pytest.mark.django_db
