@@ -12,11 +12,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from boundaries.models import Agency, Kecamatan, Kelurahan, TaskForce
 from complaints.models import Category, Complaint, Photo, Status, overdue_sql
 from geo.db_router import reading
+from geo.language import english
 
 _FEATURES_SQL = f"""
 SELECT coalesce(json_agg(f.feature ORDER BY f.n), '[]'::json)::text
@@ -69,7 +69,7 @@ def features_json(complaints: QuerySet[Complaint] | list[int]) -> str:
     ids = list(complaints.values_list("id", flat=True)) if isinstance(complaints, QuerySet) else list(complaints)
     params = {
         "ids": ids,
-        "english": (get_language() or "id").startswith("en"),
+        "english": english(),
         "status_labels": json.dumps({value: str(label) for value, label in Status.choices}),
         "photo_url": reverse("photo-file", args=["x"])[:-1],
     }

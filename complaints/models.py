@@ -7,11 +7,11 @@ from django.contrib.postgres.indexes import GistIndex
 from django.db.models import Func, Q
 from django.db.models.functions import Now
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from boundaries.models import Agency, Jurisdiction, Kecamatan, Kelurahan, TaskForce
 from complaints.questions import KIND_CHOICES, options
+from geo.language import english
 from geo.spatial import UTM47N
 
 
@@ -50,11 +50,11 @@ class Category(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "id").startswith("en") else self.name_id
+        return self.name_en if english() else self.name_id
 
     @property
     def notice(self) -> str:
-        return (self.notice_en or self.notice_id) if (get_language() or "id").startswith("en") else self.notice_id
+        return (self.notice_en or self.notice_id) if english() else self.notice_id
 
 
 class CategoryQuestion(models.Model):
@@ -82,7 +82,7 @@ class CategoryQuestion(models.Model):
 
     @property
     def prompt(self) -> str:
-        return self.prompt_en if (get_language() or "id").startswith("en") else self.prompt_id
+        return self.prompt_en if english() else self.prompt_id
 
     @property
     def choices(self) -> list[tuple[str, str]]:

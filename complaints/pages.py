@@ -95,16 +95,16 @@ class Track(TemplateView):
 
     def get(self, request, *args, **kwargs):
         complaint = self.found()
-        if complaint is None or (complaint.private and not is_reporter(request, complaint)):
+        reporter = complaint is not None and is_reporter(request, complaint)
+        if complaint is None or (complaint.private and not reporter):
             return self.missing(request)
-        response = self.render_to_response(self.get_context_data(complaint=complaint))
-        if is_reporter(request, complaint):
+        response = self.render_to_response(self.get_context_data(complaint=complaint, reporter=reporter))
+        if reporter:
             add_never_cache_headers(response)
         return response
 
-    def get_context_data(self, *, complaint, **kwargs):
+    def get_context_data(self, *, complaint, reporter, **kwargs):
         photos = list(complaint.photos.all())
-        reporter = is_reporter(self.request, complaint)
         # A private complaint's photos are its agency's (photo_file serves them to staff only).
         shown = [] if complaint.private else photos
         return super().get_context_data(

@@ -9,8 +9,10 @@ list of keys, true/false, an ISO date), in ``Complaint.answers``.
 import math
 from datetime import date
 
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from geo.language import english
 
 TEXT_MAX = 500
 
@@ -21,10 +23,6 @@ class AnswersInvalid(Exception):
         self.errors = errors
 
 
-def english() -> bool:
-    return (get_language() or "id").startswith("en")
-
-
 def options(question) -> list[tuple[str, str]]:
     """(key, label in the active language) of a choice question; yes/no has its own two."""
     if question.kind == "yesno":
@@ -33,7 +31,7 @@ def options(question) -> list[tuple[str, str]]:
     for line in question.options.splitlines():
         parts = [p.strip() for p in line.split("|")]
         if parts[0]:
-            key, name_id, name_en = (parts + [parts[0], parts[0]])[:3] if len(parts) < 3 else parts[:3]
+            key, name_id, name_en = (parts + [parts[0]] * 2)[:3]  # a missing label is the key
             found.append((key, name_en if english() else name_id))
     return found
 

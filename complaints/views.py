@@ -11,7 +11,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
@@ -42,7 +42,7 @@ from complaints.serializers import (
 from complaints.tracking import normalize_tracking_code
 from complaints.workflow import complaint_add_information, complaint_rate, complaint_reopen, complaint_support
 from disclosure.public import public_complaints
-from disclosure.reporter import key_opens, private_url, supporter_of
+from disclosure.reporter import private_url, require_reporter, supporter_of
 from geo.spatial import WGS84
 from notifications.supporters import SupporterContactSerializer, supporter_add
 
@@ -233,11 +233,7 @@ class CitizenAction(APIView):
         complaint = Complaint.objects.filter(tracking_code=normalize_tracking_code(tracking_code)).first()
         if complaint is None:
             raise NotFound()
-        key = request.data.get("reporter_key") if hasattr(request.data, "get") else None
-        if not key_opens(complaint, key if isinstance(key, str) else None):
-            if complaint.private:
-                raise NotFound()
-            raise PermissionDenied(_("Only the reporter can do this: send the reporter key given when it was filed."))
+        require_reporter(request, complaint, request.data.get("reporter_key") if hasattr(request.data, "get") else None)
         incoming = self.input_serializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)

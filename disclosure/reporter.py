@@ -11,6 +11,8 @@ the proof in its session until the browser closes.
 import hmac
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotFound, PermissionDenied
 
 from complaints.models import Complaint
 from complaints.tracking import key_hash
@@ -42,6 +44,16 @@ def supporter_of(request, key: str | None) -> str:
     if not request.session.session_key:
         request.session.save()
     return key_hash(f"session:{request.session.session_key}")
+
+
+def require_reporter(request, complaint: Complaint, key) -> None:
+    """For an API view: go on only for the reporter (the key, or a session shown it). A stranger gets a
+    404 for a private complaint, exactly as for a code that does not exist, and a 403 for a public one."""
+    if is_reporter(request, complaint, key if isinstance(key, str) else None):
+        return
+    if complaint.private:
+        raise NotFound()
+    raise PermissionDenied(_("Only the reporter can do this: send the reporter key given when it was filed."))
 
 
 def is_reporter(request, complaint: Complaint, key: str | None = None) -> bool:

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 from complaints.models import Complaint
 from complaints.serializers import StrictSerializer
 from complaints.tracking import normalize_tracking_code
-from disclosure.reporter import is_reporter
+from disclosure.reporter import require_reporter
 from notifications.models import Channel, PushSubscription, StaffPreference
 from notifications.vapid import public_key
 
@@ -77,11 +77,7 @@ class ComplaintPush(APIView):
             raise ValidationError(_("Send the subscription as a JSON object."))
         data = dict(request.data)
         key = data.pop("reporter_key", None)
-        # Only the reporter: a message to this browser carries the private link.
-        if not is_reporter(request, complaint, key if isinstance(key, str) else None):
-            if complaint.private:
-                raise NotFound()
-            raise PermissionDenied(_("Only the reporter can ask for updates on a device: send the reporter key."))
+        require_reporter(request, complaint, key)  # a message to this browser carries the private link
         incoming = SubscriptionSerializer(data=data)
         incoming.is_valid(raise_exception=True)
         _store(f"complaint:{complaint.id}", incoming.validated_data)
