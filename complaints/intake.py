@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.models import Category, Complaint, ComplaintEvent, EventKind, Photo, PhotoKind, Status
+from complaints.models import Category, Channel, Complaint, ComplaintEvent, EventKind, Photo, PhotoKind, Status
 from complaints.photos import CleanPhoto
 from complaints.routing import ComplaintRoute, route_complaint
 from complaints.sla import due_at
@@ -56,6 +56,7 @@ def complaint_create(
     photo: CleanPhoto | None = None,
     idempotency_key: str | None = None,
     answers: dict | None = None,
+    channel: Channel = Channel.WEB,
 ) -> tuple[Complaint, bool]:
     """Route and store a new complaint with its creation event (and photo). Returns (complaint, created).
 
@@ -90,6 +91,7 @@ def complaint_create(
             location=location,
             reporter=reporter,
             answers=answers,
+            channel=channel,
             created_at=timezone.now(),
             idempotency_key=idempotency_key or None,
             reporter_key_salt=salt,
@@ -129,7 +131,9 @@ def _replayed(earlier: Complaint, *, category, description, location, reporter, 
     return earlier
 
 
-def complaint_create_validated(data: dict, *, idempotency_key: str | None = None) -> tuple[Complaint, bool]:
+def complaint_create_validated(
+    data: dict, *, idempotency_key: str | None = None, channel: Channel = Channel.WEB
+) -> tuple[Complaint, bool]:
     """``complaint_create`` from a ComplaintCreateSerializer's validated data (the API and Open311)."""
     return complaint_create(
         category=data["category"],
@@ -139,6 +143,7 @@ def complaint_create_validated(data: dict, *, idempotency_key: str | None = None
         photo=data.get("photo"),
         idempotency_key=idempotency_key,
         answers=data.get("answers"),
+        channel=channel,
     )
 
 

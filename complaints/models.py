@@ -139,6 +139,15 @@ class AssignmentRule(models.TextChoices):
     TRIAGE = "triage", _("no agency: the triage queue")
 
 
+class Channel(models.TextChoices):
+    """How a complaint reached PEKA (the report card and exports count each)."""
+
+    WEB = "web", _("web")
+    OPEN311 = "open311", _("Open311")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    STAFF = "staff", _("staff, for a caller")
+
+
 class Complaint(models.Model):
     tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True, editable=False)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="complaints")
@@ -148,6 +157,9 @@ class Complaint(models.Model):
         _("answers"), default=dict, db_default=models.Value({}, output_field=models.JSONField()), blank=True
     )
     location = models.PointField(_("location"), srid=4326)
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB, db_default=Channel.WEB
+    )
     # The location in metres (UTM 47N), stored when the row is written: hexagon counts over a million
     # complaints then do plain arithmetic instead of one ST_Transform per point per query.
     utm_x = models.GeneratedField(

@@ -20,7 +20,7 @@ from rest_framework.exceptions import ValidationError
 
 from complaints.intake import OutsideCity, complaint_create_validated
 from complaints.limits import retry_after_seconds, too_many_message
-from complaints.models import Category, Complaint, ComplaintEvent, EventKind, PhotoKind
+from complaints.models import Category, Channel, Complaint, ComplaintEvent, EventKind, PhotoKind
 from complaints.questions import OPEN311_DATATYPE, options
 from complaints.routing import responsible_agency_code
 from complaints.serializers import QUERY_YEARS, ComplaintCreateSerializer, in_query_years
@@ -355,7 +355,7 @@ def _post_request(request, fmt) -> HttpResponse:
     )
     try:
         incoming.is_valid(raise_exception=True)
-        complaint, _created = complaint_create_validated(incoming.validated_data)
+        complaint, _created = complaint_create_validated(incoming.validated_data, channel=Channel.OPEN311)
     except ValidationError as exc:
         return error(fmt, 400, *_flatten(exc.detail))
     except OutsideCity as exc:

@@ -26,6 +26,7 @@ def test_complaint_is_routed_stored_and_answered_as_a_feature(post_complaint):
     complaint = Complaint.objects.get(tracking_code=feature["id"])
     assert complaint.kecamatan.code == "14.71.01"
     assert complaint.reporter_name == "Budi"
+    assert complaint.channel == "web"
     assert (complaint.area_rule, complaint.assignment_rule) == ("inside", "jurisdiction")
     assert (complaint.agency.code, complaint.task_force.code) == ("DLHK", "DLHK-TENGAH")
     assert complaint.routing_reason == (

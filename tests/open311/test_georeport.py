@@ -105,6 +105,7 @@ def test_post_creates_through_the_same_intake(client, api_key, fmt):
     )
     assert (complaint.reporter_name, complaint.reporter_email) == ("Budi Santoso", "budi@example.id")
     assert complaint.events.get().kind == "created"
+    assert complaint.channel == "open311"
 
 
 @pytest.mark.parametrize(
