@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from boundaries.models import Agency, Jurisdiction, Kecamatan, Kelurahan
 from complaints.models import OPEN_STATUSES, Category, Complaint, ComplaintEvent, EventKind
 from complaints.routing import assignment_sql
-from notifications.outbox import announce_reassigned
+from notifications.outbox import announce_rerouted
 
 
 @dataclass
@@ -74,7 +74,7 @@ def complaints_reroute(*, commit: bool = False) -> RerouteReport:
             f"""
             CREATE TEMP TABLE rerouted ON COMMIT DROP AS
             SELECT c.id, c.version, {", ".join(f"c.{col} AS old_{col}, a.{col}" for col, _m in _COMPARED.values())},
-                   a.task_force_id, a.area_rule, a.assignment_rule, a.routing_reason,
+                   c.task_force_id AS old_task_force_id, a.task_force_id, a.area_rule, a.assignment_rule, a.routing_reason,
                    c.jurisdiction_id IS DISTINCT FROM a.jurisdiction_id AS jurisdiction_changed
             FROM ({assigned}) a JOIN {table} c ON c.id = a.i
             WHERE {differs}
@@ -104,8 +104,16 @@ def complaints_reroute(*, commit: bool = False) -> RerouteReport:
                 {"kind": EventKind.REROUTED},
             )
             report.skipped_changed = cursor.rowcount
-            cursor.execute("SELECT id, version + 1 FROM rerouted WHERE old_agency_id IS DISTINCT FROM agency_id")
-            announce_reassigned(cursor.fetchall())
+            # The reporters of complaints handed to another agency, and the task forces whose inbox
+            # a complaint enters, hear of it in this transaction.
+            cursor.execute(
+                """
+                SELECT id, version + 1, old_agency_id IS DISTINCT FROM agency_id,
+                       jurisdiction_changed AND old_task_force_id IS DISTINCT FROM task_force_id
+                FROM rerouted
+                """
+            )
+            announce_rerouted(cursor.fetchall())
         report.moved_complaints = _count(cursor, "rerouted")
         for what, (column, model) in _COMPARED.items():
             cursor.execute(

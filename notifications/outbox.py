@@ -27,26 +27,27 @@ def announce(event: ComplaintEvent, *, reporter_notify: bool | None = None) -> l
     return enqueue(f"event:{event.id}", rules.for_event(event), complaint=event.complaint, event=event)
 
 
-def announce_reassigned(changes: list[tuple[int, int]]) -> int:
-    """(complaint id, new version) of complaints `manage.py reroute` handed to another agency, inside its
-    transaction: their reporters who asked for updates hear of it. Returns how many were told."""
-    from django.db import connection
-
+def announce_rerouted(moves: list[tuple[int, int, bool, bool]]) -> None:
+    """(complaint id, new version, agency changed, task force changed) of the complaints `manage.py
+    reroute` moved, inside its transaction: the reporters who asked for updates hear of a new agency,
+    and the members of a task force whose inbox a complaint enters hear of it (a digest past the hourly
+    threshold, as for new filings)."""
     from complaints.models import Complaint
 
-    versions = dict(changes)
-    if not versions:
-        return 0
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT complaint_id FROM {ReporterChoice._meta.db_table} WHERE notify AND complaint_id = ANY(%s)",
-            [list(versions)],
-        )
-        asked = [row[0] for row in cursor.fetchall()]
-    told = 0
-    for complaint in Complaint.objects.filter(id__in=asked).select_related("category", "agency"):
-        told += bool(enqueue(f"reassigned:{complaint.id}:{versions[complaint.id]}", rules.reassigned(complaint), complaint=complaint))
-    return told
+    moves = [move for move in moves if move[2] or move[3]]
+    if not moves:
+        return
+    asked = set(
+        ReporterChoice.objects.filter(notify=True, complaint_id__in=[m[0] for m in moves if m[2]])
+        .values_list("complaint_id", flat=True)
+    )
+    complaints = Complaint.objects.select_related("category", "agency").in_bulk([m[0] for m in moves])
+    for complaint_id, version, agency_changed, task_force_changed in moves:
+        complaint = complaints[complaint_id]
+        if agency_changed and complaint_id in asked:
+            enqueue(f"reassigned:{complaint_id}:{version}", rules.reassigned(complaint), complaint=complaint)
+        if task_force_changed:
+            enqueue(f"rerouted:{complaint_id}:{version}", rules.inbox(complaint), complaint=complaint)
 
 
 def enqueue(cause: str, recipients: list[rules.Recipient], *, complaint=None, event=None) -> list[Delivery]:
