@@ -1,12 +1,11 @@
 """Who hears what: the one place that decides (docs/architecture.md, "Notifications").
 
 * the reporter: a receipt on filing (any contact given); with "kabari saya" ticked, every status
-  change, a public staff note, a hand-over to another agency (manage.py reroute), and the "sudah beres?" question
-  PEKA_NOTIFY_QUESTION_DAYS after ``selesai``;
+  change, a public staff note, a hand-over to another agency (manage.py reroute), and the "sudah
+  beres?" question PEKA_NOTIFY_QUESTION_DAYS after ``selesai``;
 * supporters who left a contact with "Dukung": status changes, at a lower priority;
 * the task force whose inbox a complaint enters, on filing, reopening, reassignment or a re-route
-  (each member, by their channels); an agency without
-  task forces: its supervisors;
+  (each member, by their channels); an agency without task forces: its supervisors;
 * the agency's supervisors when a complaint passes its due time unworked, again at 2× the SLA;
   city admins at 3×;
 * nobody else. For a sensitive category only the reporter (a message with no location, category or
