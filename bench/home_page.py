@@ -6,7 +6,8 @@
 Serves the bench database through a live gunicorn in production mode (bench.server: debug off,
 collected and compressed static files) and opens `/` in Chromium (/usr/bin/chromium, launched as the
 browser tests launch it), each run in a fresh browser context, so every run is a first visit with an
-empty cache.
+empty cache. The street basemap is off (PEKA_TILE_URL=none): this machine cannot reach a tile server,
+and its tiles are another origin's bytes, not ours; the page draws the city's own outlines instead.
 
 "Interactive" is when the map has drawn its first view with the complaint data on it: the Leaflet
 map exists, the network has gone quiet, and at least one complaint element is on the map (a marker
@@ -92,7 +93,9 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    with live_server(workers=workers, threads=threads, collect_static=True) as url, sync_playwright() as pw:
+    with live_server(
+        workers=workers, threads=threads, collect_static=True, env={"PEKA_TILE_URL": "none"}
+    ) as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             progress(f"home page: 1 warm-up and {runs} runs, each a first visit")

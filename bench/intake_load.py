@@ -93,7 +93,7 @@ def main() -> None:
     workers = int(os.environ.get("BENCH_GUNICORN_WORKERS", "2"))
     threads = int(os.environ.get("BENCH_GUNICORN_THREADS", "4"))
     max_rate = int(os.environ.get("BENCH_LOAD_MAX_RATE", "1000"))
-    places = _places()
+    places = stored_places()
     before = Complaint.objects.count()
     print(f"bench database: {before:,} complaints; intake through gunicorn, {kind(workers, threads)}", flush=True)
 
@@ -128,7 +128,7 @@ def main() -> None:
     print(f"the run filed {added:,} complaints; they stay in the bench database (now {before + added:,})", flush=True)
 
 
-def _places(count: int = 5000) -> list[tuple[float, float, str]]:
+def stored_places(count: int = 5000) -> list[tuple[float, float, str]]:
     """(lon, lat, category code) of stored complaints, drawn at random: places the city really has."""
     from complaints.models import Complaint
 
@@ -147,8 +147,9 @@ def _phase(url: str, rate: int, seconds: float, places) -> Phase:
     return phase
 
 
-def run_phase(url: str, rate: float, seconds: float, places: list) -> Phase:
-    """Send ``rate`` complaints a second for ``seconds`` on a fixed schedule; wait for every answer."""
+def run_phase(url: str, rate: float, seconds: float, places: list, reporter: dict | None = None) -> Phase:
+    """Send ``rate`` complaints a second for ``seconds`` on a fixed schedule; wait for every answer.
+    ``reporter`` goes with each complaint when given."""
     import random
 
     phase = Phase(rate=rate, seconds=seconds)
@@ -201,6 +202,7 @@ def run_phase(url: str, rate: float, seconds: float, places: list) -> Phase:
             "category": category,
             "description": rng.choice(DESCRIPTIONS),
             "location": {"type": "Point", "coordinates": [lon, lat]},
+            **({"reporter": reporter} if reporter else {}),
         }
         jobs.put((due, json.dumps(body).encode()))
     if phase.not_sent:  # the queued requests are not sent either

@@ -60,9 +60,12 @@ def kind(workers: int, threads: int) -> str:
 
 
 @contextlib.contextmanager
-def live_server(*, workers: int = 2, threads: int = 4, collect_static: bool = False) -> Iterator[str]:
-    """Run gunicorn on a free loopback port for the duration of the block; yields its base URL."""
-    env = production_env()
+def live_server(
+    *, workers: int = 2, threads: int = 4, collect_static: bool = False, env: dict | None = None
+) -> Iterator[str]:
+    """Run gunicorn on a free loopback port for the duration of the block; yields its base URL.
+    ``env`` adds to (or overrides) the production environment."""
+    env = {**production_env(), **(env or {})}
     if collect_static:
         _collect_static(env)
     port = free_port()

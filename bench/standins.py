@@ -46,9 +46,9 @@ class _Handler:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.standin.refuse:
-            return "550 5.1.1 <%s>: no such user" % address
+            return f"550 5.1.1 <{address}>: no such user"
         if address in self.standin.defer:
-            return "451 4.2.0 <%s>: mailbox busy, try later" % address
+            return f"451 4.2.0 <{address}>: mailbox busy, try later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -1,6 +1,7 @@
 """The hotspot page's map, built with folium from the same selectors as the API, with every script
 and style served from our own origin (folium's defaults point at CDNs)."""
 
+import itertools
 import json
 import re
 
@@ -131,9 +132,9 @@ def count_legend(breaks: list[float]) -> list[tuple[str, str]]:
     if not bounds:
         return []
     labels = [f"< {bounds[0]}"]
-    labels += [f"{low}–{high - 1}" if high - 1 > low else f"{low}" for low, high in zip(bounds, bounds[1:])]
+    labels += [f"{low}–{high - 1}" if high - 1 > low else f"{low}" for low, high in itertools.pairwise(bounds)]
     labels.append(f"≥ {bounds[-1]}")
-    return list(zip(COUNT_COLOURS, labels))
+    return list(zip(COUNT_COLOURS, labels, strict=False))
 
 
 def _layer(m, name: str, features: list[tuple[str, dict]], *, style: dict, tooltip: dict, show: bool = True):

@@ -164,3 +164,11 @@ def jpeg_with_gps(size=(3000, 2000), lon=101.4478, lat=0.5071) -> bytes:
     out = io.BytesIO()
     image.save(out, format="JPEG", exif=exif)
     return out.getvalue()
+
+
+@pytest.fixture
+def api_key(db):
+    """A fresh Open311 API key, in clear."""
+    from open311.models import ApiKey
+
+    return ApiKey.issue("uji")[1]

@@ -39,8 +39,7 @@ SUKAJADI = (101.44, 0.51)
 # table cell, a definition, the map's attribution line), which WCAG 2.5.8 exempts as inline targets;
 # hidden inputs and visually-hidden ones whose label is the target; map markers (the map itself takes the
 # tap that places or moves the pin).
-TAP_TARGETS = """() => {
-  const min = %d;
+TAP_TARGETS = """(min) => {
   const selector = 'button, input, select, textarea, summary, [role=button], a.button, nav a, .leaflet-control a, label.button, label:has(input[type=radio]), label:has(input[type=checkbox])';
   const small = [];
   for (const el of document.querySelectorAll(selector)) {
@@ -55,7 +54,7 @@ TAP_TARGETS = """() => {
     }
   }
   return small;
-}""" % MIN_TAP_PX
+}"""
 
 
 # Every Leaflet map on the page has drawn its outlines and loaded its tiles (faster than waiting for the
@@ -332,7 +331,7 @@ def see(page, *, width: int, phone: bool) -> dict:
     if scroll_width > width:
         faults["overflow"] = [scroll_width, width]
     if phone:
-        small = page.evaluate(TAP_TARGETS)
+        small = page.evaluate(TAP_TARGETS, MIN_TAP_PX)
         if small:
             faults["small targets"] = small
     return faults

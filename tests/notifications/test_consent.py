@@ -6,7 +6,7 @@ import pytest
 from complaints.models import Complaint, Role
 from notifications.models import Channel, Kind, ReporterChoice, StaffPreference
 from notifications.rules import for_event
-from tests.open311.test_georeport import VALID, api_key, form_post  # noqa: F401 (api_key is a fixture)
+from tests.open311.test_georeport import VALID, form_post
 
 
 @pytest.mark.django_db

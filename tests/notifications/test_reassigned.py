@@ -10,8 +10,8 @@ from django.core.management import call_command
 
 from boundaries.models import Agency, Jurisdiction, TaskForce
 from boundaries.services import jurisdiction_save, kecamatan_union
-from notifications import sending
 from complaints.models import Role
+from notifications import sending
 from notifications.models import Delivery, DeliveryStatus, Kind
 from tests.notifications.test_email import file
 

@@ -35,11 +35,6 @@ REQUEST_FIELDS = {
 }
 
 
-@pytest.fixture
-def api_key():
-    return ApiKey.issue("uji")[1]
-
-
 def get(client, path, fmt="json", **params):
     response = client.get(f"{BASE}{path}.{fmt}", params)
     if fmt == "xml":
