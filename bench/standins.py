@@ -61,7 +61,9 @@ class _Handler:
             while self.standin.hold.is_set():
                 await asyncio.sleep(0.05)
             return "451 4.3.0 try again later"
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        # As a mail server does on final delivery, the envelope sender goes in as Return-Path.
+        content = f"Return-Path: <{envelope.mail_from}>\r\n".encode() + envelope.content
+        message = email.message_from_bytes(content, policy=email.policy.default)
         with self.standin.lock:
             self.standin.messages.append(message)
         return "250 OK"

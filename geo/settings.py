@@ -392,6 +392,12 @@ EMAIL_BACKEND = (
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"
 )
+# Bounces: mail is sent with PEKA_BOUNCE_ADDRESS as its envelope sender (Return-Path), so delivery
+# reports come back there; the mail server delivers that address into PEKA_BOUNCE_MAILDIR, which the
+# worker reads every PEKA_BOUNCE_CRON (notifications.bounces). Unset: DEFAULT_FROM_EMAIL, not read.
+PEKA_BOUNCE_ADDRESS = os.environ.get("PEKA_BOUNCE_ADDRESS", "")
+PEKA_BOUNCE_MAILDIR = os.environ.get("PEKA_BOUNCE_MAILDIR", "")
+PEKA_BOUNCE_CRON = os.environ.get("PEKA_BOUNCE_CRON", "*/10 * * * *")
 PEKA_EMAIL_ENABLED = bool(EMAIL_HOST) or (DEBUG and env_bool("PEKA_EMAIL_CONSOLE", True))
 if not EMAIL_HOST:
     EMAIL_HOST = "localhost"

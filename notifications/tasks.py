@@ -1,12 +1,13 @@
 """The worker's tasks (procrastinate; `manage.py procrastinate worker`). Jobs carry ids only."""
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from django.conf import settings
 from procrastinate import JobContext, RetryStrategy
 from procrastinate.contrib.django import app
 
-from notifications import ladder, question, sending
+from notifications import bounces, ladder, question, sending
 
 QUEUE = "notifications"
 
@@ -40,6 +41,16 @@ def escalate(timestamp: int) -> int:
 def ask_if_fixed(timestamp: int) -> int:
     """The "sudah beres?" question (notifications.question) at the periodic task's moment."""
     return question.ask(_moment(timestamp))
+
+
+@app.periodic(cron=settings.PEKA_BOUNCE_CRON, periodic_id="bounces")
+@app.task(name="notifications.read_bounces", queue=QUEUE)
+def read_bounces(timestamp: int) -> int:
+    """The delivery reports in PEKA_BOUNCE_MAILDIR (notifications.bounces); nothing when it is unset.
+    Returns how many addresses were blocked."""
+    if not settings.PEKA_BOUNCE_MAILDIR:
+        return 0
+    return bounces.read(Path(settings.PEKA_BOUNCE_MAILDIR)).blocked
 
 
 @app.periodic(cron=settings.PEKA_WORKER_STALLED_CRON, periodic_id="stalled")

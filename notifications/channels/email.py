@@ -16,9 +16,12 @@ class EmailSender:
         mail = EmailMultiAlternatives(
             subject=message.subject,
             body=message.text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
+            # The envelope sender, where delivery reports go (notifications.bounces); the From header
+            # stays the city's address.
+            from_email=settings.PEKA_BOUNCE_ADDRESS or settings.DEFAULT_FROM_EMAIL,
             to=[contact.address],
             headers={
+                "From": settings.DEFAULT_FROM_EMAIL,
                 "List-Unsubscribe": f"<{message.unsubscribe_url}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                 "Auto-Submitted": "auto-generated",
