@@ -366,6 +366,9 @@ def _post_request(request, fmt) -> HttpResponse:
         "service_notice": _("Follow it at %(url)s")
         % {"url": request.build_absolute_uri(reverse("track", args=[complaint.tracking_code]))},
         "account_id": "",
+        # Beyond the spec (clients ignore what they do not know): the reporter's key, given once, for
+        # the client to pass on to the citizen it filed for (docs/api.md).
+        "reporter_key": getattr(complaint, "reporter_key", None) or "",
     }
     return respond([answer], fmt, root="service_requests", item="request", status=201)
 

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from complaints.models import Complaint, Role
+from complaints.tracking import key_hash
 from open311.models import ApiKey
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +102,9 @@ def test_post_creates_through_the_same_intake(client, api_key, fmt):
     assert (complaint.reporter_name, complaint.reporter_email) == ("Budi Santoso", "budi@example.id")
     assert complaint.events.get().kind == "created"
     assert complaint.channel == "open311"
+    # The reporter's key, once, for the client to pass on: it opens the complaint as its reporter.
+    key = body[0]["reporter_key"] if fmt == "json" else body.find("request/reporter_key").text
+    assert key and complaint.reporter_key_hash == key_hash(key)
 
 
 @pytest.mark.parametrize(
