@@ -290,7 +290,23 @@
     $("step-done").focus();
   });
 
+  // Copy the private link: the clipboard where the browser allows it, else the link is selected for
+  // the reporter to copy by hand.
+  $("copy-private").addEventListener("click", async () => {
+    const button = $("copy-private");
+    const link = $("done-private");
+    try {
+      await navigator.clipboard.writeText(link.value);
+      $("copy-status").textContent = button.dataset.copied;
+    } catch (_refused) {
+      link.focus();
+      link.select();
+      $("copy-status").textContent = button.dataset.copyFailed;
+    }
+  });
+
   $("again").addEventListener("click", () => {
+    $("copy-status").textContent = "";
     $("step-form").reset();
     for (const radio of document.querySelectorAll('input[name="category"]')) radio.checked = false;
     state.category = null;

@@ -66,6 +66,13 @@ def test_report_with_photo_in_sukajadi(page, live_server, committed_city, tmp_pa
     link = page.locator("#done-link")
     expect(link).to_have_attribute("href", re.compile(rf"/lacak/{code}/#k=[A-Za-z0-9_-]{{32}}$"))
     expect(page.locator("#done-private")).to_have_value(link.get_attribute("href"))
+    # One tap copies it; the whole link is visible, not cut at the edge of a phone's screen.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Salin tautan pribadi").click()
+    expect(page.locator("#copy-status")).to_contain_text("Tersalin")
+    assert page.evaluate("() => navigator.clipboard.readText()") == link.get_attribute("href")
+    box = page.locator("#done-private")
+    assert box.evaluate("el => el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight")
     # The private link opens the reporter's own page, and the key leaves the address bar.
     link.click()
     expect(page.locator("#add-text")).to_be_visible()
