@@ -9,6 +9,7 @@ import folium
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from folium.plugins import HeatMap
+from folium.utilities import JsCode
 
 from disclosure.public import public_count, suppress_below
 from geo.basemap import basemap
@@ -17,6 +18,8 @@ from hotspots.hexbins import heat_points, hex_counts, kecamatan_counts
 from hotspots.query import HotspotQuery
 
 CENTRE = (0.51, 101.45)
+# From this width the layer list stays open beside the map.
+WIDE_SCREEN_PX = 800
 GI_COLOURS = {
     "hot-99": "#b2182b",
     "hot-95": "#ef8a62",
@@ -119,7 +122,9 @@ def hotspot_map(query: HotspotQuery) -> folium.Map:
         style={"color": "#0b6e4f", "weight": 1.5, "fill": False},
         tooltip={"name": _("Kecamatan")},
     )
-    folium.LayerControl(collapsed=False).add_to(m)
+    # The layer list open beside the map on a wide screen; on a phone it would cover the map, so there
+    # it is the control's button, opened with a tap.
+    folium.LayerControl(collapsed=JsCode(f"!window.matchMedia('(min-width: {WIDE_SCREEN_PX}px)').matches")).add_to(m)
     if query.kecamatan:  # a filter to one area shows that area
         west, south, east, north = query.kecamatan.boundary.extent
         m.fit_bounds([[south, west], [north, east]])
