@@ -38,6 +38,8 @@ from whatsapp.models import Conversation, InboundMessage
 CANCEL = {"batal", "cancel"}
 # The same radius the web's duplicate check uses by default (GET /api/v1/complaints/nearby/).
 DUPLICATE_RADIUS_M = 100
+# Meta retries an unacknowledged webhook for up to 7 days; a handled message's id is kept that long.
+REDELIVERY_WINDOW = timedelta(days=7)
 
 
 @dataclass
@@ -56,9 +58,10 @@ def handle(inbound_id: int) -> str:
         conversation, fresh = _current(inbound.phone)
         with translation.override("id"):
             out = step(conversation, inbound, fresh=fresh)
-        inbound.content, inbound.handled_at = {}, timezone.now()
-        inbound.save(update_fields=["content", "handled_at"])
         replies.queue(f"inbound:{inbound.id}", inbound.phone, out)
+        # Only the id stays, for redeliveries: not what was said, not who said it.
+        inbound.content, inbound.phone, inbound.handled_at = {}, "", timezone.now()
+        inbound.save(update_fields=["content", "phone", "handled_at"])
     return inbound.kind
 
 
@@ -225,6 +228,9 @@ def _messages(errors) -> list[str]:
 
 
 def forget_silent() -> int:
-    """Delete the conversations silent for longer than the expiry (their number with them)."""
-    deleted, _ = Conversation.objects.filter(last_message_at__lt=timezone.now() - expiry()).delete()
+    """Delete the conversations silent for longer than the expiry (their number with them), and the
+    ids of messages handled longer ago than Meta redelivers a webhook."""
+    now = timezone.now()
+    InboundMessage.objects.filter(handled_at__lt=now - REDELIVERY_WINDOW).delete()
+    deleted, _ = Conversation.objects.filter(last_message_at__lt=now - expiry()).delete()
     return deleted

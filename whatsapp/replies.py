@@ -60,6 +60,8 @@ def send(reply_id: int) -> str:
             reply.last_error = _scrubbed(exc, contact)
             if reply.attempts >= settings.PEKA_NOTIFY_MAX_ATTEMPTS:
                 reply.status = DeliveryStatus.FAILED
+        if reply.status != DeliveryStatus.PENDING:
+            reply.phone = ""  # sent or given up: the number is not needed any more (statuses come by message id)
         reply.save()
     log.info("reply %s: %s after %d attempt(s)", reply.id, reply.status, reply.attempts)
     if reply.status == DeliveryStatus.PENDING:

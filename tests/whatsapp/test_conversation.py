@@ -68,7 +68,10 @@ def test_a_location_a_sentence_and_a_category_file_a_routed_complaint(chat, line
     body = receipt["text"]["body"]
     assert complaint.tracking_code in body and "/lacak/" in body
     assert key_opens(complaint, private_key_in(body))
-    assert not Conversation.objects.exists()  # the number is not kept once filed
+    # Once filed, the line keeps no number and nothing said: the complaint holds the number now.
+    assert not Conversation.objects.exists()
+    handled = list(InboundMessage.objects.all())
+    assert len(handled) == 3 and all(m.phone == "" and m.content == {} for m in handled)
 
     # Every request went to the messages endpoint with our token, to the person's number.
     posts = [r for r in line.requests if r["method"] == "POST"]
@@ -79,9 +82,9 @@ def test_a_location_a_sentence_and_a_category_file_a_routed_complaint(chat, line
     assert not Delivery.objects.filter(complaint=complaint, channel="whatsapp").exists()
     # Each reply keeps the id WhatsApp gave it.
     replies = list(Reply.objects.order_by("id"))
-    assert len(replies) == 4 and all(
-        r.status == DeliveryStatus.SENT and r.whatsapp_message_id.startswith("wamid.") for r in replies
-    )
+    assert len(replies) == 4
+    assert all(r.status == DeliveryStatus.SENT and r.whatsapp_message_id.startswith("wamid.") for r in replies)
+    assert all(r.phone == "" for r in replies)  # sent: the number is not kept
 
 
 def test_any_order_with_a_photo_fetched_through_the_media_api(chat, line):
