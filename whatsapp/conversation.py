@@ -31,6 +31,7 @@ from complaints.tracking import key_hash
 from complaints.workflow import WorkflowConflict, complaint_support
 from geo.spatial import WGS84, is_lon_lat
 from notifications.channels import whatsapp as wa
+from notifications.channels.base import Undeliverable
 from notifications.supporters import supporter_add
 from whatsapp import prompts, replies
 from whatsapp.models import Conversation, InboundMessage
@@ -58,6 +59,8 @@ def handle(inbound_id: int) -> str:
         conversation, fresh = _current(inbound.phone)
         with translation.override("id"):
             out = step(conversation, inbound, fresh=fresh)
+        if conversation.pk is not None:  # still going: not filed, supported or cancelled
+            conversation.save()
         replies.queue(f"inbound:{inbound.id}", inbound.phone, out)
         # Only the id stays, for redeliveries: not what was said, not who said it.
         inbound.content, inbound.phone, inbound.handled_at = {}, "", timezone.now()
@@ -82,7 +85,8 @@ def expiry() -> timedelta:
 
 
 def step(c: Conversation, inbound: InboundMessage, *, fresh: bool = False) -> list[Outgoing]:
-    """Take one message into the conversation; the replies to send."""
+    """Take one message into the conversation (the caller saves it unless it was deleted); the
+    replies to send."""
     content, said = inbound.content, []
     if inbound.kind == "text":
         text = str(content.get("body", "")).strip()
@@ -123,11 +127,9 @@ def _interactive(c: Conversation, content: dict) -> list[Outgoing] | None:
     if kind == "list_reply":
         if chosen == prompts.SENSITIVE_PATH:
             c.sensitive = True
-            c.save()
             return [Outgoing(prompts.sensitive_list())]
         category = Category.objects.filter(code=chosen).first()
         if category is None:
-            c.save()
             return [Outgoing(prompts.category_list())]
         c.category, c.sensitive = category, category.sensitive or c.sensitive
     elif kind == "button_reply" and chosen == prompts.SUPPORT and c.offered_id:
@@ -152,7 +154,7 @@ def _photo(c: Conversation, content: dict) -> str:
         cleaned = photo_clean(io.BytesIO(wa.fetch_media(media_id))) if media_id else None
     except PhotoRefused as exc:
         return str(exc)
-    except wa.Undeliverable:
+    except Undeliverable:
         return prompts.not_understood()
     if cleaned is None:
         return prompts.not_understood()
@@ -168,19 +170,15 @@ def _next(c: Conversation, inbound: InboundMessage, said: list[str]) -> list[Out
     """Ask for what is still missing; with everything there, offer a duplicate or file."""
     before = [Outgoing(wa.session_text(" ".join(said)))] if said else []
     if c.location is None:
-        c.save()
         return [*before, Outgoing(prompts.ask_location())]
     if not c.description:
-        c.save()
         return [*before, Outgoing(prompts.ask_description())]
     if c.category is None:
-        c.save()
         return [*before, Outgoing(prompts.sensitive_list() if c.sensitive else prompts.category_list())]
     if not c.category.sensitive and not c.file_anyway:
         duplicate = nearby_open(c.location, c.category, DUPLICATE_RADIUS_M).first()
         if duplicate is not None:
             c.offered = duplicate
-            c.save()
             return [*before, Outgoing(prompts.offer_support(duplicate))]
     return [*before, *_file(c, inbound)]
 
@@ -202,7 +200,6 @@ def _file(c: Conversation, inbound: InboundMessage) -> list[Outgoing]:
             c.description = ""
         if "photo" in incoming.errors:
             c.photo = None
-        c.save()
         return [Outgoing(prompts.refused(list(_messages(incoming.errors))))]
     # The message that completed the conversation names the complaint: a retried job files it once.
     key = "whatsapp:" + hashlib.sha256(inbound.whatsapp_id.encode()).hexdigest()[:48]
@@ -212,7 +209,6 @@ def _file(c: Conversation, inbound: InboundMessage) -> list[Outgoing]:
         )
     except OutsideCity as exc:
         c.location = None
-        c.save()
         return [Outgoing(prompts.refused([str(exc)])), Outgoing(prompts.ask_location())]
     c.delete()
     return [Outgoing(prompts.filed(complaint), complaint)]

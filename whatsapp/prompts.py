@@ -12,6 +12,7 @@ from notifications.messages import tracking_url
 
 # The list row that opens the confidential path, and the reply buttons of a duplicate offer.
 SENSITIVE_PATH = "rahasia"
+OTHER = "lainnya"
 SUPPORT = "dukung"
 FILE_ANYWAY = "baru"
 # Where the reporter's private link goes in a reply's text; it is put in when the reply is sent.
@@ -35,8 +36,11 @@ def ask_description() -> dict:
 
 def category_list() -> dict:
     """The public categories ("lainnya" among them) and one row for the confidential path."""
-    public = Category.objects.filter(sensitive=False).order_by("sort_order", "code")
-    rows = [(c.code, c.name, c.name) for c in public[: wa.LIST_ROWS - 1]]
+    public = list(Category.objects.filter(sensitive=False).order_by("sort_order", "code"))
+    # One row is the confidential path's; "lainnya" always stays, last, whatever else must go.
+    other = [c for c in public if c.code == OTHER]
+    kept = [c for c in public if c.code != OTHER][: wa.LIST_ROWS - 1 - len(other)] + other
+    rows = [(c.code, c.name, c.name) for c in kept]
     confidential = [(SENSITIVE_PATH, _("Confidential report"), _("Violence and other matters never shown on the map"))]
     return wa.session_list(
         _("Choose the category of the problem."),

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from notifications import channels, contacts
 from notifications.channels import whatsapp as wa
+from notifications.channels.base import TryLater, Undeliverable
 from notifications.messages import reporter_url
 from notifications.models import Channel, DeliveryStatus
 from notifications.sending import SendLater
@@ -51,12 +52,12 @@ def send(reply_id: int) -> str:
         contact = contacts.Contact(reply.phone)
         try:
             if not channels.enabled(Channel.WHATSAPP):
-                raise wa.Undeliverable("WhatsApp is switched off")
+                raise Undeliverable("WhatsApp is switched off")
             reply.whatsapp_message_id = wa.send_session(reply.phone, _content(reply))
             reply.status, reply.sent_at, reply.last_error = DeliveryStatus.SENT, timezone.now(), ""
-        except wa.Undeliverable as exc:
+        except Undeliverable as exc:
             reply.status, reply.last_error = DeliveryStatus.FAILED, _scrubbed(exc, contact)
-        except wa.TryLater as exc:
+        except TryLater as exc:
             reply.last_error = _scrubbed(exc, contact)
             if reply.attempts >= settings.PEKA_NOTIFY_MAX_ATTEMPTS:
                 reply.status = DeliveryStatus.FAILED
