@@ -105,6 +105,13 @@ def test_any_order_with_a_photo_fetched_through_the_media_api(chat, line):
         assert stored.format == "JPEG" and not stored.getexif()  # camera and GPS gone, as for a web photo
 
 
+def test_a_file_that_is_not_a_photo_is_refused_with_the_web_message(chat, line):
+    line.media["88"] = b"%PDF-1.4 not a photo"
+    [refusal, _ask] = chat(image("88"))
+    assert refusal["text"]["body"] == "Berkas ini bukan foto: kirim gambar JPEG, PNG, atau WebP."
+    assert Conversation.objects.get().photo is None
+
+
 def test_a_redelivered_webhook_changes_nothing(client, line, worker, chat):
     chat(location(*SUKAJADI), text("Jalan berlubang besar."))
     completing = list_reply("jalan-rusak")
