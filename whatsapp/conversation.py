@@ -125,13 +125,13 @@ def _interactive(c: Conversation, content: dict) -> list[Outgoing] | None:
     kind = content.get("type")
     chosen = str((content.get(kind) or {}).get("id", "")) if isinstance(content.get(kind), dict) else ""
     if kind == "list_reply":
-        if chosen == prompts.SENSITIVE_PATH:
-            c.sensitive = True
+        if chosen == prompts.SENSITIVE_PATH:  # a public category chosen before no longer holds
+            c.sensitive, c.category = True, None
             return [Outgoing(prompts.sensitive_list())]
         category = Category.objects.filter(code=chosen).first()
         if category is None:
             return [Outgoing(prompts.category_list())]
-        c.category, c.sensitive = category, category.sensitive or c.sensitive
+        c.category, c.sensitive = category, category.sensitive
     elif kind == "button_reply" and chosen == prompts.SUPPORT and c.offered_id:
         try:
             complaint, counted = complaint_support(complaint=c.offered, supporter=key_hash(f"whatsapp:{c.phone}"))
@@ -151,7 +151,8 @@ def _photo(c: Conversation, content: dict) -> str:
     """Fetch and clean the photo now (so a refusal is answered at once); keep the clean JPEG."""
     media_id = str(content.get("id", ""))
     try:
-        cleaned = photo_clean(io.BytesIO(wa.fetch_media(media_id))) if media_id else None
+        # Media ids are digits; anything else is not put into a URL.
+        cleaned = photo_clean(io.BytesIO(wa.fetch_media(media_id))) if media_id.isalnum() else None
     except PhotoRefused as exc:
         return str(exc)
     except Undeliverable:
@@ -225,8 +226,8 @@ def _messages(errors) -> list[str]:
 
 def forget_silent() -> int:
     """Delete the conversations silent for longer than the expiry (their number with them), and the
-    ids of messages handled longer ago than Meta redelivers a webhook."""
+    messages received longer ago than Meta redelivers a webhook (one whose job gave up with them)."""
     now = timezone.now()
-    InboundMessage.objects.filter(handled_at__lt=now - REDELIVERY_WINDOW).delete()
+    InboundMessage.objects.filter(received_at__lt=now - REDELIVERY_WINDOW).delete()
     deleted, _ = Conversation.objects.filter(last_message_at__lt=now - expiry()).delete()
     return deleted

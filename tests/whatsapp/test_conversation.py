@@ -207,3 +207,12 @@ def test_statuses_of_replies_are_recorded(client, chat):
     reply.refresh_from_db()
     assert reply.status == DeliveryStatus.READ  # a late "delivered" does not undo "read"
     assert answer["type"] == "text"
+
+
+def test_taking_the_confidential_path_drops_a_public_category_chosen_before(chat):
+    chat(list_reply("sampah"), list_reply("rahasia"))
+    *_, again = chat(text("Anak tetangga dipukuli."), location(*SUKAJADI))
+    assert rows(again) == ["kdrt"]  # asked again, from the confidential list
+    assert not Complaint.objects.exists()
+    chat(list_reply("kdrt"))
+    assert Complaint.objects.get().private

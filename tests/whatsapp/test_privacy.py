@@ -16,7 +16,12 @@ def test_silent_conversations_and_old_message_ids_are_forgotten():
     now = timezone.now()
     Conversation.objects.create(phone="+6281234567890", last_message_at=now - timedelta(minutes=31))
     Conversation.objects.create(phone="+6281298765432", last_message_at=now - timedelta(minutes=5))
-    InboundMessage.objects.create(whatsapp_id="wamid.lama", phone="", kind="text", handled_at=now - timedelta(days=8))
+    week_ago = now - timedelta(days=8)
+    InboundMessage.objects.create(
+        whatsapp_id="wamid.lama", phone="", kind="text", received_at=week_ago, handled_at=week_ago
+    )
+    # A job that gave up left its message unhandled: it goes too, with what it said.
+    InboundMessage.objects.create(whatsapp_id="wamid.gagal", phone="+6281234567890", kind="text", received_at=week_ago)
     InboundMessage.objects.create(whatsapp_id="wamid.baru", phone="", kind="text", handled_at=now - timedelta(days=1))
     assert forget_silent() == 1
     assert list(Conversation.objects.values_list("phone", flat=True)) == ["+6281298765432"]
