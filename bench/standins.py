@@ -4,7 +4,7 @@ tests and benchmarks use them; nothing here is imported by the product.
 
 * SmtpStandIn: an SMTP server (aiosmtpd) that keeps every message it accepts; it can refuse
   recipients (a bounce, 550), defer them (451), or hold a message before answering (a send a worker dies in).
-* GraphApiStandIn: the WhatsApp Cloud API's messages endpoint (HTTP), keeping each request.
+* GraphApiStandIn: the WhatsApp Cloud API's messages endpoint and media API (HTTP), keeping each request.
 * PushServiceStandIn: a Web Push service that verifies the VAPID signature (RFC 8292) and decrypts
   the message (RFC 8291) with keys of subscriptions it issued, as a browser would.
 * Worker: the worker process against a given database, stopped (or killed) by its PID.
@@ -13,6 +13,7 @@ tests and benchmarks use them; nothing here is imported by the product.
 import base64
 import email
 import email.policy
+import hashlib
 import json
 import logging
 import os
@@ -173,11 +174,40 @@ class Worker:
 
 
 class _GraphHandler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        """The media API: GET /<version>/<media id> answers the item's URL; GET /media/<media id> its bytes."""
+        standin = self.server.standin
+        with standin.lock:
+            standin.requests.append({"method": "GET", "path": self.path, "authorization": self.headers.get("Authorization")})
+        if self.headers.get("Authorization") != f"Bearer {standin.token}":
+            return self._answer(401, {"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}})
+        name = self.path.rsplit("/", 1)[-1]
+        if name not in standin.media:
+            return self._answer(404, {"error": {"message": "Unsupported get request.", "type": "GraphMethodException", "code": 100}})
+        if self.path.startswith("/media/"):
+            data = standin.media[name]
+            self.send_response(200)
+            self.send_header("Content-Type", "image/jpeg")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return None
+        return self._answer(200, {
+            "messaging_product": "whatsapp",
+            "url": f"http://127.0.0.1:{standin.port}/media/{name}",
+            "mime_type": "image/jpeg",
+            "sha256": hashlib.sha256(standin.media[name]).hexdigest(),
+            "file_size": len(standin.media[name]),
+            "id": name,
+        })
+
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
         standin = self.server.standin
         with standin.lock:
-            standin.requests.append({"path": self.path, "authorization": self.headers.get("Authorization"), "body": body})
+            standin.requests.append(
+                {"method": "POST", "path": self.path, "authorization": self.headers.get("Authorization"), "body": body}
+            )
         if self.headers.get("Authorization") != f"Bearer {standin.token}":
             return self._answer(401, {"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}})
         if not self.path.endswith(f"/{standin.phone_id}/messages") or body.get("messaging_product") != "whatsapp":
@@ -223,13 +253,15 @@ class _HttpStandIn:
 @dataclass
 class GraphApiStandIn(_HttpStandIn):
     """Answers POST /<version>/<phone id>/messages as the WhatsApp Cloud API does, and keeps what it was sent.
-    Numbers in ``not_on_whatsapp`` get error 131026."""
+    Numbers in ``not_on_whatsapp`` get error 131026. Serves the media API for the items in ``media``
+    (media id → bytes), as people's photos are fetched."""
 
     token: str = "standin-token"
     phone_id: str = "1234567890"
     port: int = field(default_factory=free_port)
     requests: list[dict] = field(default_factory=list)
     not_on_whatsapp: set[str] = field(default_factory=set)
+    media: dict[str, bytes] = field(default_factory=dict)
     sent: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
@@ -244,6 +276,12 @@ class GraphApiStandIn(_HttpStandIn):
         with self.lock:
             self.requests.clear()
         self.not_on_whatsapp.clear()
+        self.media.clear()
+
+    def messages(self, to: str | None = None) -> list[dict]:
+        """The bodies of the messages posted (to the number ``to``, digits only, if given), in order."""
+        with self.lock:
+            return [r["body"] for r in self.requests if r["method"] == "POST" and (to is None or r["body"].get("to") == to)]
 
 
 class _PushHandler(BaseHTTPRequestHandler):

@@ -47,6 +47,7 @@ PUBLIC_FIELDS = (
     "closed_at",
     "count",
     "answers",  # exports: a column "answers.<question code>" each
+    "channel",  # exports and the report card: how it arrived (web, open311, whatsapp, staff), never who sent it
 )
 
 

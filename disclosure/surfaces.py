@@ -63,7 +63,7 @@ CITIZEN_WRITES = frozenset(
         "notifications:unsubscribe",
         "notifications:answer",
         "notifications:complaint-push",  # a browser asks to be told of a complaint's news
-        "notifications:whatsapp-webhook",  # Meta's signed delivery statuses
+        "whatsapp:webhook",  # Meta's signed delivery statuses and incoming messages (signature checked)
     }
 )
 STAFF = frozenset(

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "open311",
     "procrastinate.contrib.django",
     "notifications",
+    "whatsapp",
 ]
 
 MIDDLEWARE = [
@@ -405,10 +406,14 @@ if not EMAIL_HOST:
 PEKA_WHATSAPP_TOKEN = os.environ.get("PEKA_WHATSAPP_TOKEN", "")
 PEKA_WHATSAPP_PHONE_ID = os.environ.get("PEKA_WHATSAPP_PHONE_ID", "")
 PEKA_WHATSAPP_API_URL = os.environ.get("PEKA_WHATSAPP_API_URL", "https://graph.facebook.com/v21.0").rstrip("/")
-# The webhook (/api/v1/whatsapp/webhook/) for delivery statuses: the app secret that signs them, the
-# token Meta's verification sends.
+# The webhook (/webhooks/whatsapp/) for delivery statuses and incoming messages: the app secret that
+# signs them, the token Meta's verification sends.
 PEKA_WHATSAPP_APP_SECRET = os.environ.get("PEKA_WHATSAPP_APP_SECRET", "")
 PEKA_WHATSAPP_VERIFY_TOKEN = os.environ.get("PEKA_WHATSAPP_VERIFY_TOKEN", "")
+# A WhatsApp conversation (whatsapp/) starts afresh after this many minutes of silence; the periodic
+# job that deletes silent ones (and the number they hold) runs on this schedule.
+PEKA_WHATSAPP_CONVERSATION_MINUTES = int(os.environ.get("PEKA_WHATSAPP_CONVERSATION_MINUTES", "30"))
+PEKA_WHATSAPP_FORGET_CRON = os.environ.get("PEKA_WHATSAPP_FORGET_CRON", "*/10 * * * *")
 # Web Push: the VAPID private key (raw P-256, base64url); without it a local debug run generates one
 # into PEKA_VAPID_FILE, and production has no Web Push. PEKA_VAPID_SUBJECT: who the push services may contact.
 PEKA_VAPID_PRIVATE_KEY = os.environ.get("PEKA_VAPID_PRIVATE_KEY", "")

@@ -41,6 +41,7 @@ COMPLAINT_COLUMNS = [
     ("task_force", "task_force__code"),
     ("task_force_name", "task_force__name"),
     ("description", "description"),
+    ("channel", "channel"),  # how it reached PEKA: web, open311, whatsapp, staff
     ("support_count", "support_count"),
     ("created_at", "created_at"),
     ("updated_at", "updated_at"),

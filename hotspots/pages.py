@@ -104,6 +104,7 @@ class ReportCardPage(TemplateView):
                     ("task_force", _("Task forces")),
                     ("kecamatan", _("Kecamatan")),
                     ("category", _("Categories")),
+                    ("channel", _("Channels")),
                 )
             ],
             kecamatan_figures={row["code"]: row for row in answer["kecamatan"]},

@@ -1,5 +1,6 @@
 """The public report card (rapor kinerja): how each agency, task force, kecamatan and category served
-the city in a period, computed in one SQL statement with GROUPING SETS.
+the city in a period, and how many complaints came by each channel (web, Open311, WhatsApp, staff for
+a caller), computed in one SQL statement with GROUPING SETS.
 
 Definitions (the page's methodology section says the same in plain words):
 * received: complaints filed in the period;
@@ -29,7 +30,7 @@ from disclosure.public import suppress_below, suppressed_label
 from disclosure.windows import is_ended_whole_months, whole_days
 from geo.db_router import reading
 
-GROUPS = ("agency", "task_force", "kecamatan", "category")
+GROUPS = ("agency", "task_force", "kecamatan", "category", "channel")
 FIGURES = (
     "received",
     "resolved",
@@ -76,6 +77,7 @@ WITH base AS (
            c.private,
            a.code AS agency, a.name AS agency_name, tf.code AS task_force, tf.name AS task_force_name,
            k.code AS kecamatan, k.name AS kecamatan_name, cat.code AS category, cat.name_id AS category_name,
+           c.channel,
            (c.created_at >= %(since)s AND c.created_at < %(until)s) AS received,
            (c.status = 'selesai' AND c.resolved_at >= %(since)s AND c.resolved_at < %(until)s) AS resolved,
            (c.created_at < %(until)s AND (c.closed_at IS NULL OR c.closed_at >= %(until)s)) AS in_backlog
@@ -126,14 +128,16 @@ _FIGURES_SQL = """
 _SQL = _SQL.format(
     agency_rows=f"SELECT 'agency' AS grp, agency AS code, min(agency_name) AS name, {_FIGURES_SQL} "
     "FROM measured WHERE agency IS NOT NULL GROUP BY agency",
+    # The channel's row is named by its code; report_card_answer gives it its label.
     other_rows=(
         "SELECT CASE WHEN GROUPING(task_force) = 0 THEN 'task_force' WHEN GROUPING(kecamatan) = 0 THEN 'kecamatan' "
-        "ELSE 'category' END, COALESCE(task_force, kecamatan, category), "
+        "WHEN GROUPING(category) = 0 THEN 'category' ELSE 'channel' END, "
+        "COALESCE(task_force, kecamatan, category, channel), "
         "CASE WHEN GROUPING(task_force) = 0 THEN min(task_force_name) WHEN GROUPING(kecamatan) = 0 "
-        "THEN min(kecamatan_name) ELSE min(category_name) END, "
+        "THEN min(kecamatan_name) WHEN GROUPING(category) = 0 THEN min(category_name) ELSE min(channel) END, "
         f"{_FIGURES_SQL} FROM measured WHERE NOT private "
-        "GROUP BY GROUPING SETS ((task_force), (kecamatan), (category)) "
-        "HAVING COALESCE(task_force, kecamatan, category) IS NOT NULL"
+        "GROUP BY GROUPING SETS ((task_force), (kecamatan), (category), (channel)) "
+        "HAVING COALESCE(task_force, kecamatan, category, channel) IS NOT NULL"
     ),
 )
 

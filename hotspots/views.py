@@ -4,6 +4,7 @@ import json
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -12,7 +13,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from complaints.models import Category
+from complaints.models import Category, Channel
 from complaints.serializers import QueryDateTimeField, StrictSerializer
 from disclosure.public import public_count
 from hotspots.exports import complaint_rows, export_response
@@ -177,12 +178,15 @@ def report_card_answer(params) -> dict:
     data = incoming.validated_data
     period = period_of(data.get("since"), data.get("until"), data.get("month"), now=timezone.now())
     now, before = report_card(period), report_card(period.previous)
-    names = {c.code: c.name for c in Category.objects.all()}
+    names = {
+        "category": {c.code: c.name for c in Category.objects.all()},
+        "channel": {code: capfirst(str(label)) for code, label in Channel.choices},
+    }
     for group, rows in now.items():
         earlier = {row["code"]: row for row in before[group]}
         for row in rows:
-            if group == "category":
-                row["name"] = names.get(row["code"], row["name"])
+            if group in names:
+                row["name"] = names[group].get(row["code"], row["name"])
             row["previous"] = {f: earlier.get(row["code"], {}).get(f) for f in FIGURES}
     return {
         "period": {"since": period.since.isoformat(), "until": period.until.isoformat()},
@@ -192,8 +196,8 @@ def report_card_answer(params) -> dict:
 
 
 class ReportCard(APIView):
-    """Every agency's, task force's, kecamatan's and category's figures for a period (default: the last
-    30 days), with the period before for comparison. The methodology is on /rapor/."""
+    """Every agency's, task force's, kecamatan's, category's and channel's figures for a period (default:
+    the last 30 days), with the period before for comparison. The methodology is on /rapor/."""
 
     @extend_schema(parameters=[ReportCardQuerySerializer], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):

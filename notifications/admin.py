@@ -19,7 +19,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_select_related = ["complaint", "user", "supporter"]
     actions = ["retry"]
     fields = ["cause", "complaint", "kind", "audience", "masked_recipient", "channel", "language", "status",
-              "attempts", "last_error", "created_at", "sent_at"]
+              "attempts", "last_error", "created_at", "sent_at", "whatsapp_message_id"]
     readonly_fields = fields
 
     @admin.display(description=_("recipient"))

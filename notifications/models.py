@@ -42,6 +42,9 @@ class Audience(models.TextChoices):
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("pending")
     SENT = "sent", _("sent")
+    # WhatsApp reports these later through its status webhook (whatsapp.statuses).
+    DELIVERED = "delivered", _("delivered")
+    READ = "read", _("read")
     FAILED = "failed", _("failed")
     SKIPPED = "skipped", _("skipped (switched off or blocked)")
 
@@ -74,6 +77,8 @@ class Delivery(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # The id WhatsApp gave the sent message (``messages[0].id``); its status webhook names it.
+    whatsapp_message_id = models.CharField(max_length=128, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("notification")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 
+from complaints.models import Channel as ComplaintChannel
 from complaints.models import Complaint, ComplaintEvent, EventKind, Role
 from notifications import channels
 from notifications.models import Audience, Channel, Kind, ReporterChoice, StaffPreference
@@ -61,7 +62,9 @@ def reporter(complaint: Complaint, kind: str, *, consent_needed: bool = True) ->
     wanted = []
     if choice and choice.notify or not consent_needed:
         wanted += [Channel.EMAIL] if complaint.reporter_email else []
-        wanted += [Channel.WHATSAPP] if complaint.reporter_phone else []
+        # A complaint filed in a WhatsApp conversation gets its receipt there (whatsapp.prompts.filed).
+        in_chat = kind == Kind.RECEIPT and complaint.channel == ComplaintChannel.WHATSAPP
+        wanted += [Channel.WHATSAPP] if complaint.reporter_phone and not in_chat else []
     # Asking for it on a device ("kabari saya di perangkat ini") is consent for that device.
     wanted += channels.reporter_push(complaint)
     return [

@@ -25,6 +25,7 @@ class SendLater(Exception):
 class Outcome:
     status: str
     error: str = ""
+    message_id: str = ""
 
 
 def deliver(delivery_id: int) -> str:
@@ -45,7 +46,8 @@ def deliver(delivery_id: int) -> str:
         delivery.status, delivery.last_error = outcome.status, outcome.error
         if outcome.status == DeliveryStatus.SENT:
             delivery.sent_at = timezone.now()
-        delivery.save(update_fields=["status", "attempts", "last_error", "sent_at"])
+            delivery.whatsapp_message_id = outcome.message_id
+        delivery.save(update_fields=["status", "attempts", "last_error", "sent_at", "whatsapp_message_id"])
     # Ids only: a contact never reaches the log.
     log.info("delivery %s (%s, %s): %s after %d attempt(s)", delivery.id, delivery.kind, delivery.channel,
              delivery.status, delivery.attempts)
@@ -66,13 +68,14 @@ def _attempt(delivery: Delivery) -> Outcome:
         return Outcome(DeliveryStatus.SKIPPED, "switched off by the recipient")
     message = messages.compose(delivery, contact.hash)
     try:
-        channels.sender(delivery.channel).send(contact, message)
+        message_id = channels.sender(delivery.channel).send(contact, message)
     except Undeliverable as exc:
         contacts.block(contact, delivery.channel, _scrubbed(exc, contact))
         return Outcome(DeliveryStatus.FAILED, _scrubbed(exc, contact))
     except TryLater as exc:
         return Outcome(DeliveryStatus.PENDING, _scrubbed(exc, contact))
-    return Outcome(DeliveryStatus.SENT)
+    # Only WhatsApp names its messages; its status webhook (whatsapp.statuses) finds the delivery by it.
+    return Outcome(DeliveryStatus.SENT, message_id=message_id or "")
 
 
 def _muted(delivery: Delivery) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notifications import push, views, webhooks
+from notifications import push, views
 
 app_name = "notifications"
 urlpatterns = [
@@ -11,5 +11,4 @@ urlpatterns = [
     path("api/v1/push/key/", push.PushKey.as_view(), name="push-key"),
     path("api/v1/complaints/<str:tracking_code>/push/", push.ComplaintPush.as_view(), name="complaint-push"),
     path("api/v1/staff/push/", push.StaffPush.as_view(), name="staff-push"),
-    path("api/v1/whatsapp/webhook/", webhooks.whatsapp, name="whatsapp-webhook"),
 ]

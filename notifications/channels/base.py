@@ -15,5 +15,6 @@ class TryLater(Exception):
 
 
 class Sender(Protocol):
-    def send(self, contact: Contact, message: Message) -> None:
-        """Deliver or raise Undeliverable / TryLater."""
+    def send(self, contact: Contact, message: Message) -> str | None:
+        """Deliver or raise Undeliverable / TryLater; returns the service's id of the message when it
+        gives one (WhatsApp's ``messages[0].id``, which its status webhook names later)."""

@@ -27,6 +27,7 @@ COMPLAINT_COLUMNS = {
     "task_force_name",
     "is_overdue",
     "description",
+    "channel",
     "support_count",
     "created_at",
     "updated_at",

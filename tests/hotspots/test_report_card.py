@@ -49,6 +49,12 @@ def seeded(tmp_path, settings):
             fields = {"status": Status.DITOLAK, "closed_at": closed}
         if fields:
             Complaint.objects.filter(pk=c.pk).update(**fields)
+    # Every channel a complaint arrives by, in uneven shares.
+    channels = rng.choices(["web", "open311", "whatsapp", "staff"], weights=[5, 1, 3, 1], k=len(created))
+    for channel in set(channels):
+        Complaint.objects.filter(pk__in=[c.pk for c, ch in zip(created, channels, strict=True) if ch == channel]).update(
+            channel=channel
+        )
     return created
 
 
@@ -67,6 +73,7 @@ def frame() -> pd.DataFrame:
         "agency__code",
         "task_force__code",
         "kecamatan__code",
+        "channel",
     )
     df = pd.DataFrame(list(rows))
     after = set(Photo.objects.filter(kind="after").values_list("complaint_id", flat=True))
@@ -106,6 +113,7 @@ COLUMNS = {
     "task_force": "task_force__code",
     "kecamatan": "kecamatan__code",
     "category": "category__code",
+    "channel": "channel",
 }
 
 
@@ -186,6 +194,17 @@ def test_two_windows_a_second_apart_cannot_isolate_a_sensitive_complaint(client,
         answers.append([row for row in body.json()["agency"] if row["code"] == "DP3A"])
     assert answers[0] == answers[1]
     assert answers[0] == []  # not whole ended months: no private complaint counts
+
+
+def test_the_api_counts_each_channel_under_its_name(client, seeded):
+    answer = client.get("/api/v1/report-card/").json()
+    channels = {row["code"]: row for row in answer["channel"]}
+    assert set(channels) == {"web", "open311", "whatsapp", "staff"}
+    assert channels["whatsapp"]["name"] == "WhatsApp"
+    df = frame()
+    since, until = (pd.Timestamp(answer["period"][k]) for k in ("since", "until"))
+    received = (df.created_at >= since) & (df.created_at < until) & ~df.private
+    assert channels["whatsapp"]["received"] == int((received & (df.channel == "whatsapp")).sum())
 
 
 def test_report_card_api_with_previous_period_and_bad_parameters(client, seeded):

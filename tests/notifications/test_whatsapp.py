@@ -30,7 +30,9 @@ def test_the_receipt_is_a_template_in_indonesian_with_the_code(worker, whatsapp,
     assert template["name"] == "peka_tanda_terima" and template["language"] == {"code": "id"}
     [body_part] = [c for c in template["components"] if c["type"] == "body"]
     assert body_part["parameters"] == [{"type": "text", "text": complaint.tracking_code}]
-    assert Delivery.objects.get(complaint=complaint).status == DeliveryStatus.SENT
+    delivery = Delivery.objects.get(complaint=complaint)
+    assert delivery.status == DeliveryStatus.SENT
+    assert delivery.whatsapp_message_id.startswith("wamid.STANDIN")  # the id the API answered, for its statuses
 
 
 def test_not_on_whatsapp_stops_further_sends(worker, whatsapp, post_complaint, admin_client):
