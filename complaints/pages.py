@@ -24,7 +24,7 @@ from complaints.workflow import (
     complaint_rate,
     complaint_reopen,
 )
-from disclosure.public import public_timeline
+from disclosure.public import public_description, public_photos, public_timeline
 from disclosure.reporter import is_reporter, key_opens, remember_reporter
 from geo.signin import SignInForm
 
@@ -104,11 +104,12 @@ class Track(TemplateView):
         return response
 
     def get_context_data(self, *, complaint, reporter, **kwargs):
-        photos = list(complaint.photos.all())
-        # A private complaint's photos are its agency's (photo_file serves them to staff only).
-        shown = [] if complaint.private else photos
+        # A private complaint's photos are its agency's (photo_file serves them to staff only), and
+        # moderation may hide a photo or hold them all (disclosure.public).
+        shown = public_photos(complaint)
         return super().get_context_data(
             complaint=complaint,
+            description=public_description(complaint),
             reporter=reporter,
             events=public_timeline(complaint, as_reporter=reporter),
             report_photos=[p for p in shown if p.kind == PhotoKind.REPORT],

@@ -8,6 +8,7 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_datetime
@@ -21,6 +22,7 @@ from complaints.workflow import WorkflowConflict, WorkflowInvalid, complaint_rat
 from notifications.forms import PreferenceForm
 from notifications.messages import ANSWER_SALT, UNSUBSCRIBE_SALT
 from notifications.models import Channel, Delivery, Kind, OptOut, StaffPreference
+from notifications import question
 from notifications.question import cause as question_cause
 
 # A link stays good for a year; an unsubscribe link for as long as the secret key does.
@@ -61,14 +63,18 @@ def answer(request, token):
                 rating = request.POST.get("rating", "")
                 if rating not in {"1", "2", "3", "4", "5"}:
                     raise WorkflowInvalid("rating", _("Choose a rating from 1 to 5."))
-                complaint_rate(complaint=complaint, rating=int(rating), comment=form_text(request, "comment", 1000))
+                with transaction.atomic():
+                    question.record(complaint, fixed=True)
+                    complaint_rate(complaint=complaint, rating=int(rating), comment=form_text(request, "comment", 1000))
                 flash.success(request, _("Thank you for your rating."))
             else:
-                complaint_reopen(
-                    complaint=complaint,
-                    reason=form_text(request, "reason", 2000) or _("Not fixed yet (answer to “is it fixed?”)."),
-                    window_from=asked.created_at if asked else None,
-                )
+                with transaction.atomic():
+                    question.record(complaint, fixed=False)
+                    complaint_reopen(
+                        complaint=complaint,
+                        reason=form_text(request, "reason", 2000) or _("Not fixed yet (answer to “is it fixed?”)."),
+                        window_from=asked.created_at if asked else None,
+                    )
                 flash.success(request, _("Your complaint is open again; the task force sees it as new."))
         except (WorkflowConflict, WorkflowInvalid) as exc:
             flash.error(request, str(exc))
