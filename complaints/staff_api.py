@@ -245,8 +245,12 @@ class StaffReassign(StaffAction):
 class OfficerField(serializers.CharField):
     """A staff member named by username; null for nobody."""
 
+    def run_validators(self, value):
+        """The text's validators (its length) run on the username, in to_internal_value."""
+
     def to_internal_value(self, data):
         username = super().to_internal_value(data)
+        super().run_validators(username)
         officer = get_user_model().objects.filter(username=username, is_active=True).first()
         if officer is None:
             raise serializers.ValidationError(
