@@ -287,10 +287,14 @@ class AssignManySerializer(StrictSerializer):
     complaints = AssignedItemSerializer(many=True, allow_empty=False, max_length=200)
 
 
-@extend_schema(request=AssignManySerializer, responses=StaffComplaintSerializer(many=True))
 class StaffAssignMany(StaffScoped, APIView):
     """Assign many complaints to one officer at once: all of them, or none if one is refused."""
 
+    @extend_schema(
+        request=AssignManySerializer,
+        responses=StaffComplaintSerializer(many=True),
+        operation_id="v1_staff_complaints_assign_many",
+    )
     def post(self, request):
         incoming = AssignManySerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
