@@ -30,6 +30,18 @@
     return [label, control];
   }
 
+  // A place for the server's refusal, an error only once it says something.
+  function alert() {
+    const p = document.createElement("p");
+    p.setAttribute("role", "alert");
+    return p;
+  }
+
+  function say(where, words) {
+    where.textContent = words;
+    where.className = words ? "error" : "";
+  }
+
   function errorMessage(body) {
     if (!body) return JSON.parse(document.getElementById("labels").textContent).failed;
     if (body.detail) return body.detail;
@@ -86,12 +98,11 @@
     if (bar.hidden) return;
     bar.replaceChildren();
     const select = officerSelect("assign-many-officer");
-    const message = text("p", "", "error");
-    message.setAttribute("role", "alert");
+    const message = alert();
     const go = button(labels.assign_selected, "", async () => {
       const complaints = [...selected].map(([code, version]) => ({ code: code, version: version }));
       const answer = await post(root.dataset.complaintsUrl + "assign/", { officer: select.value || null, complaints: complaints });
-      if (answer.ok) { selected.clear(); PEKA.inbox.reload(); } else { message.textContent = errorMessage(answer.body); }
+      if (answer.ok) { selected.clear(); PEKA.inbox.reload(); } else { say(message, errorMessage(answer.body)); }
     });
     bar.append(text("p", labels.selected.replace("%(n)s", selected.size), "count"), ...labelled(labels.assign, select, "assign-many-officer"), go, message);
   }
@@ -101,13 +112,12 @@
     const p = feature.properties;
     const box = document.createElement("div");
     box.className = "assignment stack";
-    const message = text("p", "", "error");
-    message.setAttribute("role", "alert");
+    const message = alert();
     box.append(text("p", p.assigned_to ? labels.assigned_to.replace("%(name)s", p.assigned_to) : labels.nobody, "officer"));
     if (!p.allowed_transitions.length) return [box];
     async function give(officer) {
       const answer = await post(complaintUrl(feature.id, "assign"), { officer: officer, version: p.version });
-      if (answer.ok) { PEKA.inbox.render(answer.body); PEKA.inbox.reload(); } else { message.textContent = errorMessage(answer.body); }
+      if (answer.ok) { PEKA.inbox.render(answer.body); PEKA.inbox.reload(); } else { say(message, errorMessage(answer.body)); }
     }
     const row = document.createElement("div");
     row.className = "row";
@@ -136,15 +146,14 @@
     if (labels.moderates !== "*" && labels.moderates !== p.agency) return [];
     const form = document.createElement("form");
     form.className = "moderation stack";
-    const message = text("p", "", "error");
-    message.setAttribute("role", "alert");
+    const message = alert();
     const words = document.createElement("input");
     const reason = document.createElement("input");
     form.append(text("h3", labels.moderation), text("p", labels.public_text + ":"), text("p", p.public_description || "—", "public-text"));
     if (p.held) form.append(text("p", labels.held, "note"));
     form.append(...labelled(labels.redact_text, words, "redact-" + feature.id), ...labelled(labels.reason, reason, "reason-" + feature.id));
     async function done(answer) {
-      if (answer.ok) PEKA.inbox.render(answer.body); else message.textContent = errorMessage(answer.body);
+      if (answer.ok) PEKA.inbox.render(answer.body); else say(message, errorMessage(answer.body));
     }
     const redact = text("button", labels.redact_button, "secondary");
     redact.type = "submit";
