@@ -203,3 +203,26 @@ def test_a_hand_over_to_another_task_force_drops_the_officer(people, file_compla
     )
     assert answer.status_code == 200, answer.content
     assert answer.json()["properties"]["assigned_to"] is None
+
+
+def test_an_officers_patrol_area_is_drawn_in_the_admin_and_assigns(people, staff_user, file_complaint):
+    admin = client_of(staff_user("admin.peta", Role.CITY_ADMIN, is_staff=True))
+    role = StaffRole.objects.get(user=people["ani"])
+    page = admin.get(f"/admin/complaints/staffrole/{role.pk}/change/").content.decode()
+    assert "/static/vendor/ol/ol.js" in page and 'id="id_area_map"' in page  # the map widget
+    response = admin.post(
+        f"/admin/complaints/staffrole/{role.pk}/change/",
+        {
+            "user": people["ani"].pk,
+            "role": Role.SATGAS,
+            "agency": role.agency_id,
+            "task_forces": [t.pk for t in role.task_forces.all()],
+            "on_duty": "on",
+            "area": box(*SUKAJADI).transform(3857, clone=True).json,  # as the map widget sends it
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    role.refresh_from_db()
+    assert role.area.srid == WGS84 and role.area.covers(box(*SUKAJADI, half=0.001))
+    TaskForce.objects.filter(code="DLHK-TENGAH").update(auto_assign=AutoAssign.AREA)
+    assert file_complaint(*SUKAJADI).assigned_to == people["ani"]
