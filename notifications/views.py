@@ -19,11 +19,10 @@ from complaints import access
 from complaints.models import Complaint, Status
 from complaints.pages import form_text
 from complaints.workflow import WorkflowConflict, WorkflowInvalid, complaint_rate, complaint_reopen
+from notifications import question
 from notifications.forms import PreferenceForm
 from notifications.messages import ANSWER_SALT, UNSUBSCRIBE_SALT
 from notifications.models import Channel, Delivery, Kind, OptOut, StaffPreference
-from notifications import question
-from notifications.question import cause as question_cause
 
 # A link stays good for a year; an unsubscribe link for as long as the secret key does.
 ANSWER_MAX_AGE = 365 * 24 * 3600
@@ -52,7 +51,7 @@ def answer(request, token):
         return HttpResponseBadRequest(_("This link is not valid or has expired."), content_type="text/plain; charset=utf-8")
     complaint = get_object_or_404(Complaint.objects.select_related("category"), pk=data["c"])
     asked = (
-        Delivery.objects.filter(complaint=complaint, kind=Kind.QUESTION, cause=question_cause(complaint))
+        Delivery.objects.filter(complaint=complaint, kind=Kind.QUESTION, cause=question.cause(complaint))
         .order_by("created_at")
         .first()
     )
