@@ -32,8 +32,10 @@ def team(committed_city, file_complaint, staff_user, page):
     return first, second
 
 
-def no_sideways_scroll(page):
+def no_sideways_scroll(page, name: str):
+    """Nothing wider than the phone; a screenshot of the step to look at (test-results/satgas-assign/)."""
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=f"test-results/satgas-assign/{name}.png", full_page=True)
 
 
 def test_a_supervisor_assigns_two_complaints_at_once(page, live_server, team):
@@ -45,7 +47,7 @@ def test_a_supervisor_assigns_two_complaints_at_once(page, live_server, team):
         page.get_by_label(f"Pilih {complaint.tracking_code}").check()
     bar = page.locator("#assign-bar")
     expect(bar).to_contain_text("2 dipilih")
-    no_sideways_scroll(page)
+    no_sideways_scroll(page, "bulk-assign")
     bar.get_by_label("Tugaskan kepada petugas").select_option("budi")
     bar.get_by_role("button", name="Tugaskan yang dipilih").click()
     expect(page.locator("#list .officer", has_text="Ditugaskan kepada budi")).to_have_count(2)
@@ -77,7 +79,7 @@ def test_an_officer_takes_one_and_closes_it_on_the_spot(page, context, live_serv
     detail = page.locator("#detail")
     detail.get_by_role("button", name="Ambil").click()
     expect(detail).to_contain_text("Ditugaskan kepada ani")
-    no_sideways_scroll(page)
+    no_sideways_scroll(page, "taken")
     page.locator("#filters select[name=assigned]").select_option("me")
     expect(page.locator("#list .item")).to_have_count(1)
 
@@ -103,7 +105,7 @@ def test_the_agency_staff_hide_a_name_and_a_photo(page, live_server, team, brows
     moderation.get_by_label("Alasan (wajib)").fill("nama orang")
     moderation.get_by_role("button", name="Sembunyikan kata ini").click()
     expect(page.locator("#detail .moderation .public-text")).to_have_text("Sampah di depan rumah […].")
-    no_sideways_scroll(page)
+    no_sideways_scroll(page, "redacted")
     page.locator("#detail .moderation").get_by_label("Alasan (wajib)").fill("wajah terlihat")
     page.locator("#detail .moderation").get_by_role("button", name="Sembunyikan foto ini dari publik").click()
     expect(page.locator("#detail .moderation")).to_contain_text("disembunyikan dari publik")
