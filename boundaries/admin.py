@@ -45,7 +45,7 @@ class AgencyAdmin(admin.ModelAdmin):
 
 @admin.register(TaskForce)
 class TaskForceAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "agency"]
+    list_display = ["code", "name", "agency", "auto_assign"]
     list_filter = ["agency"]
 
 

@@ -49,12 +49,23 @@ class Agency(models.Model):
         return self.code
 
 
+class AutoAssign(models.TextChoices):
+    """How a task force's new complaints reach one officer (complaints.assignment)."""
+
+    OFF = "", _("off: the supervisor assigns, officers take")
+    ROUND_ROBIN = "round_robin", _("in turn among the officers on duty")
+    AREA = "area", _("the officer whose patrol area covers the point (else in turn)")
+
+
 class TaskForce(models.Model):
     """A task force (satgas) of one agency, working the complaints routed to it."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="task_forces")
     code = models.CharField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    auto_assign = models.CharField(
+        _("automatic assignment"), max_length=16, choices=AutoAssign.choices, blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["code"]

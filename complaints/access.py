@@ -7,6 +7,7 @@ Private complaints (a sensitive category's) are seen only by their own agency's 
 """
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from boundaries.models import Jurisdiction
 from complaints.models import Complaint, Role, StaffRole, overdue_q
@@ -35,7 +36,7 @@ def staff_complaints(user) -> QuerySet[Complaint]:
     """The complaints ``user`` may see, overdue first, then by due time."""
     role = staff_role(user)
     complaints = Complaint.objects.select_related(
-        "category", "kecamatan", "kelurahan", "agency", "task_force", "duplicate_of"
+        "category", "kecamatan", "kelurahan", "agency", "task_force", "duplicate_of", "assigned_to"
     ).prefetch_related("photos")
     if is_city_admin(user):
         pass
@@ -69,3 +70,32 @@ def staff_jurisdictions(user) -> QuerySet[Jurisdiction]:
     if role.role == Role.SUPERVISOR:
         return jurisdictions.filter(agency=role.agency_id)
     return jurisdictions.filter(task_force__in=role.task_forces.all())
+
+
+def is_agency_supervisor(user, complaint: Complaint) -> bool:
+    """A city admin, or a supervisor of the complaint's agency."""
+    role = staff_role(user)
+    return is_city_admin(user) or (
+        role is not None and role.role == Role.SUPERVISOR and role.agency_id == complaint.agency_id
+    )
+
+
+def assignment_refusal(user, complaint: Complaint, officer) -> str | None:
+    """Why ``user`` may not give ``complaint`` to ``officer`` (None: they may). Supervisors of the
+    agency and city admins assign anyone and take it from anyone; an officer only takes a complaint
+    nobody has ("Ambil") or gives back their own."""
+    if is_agency_supervisor(user, complaint):
+        return None
+    if officer is not None and officer.pk != user.pk:
+        return _("An officer can take a complaint for themselves only; a supervisor assigns others.")
+    if complaint.assigned_to_id in (None, user.pk):
+        return None
+    return _("This complaint is assigned to someone else: ask the supervisor to reassign it.")
+
+
+def can_moderate(user, complaint: Complaint) -> bool:
+    """Staff of the responsible agency (officers and supervisors) and city admins moderate."""
+    role = staff_role(user)
+    return is_city_admin(user) or (
+        role is not None and role.agency_id is not None and role.agency_id == complaint.agency_id
+    )

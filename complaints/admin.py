@@ -17,8 +17,8 @@ class QuestionInline(admin.StackedInline):
 class CategoryAdmin(admin.ModelAdmin):
     form = CategoryForm
     inlines = [QuestionInline]
-    list_display = ["code", "name_id", "name_en", "agency", "sla_working_days", "sensitive"]
-    list_editable = ["sla_working_days", "sensitive"]
+    list_display = ["code", "name_id", "name_en", "agency", "sla_working_days", "sensitive", "moderated_first"]
+    list_editable = ["sla_working_days", "sensitive", "moderated_first"]
 
 
 # Task forces and jurisdictions are checked against the categories, which boundaries/ does not know
@@ -35,7 +35,19 @@ class EventInline(admin.TabularInline):
     model = ComplaintEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["at", "kind", "actor", "from_status", "to_status", "note", "public"]
+    readonly_fields = [
+        "at",
+        "kind",
+        "actor",
+        "from_status",
+        "to_status",
+        "note",
+        "public",
+        "assignee",
+        "verified_on_site",
+        "site_distance_m",
+        "site_evidence",
+    ]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -70,12 +82,21 @@ class ComplaintAdmin(MapAdmin):
         "version",
         "reopen_count",
         "rating",
+        # Assignment and moderation change through the staff API's services, each with an event.
+        "assigned_to",
+        "public_description",
+        "held",
     ]
     inlines = [EventInline]
 
 
 @admin.register(StaffRole)
-class StaffRoleAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "agency"]
-    list_filter = ["role", "agency"]
+class StaffRoleAdmin(MapAdmin):
+    """A staff member's role; an officer's patrol area is drawn on the map (automatic assignment by
+    area, complaints.assignment)."""
+
+    list_display = ["user", "role", "agency", "on_duty"]
+    list_filter = ["role", "agency", "on_duty"]
+    list_editable = ["on_duty"]
     filter_horizontal = ["task_forces"]
+    fields = ["user", "role", "agency", "task_forces", "on_duty", "area"]

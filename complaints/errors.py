@@ -6,6 +6,7 @@ from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from complaints.assignment import AssignmentRefused
 from complaints.intake import IdempotencyKeyReused, OutsideCity
 from complaints.limits import retry_after_seconds, too_many_message
 from complaints.workflow import WorkflowConflict, WorkflowInvalid
@@ -14,6 +15,8 @@ from complaints.workflow import WorkflowConflict, WorkflowInvalid
 def exception_handler(exc, context):
     if isinstance(exc, WorkflowConflict):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, AssignmentRefused):
+        return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, WorkflowInvalid):
         return Response({exc.field: [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, OutsideCity):

@@ -97,9 +97,19 @@ class StaffComplaintFilter(ComplaintFilter):
     category = django_filters.ModelChoiceFilter(queryset=Category.objects.all(), to_field_name="code")
     task_force = django_filters.ModelChoiceFilter(queryset=TaskForce.objects.all(), to_field_name="code")
     overdue = django_filters.BooleanFilter(method="filter_overdue", help_text="true: only open complaints past due")
+    assigned = django_filters.CharFilter(
+        method="filter_assigned", max_length=150, help_text="me: assigned to you; none: to nobody; else a username"
+    )
 
     class Meta(ComplaintFilter.Meta):
-        fields = [*ComplaintFilter.Meta.fields, "task_force", "overdue"]
+        fields = [*ComplaintFilter.Meta.fields, "task_force", "overdue", "assigned"]
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
+
+    def filter_assigned(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(assigned_to__isnull=True)
+        if value == "me":
+            return queryset.filter(assigned_to=self.request.user.pk)
+        return queryset.filter(assigned_to__username=value)

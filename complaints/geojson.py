@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from boundaries.models import Agency, Kecamatan, Kelurahan, TaskForce
 from complaints.models import Category, Complaint, Photo, Status, overdue_sql
+from disclosure.public import public_description_sql, public_photo_sql
 from geo.db_router import reading
 from geo.language import english
 
@@ -28,7 +29,7 @@ FROM (
         'properties', json_build_object(
             'category', cat.code,
             'category_name', CASE WHEN %(english)s THEN cat.name_en ELSE cat.name_id END,
-            'description', c.description,
+            'description', {public_description_sql('c')},
             'status', c.status,
             'status_label', %(status_labels)s::json ->> c.status,
             'kecamatan', json_build_object('code', k.code, 'name', k.name),
@@ -48,7 +49,7 @@ FROM (
                     'url', %(photo_url)s || regexp_replace(ph.image, '^.*/', ''),
                     'thumbnail_url', %(photo_url)s || regexp_replace(ph.thumbnail, '^.*/', ''),
                     'width', ph.width, 'height', ph.height) ORDER BY ph.created_at, ph.id)
-                FROM {Photo._meta.db_table} ph WHERE ph.complaint_id = c.id
+                FROM {Photo._meta.db_table} ph WHERE ph.complaint_id = c.id AND {public_photo_sql('ph', 'c')}
             ), '[]'::json)
         )
     ) AS feature

@@ -105,6 +105,11 @@ def complaint_create(
                 announce(event, reporter_notify=reporter.notify)
                 if photo:
                     photo_attach(complaint, photo, PhotoKind.REPORT)
+                # Imported here: complaints.assignment builds on the workflow, which attaches photos
+                # with this module's photo_attach.
+                from complaints.assignment import assign_automatically
+
+                complaint = assign_automatically(complaint) or complaint
             complaint.reporter_key = key
             return complaint, True
         except IntegrityError:
@@ -163,6 +168,7 @@ def _routed_complaint(
         assignment_rule=route.rule.value,
         routing_reason=route.stored_reason(),
         private=category.sensitive,
+        held=category.moderated_first,
         reporter_name=reporter.name,
         reporter_phone=reporter.phone,
         reporter_email=reporter.email,

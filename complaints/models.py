@@ -39,6 +39,14 @@ class Category(models.Model):
     # An emergency notice shown before the form (e.g. the violence hotline): the citizen may still file.
     notice_id = models.TextField(_("emergency notice (Indonesian)"), blank=True)
     notice_en = models.TextField(_("emergency notice (English)"), blank=True)
+    # Moderated first (docs/rules.md, moderation rule): a citizen's text and photos reach the public
+    # only after a staff member has acted on the complaint.
+    moderated_first = models.BooleanField(
+        _("moderated first"),
+        default=False,
+        db_default=False,
+        help_text=_("A citizen's text and photos are public only after the first staff action."),
+    )
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -182,6 +190,21 @@ class Complaint(models.Model):
         Jurisdiction, on_delete=models.SET_NULL, related_name="complaints", null=True, blank=True
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.BARU)
+    # The officer of the task force who works it (complaints.assignment); none: the whole task force.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="assigned_complaints",
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name=_("assigned to"),
+    )
+    # Moderation (complaints.moderation): the description as the public reads it once staff have
+    # redacted part of it (NULL: as filed), and whether the text and photos wait for a first staff
+    # action (a "moderated first" category). disclosure.public decides from these what is served.
+    public_description = models.TextField(_("public description"), null=True, blank=True, editable=False)
+    held = models.BooleanField(_("held for moderation"), default=False, db_default=False, editable=False)
     # Private complaints (of a sensitive category when filed) are in no public answer (docs/rules.md,
     # privacy rule 2). Stored, not read from the category: unticking a category's flag later does not
     # republish its history (disclosure's category_privacy command moves history, with an event each).
@@ -267,6 +290,8 @@ class Photo(models.Model):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
+    # Hidden by moderation: kept for the agency's staff and the audit trail, never served publicly.
+    hidden = models.BooleanField(_("hidden from the public"), default=False, db_default=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -276,12 +301,20 @@ class EventKind(models.TextChoices):
     CREATED = "created", _("filed")
     STATUS = "status", _("status changed")
     NOTE = "note", _("note")
-    ASSIGNED = "assigned", _("reassigned")
+    ASSIGNED = "assigned", _("assigned")
     REROUTED = "rerouted", _("re-routed")
     REOPENED = "reopened", _("reopened by the citizen")
     RATED = "rated", _("rated by the citizen")
     ADDED = "added", _("information added by the reporter")
     PRIVACY = "privacy", _("privacy changed")
+    MODERATED = "moderated", _("moderated")
+
+
+class SiteEvidence(models.TextChoices):
+    """What placed the officer at a closing (complaints.onsite)."""
+
+    PHOTO = "photo", _("the after photo's GPS")
+    DEVICE = "device", _("the device's position")
 
 
 class ComplaintEvent(models.Model):
@@ -298,6 +331,20 @@ class ComplaintEvent(models.Model):
     # officer marks them public (docs/rules.md, privacy rule 7); the reporter's additions show only
     # with the reporter key.
     public = models.BooleanField(default=True)
+    # An assignment to an officer (kind "assigned"): who has it now and who had it before; both empty
+    # for a hand-over to another task force.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assignee_before = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # A move to selesai: whether the after photo's GPS or the device's one position placed the officer
+    # at the complaint (complaints.onsite), how far from it, and by which. The position itself is not
+    # kept (docs/rules.md, privacy rule 9). NULL on every other event.
+    verified_on_site = models.BooleanField(_("verified on site"), null=True, blank=True)
+    site_distance_m = models.FloatField(_("distance from the complaint (m)"), null=True, blank=True)
+    site_evidence = models.CharField(max_length=8, choices=SiteEvidence.choices, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["at", "id"]
@@ -331,6 +378,12 @@ class StaffRole(models.Model):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="staff")
     task_forces = models.ManyToManyField(TaskForce, blank=True, related_name="members")
+    # Automatic assignment (complaints.assignment): only officers on duty take new work; the patrol
+    # area, drawn in the admin, gives them what falls inside it; the last time they were given one
+    # decides the round-robin's turn.
+    on_duty = models.BooleanField(_("on duty"), default=True, db_default=True)
+    area = models.MultiPolygonField(_("patrol area"), srid=4326, null=True, blank=True)
+    last_assigned_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("staff role")

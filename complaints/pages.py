@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 
 from boundaries.models import Kecamatan, TaskForce
 from complaints import access, views
-from complaints.models import Category, Complaint, PhotoKind, Role, Status
+from complaints.models import Category, Complaint, PhotoKind, Role, StaffRole, Status
 from complaints.selectors import public_totals
 from complaints.tracking import normalize_tracking_code
 from complaints.workflow import (
@@ -24,7 +24,7 @@ from complaints.workflow import (
     complaint_rate,
     complaint_reopen,
 )
-from disclosure.public import public_timeline
+from disclosure.public import public_description, public_photos, public_timeline
 from disclosure.reporter import is_reporter, key_opens, remember_reporter
 from geo.signin import SignInForm
 
@@ -104,11 +104,12 @@ class Track(TemplateView):
         return response
 
     def get_context_data(self, *, complaint, reporter, **kwargs):
-        photos = list(complaint.photos.all())
-        # A private complaint's photos are its agency's (photo_file serves them to staff only).
-        shown = [] if complaint.private else photos
+        # A private complaint's photos are its agency's (photo_file serves them to staff only), and
+        # moderation may hide a photo or hold them all (disclosure.public).
+        shown = public_photos(complaint)
         return super().get_context_data(
             complaint=complaint,
+            description=public_description(complaint),
             reporter=reporter,
             events=public_timeline(complaint, as_reporter=reporter),
             report_photos=[p for p in shown if p.kind == PhotoKind.REPORT],
@@ -183,6 +184,7 @@ class TaskForceInbox(LoginRequiredMixin, TemplateView):
             kecamatan=Kecamatan.objects.only("code", "name"),
             task_forces=task_forces,
             labels=inbox_labels(task_forces, can_reassign=inbox_can_reassign(user)),
+            assign_labels=inbox_assign_labels(user, task_forces),
             **kwargs,
         )
 
@@ -237,6 +239,50 @@ def inbox_labels(task_forces=(), *, can_reassign=False) -> dict:
         "none": _("No complaints match."),
         "failed": _("The server did not answer. Try again."),
         "colors": category_colors(),
+    }
+
+
+def inbox_assign_labels(user, task_forces) -> dict:
+    """What static/js/satgas_assign.js needs: who the user is, whom they may assign (the members of
+    the task forces they see, for a supervisor or city admin), which agencies' complaints they may
+    moderate, and its words. The API decides again for each complaint."""
+    role = access.staff_role(user)
+    supervises = inbox_can_reassign(user)
+    members = StaffRole.objects.filter(task_forces__in=task_forces, user__is_active=True)
+    officers = {}
+    for member in (members if supervises else members.none()).select_related("user").prefetch_related("task_forces"):
+        officers[member.user.username] = {
+            "username": member.user.username,
+            "name": member.user.get_full_name() or member.user.username,
+            "task_forces": [t.code for t in member.task_forces.all()],
+        }
+    return {
+        "me": user.get_username(),
+        "supervises": supervises,
+        "officers": sorted(officers.values(), key=lambda o: o["name"]),
+        "moderates": "*" if access.is_city_admin(user) else (role.agency.code if role and role.agency else ""),
+        "assigned_to": _("Assigned to %(name)s"),
+        "nobody": _("Not assigned to an officer"),
+        "take": _("Take it (Ambil)"),
+        "give_back": _("Give it back to the task force"),
+        "assign": _("Assign to an officer"),
+        "assign_button": _("Assign"),
+        "nobody_option": _("nobody (the whole task force)"),
+        "select": _("Select %(code)s"),
+        "selected": _("%(n)s selected"),
+        "assign_selected": _("Assign the selected"),
+        "on_site": _("Closing verified on site (%(m)s m from the complaint)"),
+        "not_on_site": _("Closing not verified on site"),
+        "moderation": _("Moderation"),
+        "public_text": _("What the public reads"),
+        "held": _("Held: the public sees the text and photos after your first action."),
+        "redact_text": _("Words to hide from the public (a name, a phone number, an insult)"),
+        "reason": _("Reason (required)"),
+        "redact_button": _("Hide these words"),
+        "hide_photo": _("Hide this photo from the public"),
+        "show_photo": _("Show this photo again"),
+        "photo_hidden": _("hidden from the public"),
+        "locating": _("Reading this device's position for the on-site check…"),
     }
 
 

@@ -89,6 +89,9 @@ def complaints_reroute(*, commit: bool = False) -> RerouteReport:
                     SET kecamatan_id = r.kecamatan_id, kelurahan_id = r.kelurahan_id, agency_id = r.agency_id,
                         jurisdiction_id = r.jurisdiction_id,
                         task_force_id = CASE WHEN r.jurisdiction_changed THEN r.task_force_id ELSE c.task_force_id END,
+                        -- an officer works for one task force: a complaint handed to another loses them
+                        assigned_to_id = CASE WHEN r.jurisdiction_changed AND r.task_force_id IS DISTINCT FROM c.task_force_id
+                                              THEN NULL ELSE c.assigned_to_id END,
                         area_rule = r.area_rule, assignment_rule = r.assignment_rule,
                         routing_reason = r.routing_reason, version = c.version + 1, updated_at = now()
                     FROM rerouted r

@@ -15,7 +15,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 from complaints.models import Category, Complaint, Photo
 from complaints.photos import PhotoRefused, photo_clean
 from complaints.questions import AnswersInvalid, clean_answers
-from disclosure.public import FEATURE_FIELDS
+from disclosure.public import FEATURE_FIELDS, public_description, public_photos
 from geo.spatial import WGS84, is_lon_lat
 
 DESCRIPTION_MAX = 4000
@@ -236,13 +236,22 @@ class ComplaintSerializer(GeoFeatureModelSerializer):
     agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
     task_force = serializers.SlugRelatedField(slug_field="code", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
-    photos = PhotoSerializer(many=True, read_only=True)
+    # As moderated (disclosure.public): the redacted text, only the photos the public may see.
+    description = serializers.SerializerMethodField()
+    photos = serializers.SerializerMethodField()
 
     class Meta:
         model = Complaint
         geo_field = "location"
         id_field = "tracking_code"
         fields = list(FEATURE_FIELDS)
+
+    def get_description(self, complaint) -> str:
+        return public_description(complaint)
+
+    @extend_schema_field(PhotoSerializer(many=True))
+    def get_photos(self, complaint):
+        return PhotoSerializer(public_photos(complaint), many=True).data
 
 
 class LocateQuerySerializer(StrictSerializer):
@@ -261,16 +270,23 @@ class NearbyQuerySerializer(LocateQuerySerializer):
 class NearbyComplaintSerializer(serializers.Serializer):
     tracking_code = serializers.CharField()
     category_name = serializers.CharField(source="category.name")
-    description = serializers.CharField()
+    description = serializers.SerializerMethodField()
     status = serializers.CharField()
     status_label = serializers.CharField(source="get_status_display")
     created_at = serializers.DateTimeField()
     distance_m = serializers.SerializerMethodField()
     support_count = serializers.IntegerField()
-    photos = PhotoSerializer(many=True)
+    photos = serializers.SerializerMethodField()
 
     def get_distance_m(self, complaint) -> float:
         return round(complaint.distance.m, 1)
+
+    def get_description(self, complaint) -> str:
+        return public_description(complaint)
+
+    @extend_schema_field(PhotoSerializer(many=True))
+    def get_photos(self, complaint):
+        return PhotoSerializer(public_photos(complaint), many=True).data
 
 
 class PhotoLocationSerializer(StrictSerializer):

@@ -1,7 +1,9 @@
 """The staff API under /api/v1/staff/: the complaints a staff member may see, and what they may do."""
 
+from django.contrib.auth import get_user_model
+from django.contrib.gis.geos import Point
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, permissions, serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
@@ -9,12 +11,21 @@ from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from boundaries.models import Jurisdiction, TaskForce
-from complaints import access, workflow
+from complaints import access, assignment, moderation, workflow
 from complaints.filters import StaffComplaintFilter
 from complaints.models import Complaint, ComplaintEvent, Status
-from complaints.serializers import CodeRelatedField, ComplaintSerializer, PhotoUploadField, StrictSerializer
+from complaints.onsite import DevicePosition
+from complaints.serializers import (
+    CodeRelatedField,
+    ComplaintSerializer,
+    PhotoSerializer,
+    PhotoUploadField,
+    StrictSerializer,
+)
 from complaints.tracking import normalize_tracking_code
 from complaints.views import ComplaintPagination
+from disclosure.public import public_description
+from geo.spatial import WGS84
 
 
 class IsStaff(permissions.BasePermission):
@@ -26,17 +37,42 @@ class IsStaff(permissions.BasePermission):
 
 class EventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", default=None)
+    assignee = serializers.CharField(source="assignee.username", default=None)
 
     class Meta:
         model = ComplaintEvent
-        fields = ["at", "kind", "from_status", "to_status", "note", "public", "actor"]
+        fields = [
+            "at",
+            "kind",
+            "from_status",
+            "to_status",
+            "note",
+            "public",
+            "actor",
+            "assignee",
+            "verified_on_site",
+            "site_distance_m",
+            "site_evidence",
+        ]
+
+
+class StaffPhotoSerializer(PhotoSerializer):
+    """Every photo, with what moderation needs: its id and whether the public sees it."""
+
+    class Meta(PhotoSerializer.Meta):
+        fields = ["id", *PhotoSerializer.Meta.fields, "hidden"]
 
 
 class StaffComplaintSerializer(ComplaintSerializer):
-    """The public fields and what staff need besides: the reporter, the workflow state."""
+    """The public fields and what staff need besides: the reporter, the workflow state, the original
+    text and every photo (with what the public reads beside them), the officer."""
 
     duplicate_of = serializers.SlugRelatedField(slug_field="tracking_code", read_only=True)
     allowed_transitions = serializers.SerializerMethodField()
+    description = serializers.CharField(read_only=True)
+    photos = StaffPhotoSerializer(many=True, read_only=True)
+    public_description = serializers.SerializerMethodField()
+    assigned_to = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta(ComplaintSerializer.Meta):
         fields = [
@@ -50,11 +86,17 @@ class StaffComplaintSerializer(ComplaintSerializer):
             "reopen_count",
             "rating",
             "duplicate_of",
+            "assigned_to",
+            "public_description",
+            "held",
             "version",
         ]
 
     def get_allowed_transitions(self, complaint) -> list[str]:
         return workflow.allowed_transitions(complaint)
+
+    def get_public_description(self, complaint) -> str:
+        return public_description(complaint)
 
 
 class StaffComplaintDetailSerializer(StaffComplaintSerializer):
@@ -126,6 +168,22 @@ class TransitionSerializer(StrictSerializer):
     note_public = serializers.BooleanField(
         default=False, help_text="Show the note on the citizen's tracking page (staff notes are private by default)."
     )
+    lat = serializers.FloatField(
+        required=False, min_value=-90, max_value=90, help_text="With selesai: the device's latitude at this moment."
+    )
+    lon = serializers.FloatField(required=False, min_value=-180, max_value=180, help_text="With lat: its longitude.")
+    accuracy = serializers.FloatField(
+        required=False, min_value=0, max_value=100_000, default=0, help_text="The position's accuracy in metres."
+    )
+
+    def validate(self, attrs):
+        """lat and lon come together and become the device's position (never stored: only the verdict)."""
+        lat, lon, accuracy = attrs.pop("lat", None), attrs.pop("lon", None), attrs.pop("accuracy")
+        if (lat is None) != (lon is None):
+            raise serializers.ValidationError({"lon" if lon is None else "lat": [_("Send lat and lon together.")]})
+        if lat is not None:
+            attrs["position"] = DevicePosition(Point(lon, lat, srid=WGS84), accuracy)
+        return attrs
 
 
 class NoteSerializer(StrictSerializer):
@@ -181,3 +239,109 @@ class StaffReassign(StaffAction):
         if not access.can_reassign(self.request.user, complaint):
             raise PermissionDenied(_("Only the agency's supervisor or a city admin may reassign."))
         workflow.complaint_reassign(complaint=complaint, actor=self.request.user, **data)
+
+
+@extend_schema_field({"type": "string", "nullable": True, "description": "An officer's username, or null."})
+class OfficerField(serializers.CharField):
+    """A staff member named by username; null for nobody."""
+
+    def run_validators(self, value):
+        """The text's validators (its length) run on the username, in to_internal_value."""
+
+    def to_internal_value(self, data):
+        username = super().to_internal_value(data)
+        super().run_validators(username)
+        officer = get_user_model().objects.filter(username=username, is_active=True).first()
+        if officer is None:
+            raise serializers.ValidationError(
+                _("No active staff member has the username “%(name)s”.") % {"name": username}
+            )
+        return officer
+
+
+class AssignSerializer(StrictSerializer):
+    officer = OfficerField(max_length=150, allow_null=True, help_text="The officer's username; null: nobody.")
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="The version you saw; a stale one is a 409."
+    )
+
+
+@extend_schema(request=AssignSerializer, responses=StaffComplaintDetailSerializer)
+class StaffAssign(StaffAction):
+    """Give the complaint to an officer of its task force, or to nobody (403 when you may not, 400 for
+    someone outside the task force, 409 on a stale version)."""
+
+    input_serializer = AssignSerializer
+
+    def act(self, complaint, **data):
+        assignment.complaint_assign(complaint=complaint, actor=self.request.user, **data)
+
+
+class AssignedItemSerializer(StrictSerializer):
+    code = serializers.CharField(max_length=20)
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class AssignManySerializer(StrictSerializer):
+    officer = OfficerField(max_length=150, allow_null=True)
+    complaints = AssignedItemSerializer(many=True, allow_empty=False, max_length=200)
+
+
+class StaffAssignMany(StaffScoped, APIView):
+    """Assign many complaints to one officer at once: all of them, or none if one is refused."""
+
+    @extend_schema(
+        request=AssignManySerializer,
+        responses=StaffComplaintSerializer(many=True),
+        operation_id="v1_staff_complaints_assign_many",
+    )
+    def post(self, request):
+        incoming = AssignManySerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        items = [(self.scoped_complaint(item["code"]), item.get("version")) for item in data["complaints"]]
+        assigned = assignment.complaints_assign(complaints=items, actor=request.user, officer=data["officer"])
+        complaints = self.get_queryset().filter(pk__in=[c.pk for c in assigned])
+        return Response(StaffComplaintSerializer(complaints, many=True).data)
+
+
+class Moderating(StaffAction):
+    """Moderation: the responsible agency's staff and city admins only."""
+
+    def act(self, complaint, **data):
+        if not access.can_moderate(self.request.user, complaint):
+            raise PermissionDenied(_("Only the responsible agency's staff may moderate this complaint."))
+        self.moderate(complaint, actor=self.request.user, **data)
+
+
+class RedactSerializer(StrictSerializer):
+    text = serializers.CharField(max_length=4000, help_text="The words to hide, as they appear in the description.")
+    reason = serializers.CharField(max_length=1000)
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+@extend_schema(request=RedactSerializer, responses=StaffComplaintDetailSerializer)
+class StaffRedact(Moderating):
+    """Hide words (a name, a phone number, an insult) from the description the public reads."""
+
+    input_serializer = RedactSerializer
+
+    def moderate(self, complaint, **data):
+        moderation.complaint_redact(complaint=complaint, **data)
+
+
+class HidePhotoSerializer(StrictSerializer):
+    photo = serializers.IntegerField(min_value=1, help_text="The photo's id (photos[].id of the staff detail).")
+    hidden = serializers.BooleanField(default=True, help_text="false shows a hidden photo again.")
+    reason = serializers.CharField(max_length=1000)
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+@extend_schema(request=HidePhotoSerializer, responses=StaffComplaintDetailSerializer)
+class StaffHidePhoto(Moderating):
+    """Hide one of the complaint's photos from the public, or show it again."""
+
+    input_serializer = HidePhotoSerializer
+
+    def moderate(self, complaint, *, photo, **data):
+        moderation.photo_hide(complaint=complaint, photo_id=photo, **data)

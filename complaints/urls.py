@@ -18,6 +18,7 @@ urlpatterns = [
     path("photo-location/", views.PhotoLocation.as_view(), name="photo-location"),
     path("staff/jurisdictions/", staff_api.StaffJurisdictionList.as_view(), name="staff-jurisdiction-list"),
     path("staff/complaints/", staff_api.StaffComplaintList.as_view(), name="staff-complaint-list"),
+    path("staff/complaints/assign/", staff_api.StaffAssignMany.as_view(), name="staff-assign-many"),
     path(
         "staff/complaints/<str:tracking_code>/", staff_api.StaffComplaintDetail.as_view(), name="staff-complaint-detail"
     ),
@@ -26,4 +27,7 @@ urlpatterns = [
     ),
     path("staff/complaints/<str:tracking_code>/notes/", staff_api.StaffNote.as_view(), name="staff-note"),
     path("staff/complaints/<str:tracking_code>/reassign/", staff_api.StaffReassign.as_view(), name="staff-reassign"),
+    path("staff/complaints/<str:tracking_code>/assign/", staff_api.StaffAssign.as_view(), name="staff-assign"),
+    path("staff/complaints/<str:tracking_code>/redact/", staff_api.StaffRedact.as_view(), name="staff-redact"),
+    path("staff/complaints/<str:tracking_code>/hide-photo/", staff_api.StaffHidePhoto.as_view(), name="staff-hide-photo"),
 ]

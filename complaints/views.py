@@ -41,7 +41,7 @@ from complaints.serializers import (
 )
 from complaints.tracking import normalize_tracking_code
 from complaints.workflow import complaint_add_information, complaint_rate, complaint_reopen, complaint_support
-from disclosure.public import public_complaints
+from disclosure.public import public_complaints, public_photo_q
 from disclosure.reporter import private_url, require_reporter, supporter_of
 from geo.spatial import WGS84
 from notifications.supporters import SupporterContactSerializer, supporter_add
@@ -320,11 +320,13 @@ def photo_file(request, name):
     if photo is None:
         raise Http404
     complaint = photo.complaint
-    if complaint.private and not access.staff_complaints(request.user).filter(pk=complaint.pk).exists():
+    # Public unless private, held or hidden by moderation (disclosure.public); otherwise its staff's.
+    public = Photo.objects.filter(public_photo_q(), pk=photo.pk).exists()
+    if not public and not access.staff_complaints(request.user).filter(pk=complaint.pk).exists():
         raise Http404
     response = FileResponse(default_storage.open(path), content_type="image/jpeg")
     response["X-Content-Type-Options"] = "nosniff"
-    if complaint.private:
+    if not public:
         add_never_cache_headers(response)
     else:
         response["Cache-Control"] = "public, max-age=86400"

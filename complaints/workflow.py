@@ -23,6 +23,7 @@ from boundaries.models import TaskForce
 from complaints import access
 from complaints.intake import photo_attach
 from complaints.models import CLOSED_STATUSES, Complaint, ComplaintEvent, EventKind, PhotoKind, Status, Support
+from complaints.onsite import DevicePosition, site_check
 from complaints.photos import CleanPhoto
 from complaints.sla import due_at
 from complaints.tracking import normalize_tracking_code
@@ -64,12 +65,15 @@ def complaint_transition(
     version: int | None = None,
     photo: CleanPhoto | None = None,
     note_public: bool = False,
+    position: DevicePosition | None = None,
 ) -> Complaint:
     """Move ``complaint`` to ``to_status`` as ``actor``; ``version`` is the version the actor saw.
 
-    A photo sent with the move to ``selesai`` is kept as the "after" photo. The note shows on the
-    citizen's tracking page only with ``note_public``. The original of a duplicate is looked up among
-    the complaints the actor may see, so the lookup tells nothing about the others.
+    A photo sent with the move to ``selesai`` is kept as the "after" photo; its GPS, or the device's
+    ``position`` at that moment, decides whether the closing is verified on site (complaints.onsite).
+    The note shows on the citizen's tracking page only with ``note_public``. The original of a
+    duplicate is looked up among the complaints the actor may see, so the lookup tells nothing about
+    the others.
     """
     note = note.strip()
     with transaction.atomic():
@@ -93,11 +97,23 @@ def complaint_transition(
             current.duplicate_of = original
         now = timezone.now()
         from_status, current.status = current.status, to_status
+        closing = {}
         if to_status == Status.SELESAI:
             current.resolved_at = now
+            gps = photo.gps if photo else None
+            closing = site_check(current.location, photo_gps=gps, device=position).event_fields()
         if to_status in CLOSED_STATUSES:
             current.closed_at = now
-        _save(current, now, EventKind.STATUS, actor=actor, from_status=from_status, note=note, public=note_public)
+        _save(
+            current,
+            now,
+            EventKind.STATUS,
+            actor=actor,
+            from_status=from_status,
+            note=note,
+            public=note_public,
+            **closing,
+        )
         if photo:
             photo_attach(current, photo, PhotoKind.AFTER if to_status == Status.SELESAI else PhotoKind.REPORT)
     return current
@@ -137,7 +153,10 @@ def complaint_reassign(
         if task_force.agency_id != current.agency_id:
             raise WorkflowInvalid("task_force", _("Choose a task force of the complaint's own agency."))
         before = current.task_force.code if current.task_force else "—"
+        moved = current.task_force_id != task_force.id
         current.task_force = task_force
+        if moved:
+            current.assigned_to = None  # an officer works for their own task force only
         _save(
             current,
             timezone.now(),
@@ -146,6 +165,11 @@ def complaint_reassign(
             note=f"{before} → {task_force.code}. {note}".strip(),
             public=False,
         )
+        if moved:
+            # Imported here: complaints.assignment builds on this module's versioned changes.
+            from complaints.assignment import assign_automatically
+
+            current = assign_automatically(current) or current
     return current
 
 
@@ -207,7 +231,11 @@ def complaint_add_information(*, complaint: Complaint, text: str) -> ComplaintEv
 
 
 def _remark(complaint: Complaint, kind: EventKind, text: str, *, actor=None, public: bool) -> ComplaintEvent:
-    """An event that says something without changing the complaint."""
+    """An event that says something without changing the complaint (a staff note still releases a
+    complaint held for moderation)."""
+    if actor is not None and complaint.held:
+        Complaint.objects.filter(pk=complaint.pk).update(held=False)
+        complaint.held = False
     return ComplaintEvent.objects.create(
         complaint=complaint,
         actor=actor,
@@ -241,9 +269,15 @@ def _save(
     from_status: str = "",
     note: str = "",
     public: bool = True,
-):
+    **event_fields,
+) -> ComplaintEvent:
+    """Save a changed complaint at its next version with its event, and announce the event. A staff
+    member's first act on a complaint held for moderation releases its text and photos (docs/rules.md,
+    moderation rule)."""
     complaint.version += 1
     complaint.updated_at = now
+    if actor is not None:
+        complaint.held = False
     complaint.save()
     event = ComplaintEvent.objects.create(
         complaint=complaint,
@@ -254,5 +288,7 @@ def _save(
         to_status=complaint.status,
         note=note,
         public=public,
+        **event_fields,
     )
     announce(event)
+    return event

@@ -6,9 +6,10 @@ the public through ``public_count``.
 """
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Case, F, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Coalesce
 
-from complaints.models import Category, Complaint, ComplaintEvent, EventKind
+from complaints.models import Category, Complaint, ComplaintEvent, EventKind, Photo
 
 # The fields of a complaint anyone may read. No reporter field may ever be added here. A complaint's
 # public Feature (ComplaintSerializer, and the same JSON written by PostgreSQL in complaints.geojson)
@@ -59,6 +60,50 @@ def only_public(complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
 def public_complaints() -> QuerySet[Complaint]:
     """The complaints anyone may see."""
     return only_public(Complaint.objects.all())
+
+
+# Moderation (docs/rules.md, moderation rule): the public reads a complaint's description as staff
+# redacted it (``public_description``, else as filed), and nothing of a citizen's text or photos while
+# the complaint is held for a first staff action; hidden photos never. One definition, in the three
+# forms its readers need: Python for one complaint, an ORM expression for querysets (exports), and SQL
+# text for statements written by hand (complaints.geojson); tests/disclosure/test_moderation.py holds
+# them equal.
+def public_description(complaint: Complaint) -> str:
+    """The description of ``complaint`` as the public may read it."""
+    if complaint.held:
+        return ""
+    return complaint.description if complaint.public_description is None else complaint.public_description
+
+
+def public_description_expression():
+    """public_description() as an expression over Complaint rows."""
+    return Case(
+        When(held=True, then=Value("")),
+        default=Coalesce(F("public_description"), F("description")),
+        output_field=TextField(),
+    )
+
+
+def public_description_sql(complaint: str) -> str:
+    """public_description() as SQL over the complaint table's alias ``complaint``."""
+    return f"(CASE WHEN {complaint}.held THEN '' ELSE COALESCE({complaint}.public_description, {complaint}.description) END)"
+
+
+def public_photos(complaint: Complaint) -> list[Photo]:
+    """The photos of ``complaint`` the public may see (of the prefetched ``photos`` if any)."""
+    if complaint.private or complaint.held:
+        return []
+    return [p for p in complaint.photos.all() if not p.hidden]
+
+
+def public_photo_q(prefix: str = "") -> Q:
+    """public_photos() as a filter over Photo rows (``prefix``: the path to them, e.g. "photos__")."""
+    return Q(**{f"{prefix}hidden": False, f"{prefix}complaint__private": False, f"{prefix}complaint__held": False})
+
+
+def public_photo_sql(photo: str, complaint: str) -> str:
+    """public_photos() as an SQL condition on the photo and complaint tables' aliases."""
+    return f"(NOT {photo}.hidden AND NOT {complaint}.private AND NOT {complaint}.held)"
 
 
 def public_categories() -> QuerySet[Category]:

@@ -75,6 +75,10 @@ STAFF = frozenset(
         "staff-transition",
         "staff-note",
         "staff-reassign",
+        "staff-assign",
+        "staff-assign-many",
+        "staff-redact",
+        "staff-hide-photo",
         "notifications:staff-preferences",
         "notifications:staff-push",
     }

@@ -237,8 +237,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # One name for the complaint statuses wherever a field uses them.
-    "ENUM_NAME_OVERRIDES": {"ComplaintStatusEnum": "complaints.models.Status"},
+    # One name for the complaint statuses (and the event and photo kinds) wherever a field uses them.
+    "ENUM_NAME_OVERRIDES": {
+        "ComplaintStatusEnum": "complaints.models.Status",
+        "EventKindEnum": "complaints.models.EventKind",
+        "PhotoKindEnum": "complaints.models.PhotoKind",
+    },
     # The refusals every operation can give (400, 404, 401/403, 409, 413, 415), documented in one place.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "geo.schema.document_errors"],
 }

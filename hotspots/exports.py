@@ -20,6 +20,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from complaints.models import overdue_q
+from disclosure.public import public_description_expression
 from hotspots.query import HotspotQuery
 
 CHUNK = 5_000
@@ -40,7 +41,7 @@ COMPLAINT_COLUMNS = [
     ("agency_name", "agency__name"),
     ("task_force", "task_force__code"),
     ("task_force_name", "task_force__name"),
-    ("description", "description"),
+    ("description", "public_text"),  # as moderated (disclosure.public.public_description)
     ("channel", "channel"),  # how it reached PEKA: web, open311, whatsapp, staff
     ("support_count", "support_count"),
     ("created_at", "created_at"),
@@ -62,7 +63,10 @@ def complaint_rows(query: HotspotQuery) -> Iterator[dict]:
     fields = [f for _name, f in COMPLAINT_COLUMNS]
     rows = (
         query.complaints()
-        .annotate(overdue=ExpressionWrapper(overdue_q(), output_field=BooleanField()))
+        .annotate(
+            overdue=ExpressionWrapper(overdue_q(), output_field=BooleanField()),
+            public_text=public_description_expression(),
+        )
         .order_by("created_at", "id")
         .values_list(*fields, "overdue", "answers", "location")
     )

@@ -8,7 +8,11 @@ Definitions (the page's methodology section says the same in plain words):
   by their due time, the median and 90th percentile of working days to resolve (working days after
   the day of filing up to the day of resolution, on the Asia/Jakarta calendar, weekends and national
   holidays excluded), the share later reopened, the average citizen rating and how many rated, and
-  the share resolved without an "after" photo;
+  the share resolved without an "after" photo, the share whose closing was verified on site
+  (complaints.onsite: the latest move to ``selesai``) and, beside it, of the reporters who answered
+  the "sudah beres?" question about a resolution in the period, how many and the share who said it
+  is fixed (notifications.question.record);
+* assigned: of the complaints received, the share an officer has (complaints.assignment);
 * backlog: complaints filed before the period's end and not closed by then; oldest: the age in days
   of the oldest of them at the period's end.
 Periods are whole days in Asia/Jakarta. Private complaints (a sensitive category's) count only in their
@@ -43,6 +47,10 @@ FIGURES = (
     "rating",
     "rated",
     "without_after_photo",
+    "verified_on_site",
+    "answered",
+    "answered_fixed",
+    "assigned",
 )
 
 
@@ -74,7 +82,10 @@ def _holidays_between(start: date, end: date) -> list[date]:
 _SQL = """
 WITH base AS (
     SELECT c.id, c.created_at, c.resolved_at, c.closed_at, c.due_at, c.status, c.rating, c.reopen_count,
-           c.private,
+           c.private, c.assigned_to_id IS NOT NULL AS assigned_now,
+           (SELECT qa.fixed FROM notifications_questionanswer qa
+            WHERE qa.complaint_id = c.id AND qa.resolved_at >= %(since)s AND qa.resolved_at < %(until)s
+            ORDER BY qa.resolved_at DESC LIMIT 1) AS answer_fixed,
            a.code AS agency, a.name AS agency_name, tf.code AS task_force, tf.name AS task_force_name,
            k.code AS kecamatan, k.name AS kecamatan_name, cat.code AS category, cat.name_id AS category_name,
            c.channel,
@@ -99,7 +110,12 @@ measured AS (
            ) END AS days,
            resolved AND NOT EXISTS (
                SELECT 1 FROM complaints_photo p WHERE p.complaint_id = base.id AND p.kind = 'after'
-           ) AS no_after_photo
+           ) AS no_after_photo,
+           CASE WHEN resolved THEN coalesce((
+               SELECT e.verified_on_site FROM complaints_complaintevent e
+               WHERE e.complaint_id = base.id AND e.kind = 'status' AND e.to_status = 'selesai'
+               ORDER BY e.at DESC, e.id DESC LIMIT 1
+           ), false) END AS on_site
     FROM base
 )
 {agency_rows}
@@ -121,6 +137,10 @@ _FIGURES_SQL = """
     avg(rating) FILTER (WHERE resolved AND rating IS NOT NULL) AS rating,
     count(rating) FILTER (WHERE resolved) AS rated,
     avg(no_after_photo::int) FILTER (WHERE resolved) AS without_after_photo,
+    avg(on_site::int) FILTER (WHERE resolved) AS verified_on_site,
+    count(answer_fixed) AS answered,
+    avg(answer_fixed::int) AS answered_fixed,
+    avg(assigned_now::int) FILTER (WHERE received) AS assigned,
     bool_or(private) AS has_private,
     count(*) FILTER (WHERE received OR resolved OR in_backlog) AS involved
 """
@@ -153,6 +173,9 @@ _BUILT_FROM = {
     "p90_days": "resolved",
     "reopen_rate": "resolved",
     "without_after_photo": "resolved",
+    "verified_on_site": "resolved",
+    "answered_fixed": "answered",
+    "assigned": "received",
     "rating": "rated",
     "oldest_days": "backlog",
 }

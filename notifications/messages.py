@@ -134,6 +134,15 @@ def _content(delivery: Delivery, complaint: Complaint) -> tuple[str, list[str], 
             [_("Report %(code)s was marked resolved two weeks ago. Is the problem really fixed?") % {"code": complaint.tracking_code}],
             "peka_sudah_beres",
         )
+    if kind == Kind.ASSIGNED:
+        return (
+            _("assigned to you"),
+            [
+                _("Complaint %(code)s (%(category)s) is assigned to you, due %(due)s.")
+                % {"code": complaint.tracking_code, "category": category, "due": _due(complaint)}
+            ],
+            "peka_ditugaskan",
+        )
     if kind == Kind.INBOX:
         return (
             _("new in your inbox"),

@@ -31,6 +31,7 @@ class Kind(models.TextChoices):
     INBOX = "inbox", _("new complaint in the inbox")
     DIGEST = "digest", _("inbox digest")
     ESCALATION = "escalation", _("overdue complaint")
+    ASSIGNED = "assigned", _("complaint assigned to you")
 
 
 class Audience(models.TextChoices):
@@ -102,6 +103,19 @@ class ReporterChoice(models.Model):
     complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, related_name="notify_choice")
     notify = models.BooleanField(default=False)
     language = models.CharField(max_length=8, default="id")
+
+
+class QuestionAnswer(models.Model):
+    """The reporter's answer to "sudah beres?" for one resolution of their complaint
+    (notifications.question.record); the report card sets it beside the share verified on site."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="question_answers")
+    resolved_at = models.DateTimeField()
+    fixed = models.BooleanField()
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["complaint", "resolved_at"], name="question_answered_once")]
 
 
 class Supporter(models.Model):

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from complaints.models import Complaint, Status
 from notifications import outbox, rules
+from notifications.models import QuestionAnswer
 
 # A question not asked within a week of its day (the worker was down that long) is not asked any more.
 LATEST = timedelta(days=7)
@@ -17,6 +18,14 @@ LATEST = timedelta(days=7)
 def cause(complaint: Complaint) -> str:
     """One question per resolution of a complaint."""
     return f"question:{complaint.id}:{complaint.resolved_at:%Y%m%d%H%M%S%f}"
+
+
+def record(complaint: Complaint, *, fixed: bool) -> None:
+    """The reporter's answer for the complaint's current resolution (once; a second answer to the same
+    question changes nothing). The report card shows the share answered "fixed"."""
+    QuestionAnswer.objects.get_or_create(
+        complaint=complaint, resolved_at=complaint.resolved_at, defaults={"fixed": fixed}
+    )
 
 
 def ask(now: datetime) -> int:

@@ -6,6 +6,7 @@
 * supporters who left a contact with "Dukung": status changes, at a lower priority;
 * the task force whose inbox a complaint enters, on filing, reopening, reassignment or a re-route
   (each member, by their channels); an agency without task forces: its supervisors;
+* the officer a complaint is assigned to (complaints.assignment), by hand or automatically;
 * the agency's supervisors when a complaint passes its due time unworked, again at 2× the SLA;
   city admins at 3×;
 * nobody else. For a sensitive category only the reporter (a message with no location, category or
@@ -51,6 +52,8 @@ def for_event(event: ComplaintEvent) -> list[Recipient]:
         out += supporters(complaint)
     elif event.kind == EventKind.NOTE and event.public:
         out += reporter(complaint, Kind.NOTE)
+    elif event.kind == EventKind.ASSIGNED and (event.assignee_id or event.assignee_before_id):
+        out += assigned_officer(event)
     elif event.kind in (EventKind.ASSIGNED, EventKind.REOPENED):
         out += inbox(complaint)
     return out
@@ -105,6 +108,14 @@ def inbox(complaint: Complaint) -> list[Recipient]:
     else:
         return []
     return staff(users, Kind.INBOX)
+
+
+def assigned_officer(event: ComplaintEvent) -> list[Recipient]:
+    """The officer given the complaint (nobody when it was given back to the whole task force); not
+    the officer who took it themselves ("Ambil"), who knows."""
+    if event.assignee_id is None or event.assignee_id == event.actor_id:
+        return []
+    return staff(get_user_model().objects.filter(pk=event.assignee_id, is_active=True), Kind.ASSIGNED)
 
 
 def escalation(complaint: Complaint, level: int) -> list[Recipient]:

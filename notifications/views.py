@@ -8,6 +8,7 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_datetime
@@ -18,10 +19,10 @@ from complaints import access
 from complaints.models import Complaint, Status
 from complaints.pages import form_text
 from complaints.workflow import WorkflowConflict, WorkflowInvalid, complaint_rate, complaint_reopen
+from notifications import question
 from notifications.forms import PreferenceForm
 from notifications.messages import ANSWER_SALT, UNSUBSCRIBE_SALT
 from notifications.models import Channel, Delivery, Kind, OptOut, StaffPreference
-from notifications.question import cause as question_cause
 
 # A link stays good for a year; an unsubscribe link for as long as the secret key does.
 ANSWER_MAX_AGE = 365 * 24 * 3600
@@ -50,7 +51,7 @@ def answer(request, token):
         return HttpResponseBadRequest(_("This link is not valid or has expired."), content_type="text/plain; charset=utf-8")
     complaint = get_object_or_404(Complaint.objects.select_related("category"), pk=data["c"])
     asked = (
-        Delivery.objects.filter(complaint=complaint, kind=Kind.QUESTION, cause=question_cause(complaint))
+        Delivery.objects.filter(complaint=complaint, kind=Kind.QUESTION, cause=question.cause(complaint))
         .order_by("created_at")
         .first()
     )
@@ -61,14 +62,18 @@ def answer(request, token):
                 rating = request.POST.get("rating", "")
                 if rating not in {"1", "2", "3", "4", "5"}:
                     raise WorkflowInvalid("rating", _("Choose a rating from 1 to 5."))
-                complaint_rate(complaint=complaint, rating=int(rating), comment=form_text(request, "comment", 1000))
+                with transaction.atomic():
+                    question.record(complaint, fixed=True)
+                    complaint_rate(complaint=complaint, rating=int(rating), comment=form_text(request, "comment", 1000))
                 flash.success(request, _("Thank you for your rating."))
             else:
-                complaint_reopen(
-                    complaint=complaint,
-                    reason=form_text(request, "reason", 2000) or _("Not fixed yet (answer to “is it fixed?”)."),
-                    window_from=asked.created_at if asked else None,
-                )
+                with transaction.atomic():
+                    question.record(complaint, fixed=False)
+                    complaint_reopen(
+                        complaint=complaint,
+                        reason=form_text(request, "reason", 2000) or _("Not fixed yet (answer to “is it fixed?”)."),
+                        window_from=asked.created_at if asked else None,
+                    )
                 flash.success(request, _("Your complaint is open again; the task force sees it as new."))
         except (WorkflowConflict, WorkflowInvalid) as exc:
             flash.error(request, str(exc))

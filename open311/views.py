@@ -25,7 +25,7 @@ from complaints.questions import OPEN311_DATATYPE, options
 from complaints.routing import responsible_agency_code
 from complaints.serializers import QUERY_YEARS, ComplaintCreateSerializer, in_query_years
 from complaints.tracking import normalize_tracking_code
-from disclosure.public import public_categories, public_complaints
+from disclosure.public import public_categories, public_complaints, public_description, public_photos
 from geo.ratelimits import RateLimit
 from open311.models import ApiKey
 from open311.render import FORMATS, error, respond, respond_object
@@ -160,7 +160,7 @@ _LATEST_NOTE = (
 
 
 def _request(complaint: Complaint, request) -> dict:
-    photo = next((p for p in complaint.photos.all() if p.kind == PhotoKind.REPORT), None)
+    photo = next((p for p in public_photos(complaint) if p.kind == PhotoKind.REPORT), None)
     local = timezone.localtime
     return {
         "service_request_id": complaint.tracking_code,
@@ -168,7 +168,7 @@ def _request(complaint: Complaint, request) -> dict:
         "status_notes": complaint.status_notes or "",
         "service_name": complaint.category.name,
         "service_code": complaint.category.code,
-        "description": complaint.description,
+        "description": public_description(complaint),
         "agency_responsible": complaint.agency.name if complaint.agency else "",
         "service_notice": "",
         "requested_datetime": local(complaint.created_at).isoformat(timespec="seconds"),

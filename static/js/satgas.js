@@ -18,6 +18,8 @@
   const markers = L.layerGroup().addTo(map);
 
   const api = PEKA.api;
+  // Assignment, moderation and the on-site check (satgas_assign.js) plug in here.
+  const hooks = PEKA.inboxHooks || {};
 
   function text(tag, content, className) {
     const el = document.createElement(tag);
@@ -80,6 +82,7 @@
         text("span", (p.is_overdue ? labels.overdue + " · " : labels.due + " ") + when(p.due_at), "due"));
       button.addEventListener("click", () => show(feature.id));
       item.append(button);
+      if (hooks.item) hooks.item(item, feature);
       list.append(item);
       const [lon, lat] = feature.geometry.coordinates;
       L.circleMarker([lat, lon], {
@@ -87,6 +90,7 @@
         fillColor: labels.colors[p.category] || "#546e7a", fillOpacity: 0.9,
       }).bindTooltip(feature.id + " · " + p.category_name).on("click", () => show(feature.id)).addTo(markers);
     }
+    if (hooks.listed) hooks.listed(features);
   }
 
   let opened = false;
@@ -184,6 +188,7 @@
         body.append("duplicate_of", dup.value);
         body.append("version", p.version);
         if (to === "selesai" && after.files[0]) body.append("photo", after.files[0]);
+        if (hooks.sending) await hooks.sending(to, body, message);
         const answer = await api(root.dataset.complaintsUrl + encodeURIComponent(feature.id) + "/transition/", { method: "POST", body: body });
         if (answer.ok) { render(answer.body); loadList(); } else { message.textContent = errorMessage(answer.body); }
       });
@@ -233,6 +238,7 @@
       ...reporter(p));
     if (p.allowed_transitions.length) detail.append(actions(feature));
     detail.append(...reassign(feature));
+    if (hooks.detail) detail.append(...hooks.detail(feature));
     detail.append(text("h3", labels.history));
     const events = document.createElement("ol");
     events.className = "events";
@@ -243,6 +249,7 @@
     detail.focus();
   }
 
+  PEKA.inbox = { reload: loadList, render: render };
   filters.addEventListener("change", loadList);
   loadOutlines();
   loadList();

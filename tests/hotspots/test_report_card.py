@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from complaints.bulk import complaints_load
 from complaints.demo import demo_complaints
-from complaints.models import Complaint, Photo, Status
+from complaints.models import Complaint, ComplaintEvent, Photo, Status
 from complaints.sla import PEKANBARU
 from disclosure.windows import month_start, whole_days
 from hotspots.report_card import FIGURES, Period, report_card
+from notifications.models import QuestionAnswer
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
@@ -23,14 +24,16 @@ PERIOD = Period(*whole_days(NOW - timedelta(days=30), NOW))
 
 
 @pytest.fixture
-def seeded(tmp_path, settings):
-    """~600 complaints over 60 days with resolutions, ratings, reopenings and "after" photos."""
+def seeded(tmp_path, settings, django_user_model):
+    """~600 complaints over 60 days with resolutions, ratings, reopenings, "after" photos, closings
+    verified on site or not, "sudah beres?" answers and officers."""
     settings.MEDIA_ROOT = tmp_path
     created = complaints_load(demo_complaints(700, seed=21, days=75, now=NOW)).complaints()
+    officer = django_user_model.objects.create_user("petugas.rapor")
     rng = random.Random(5)
     for c in created:
         roll = rng.random()
-        fields = {}
+        fields = {"assigned_to": officer} if rng.random() < 0.3 else {}
         if roll < 0.6:
             resolved = min(c.created_at + timedelta(hours=rng.uniform(2, 24 * 15)), NOW - timedelta(minutes=1))
             fields = {
@@ -44,6 +47,21 @@ def seeded(tmp_path, settings):
                 Photo.objects.create(
                     complaint=c, kind="after", image="photos/x.jpg", thumbnail="photos/x-thumb.jpg", width=1, height=1
                 )
+            if rng.random() < 0.7:  # the closing's event; the latest one counts
+                for at, verified in (
+                    (resolved - timedelta(hours=1), not rng.random() < 0.5),
+                    (resolved, rng.random() < 0.5),
+                ):
+                    ComplaintEvent.objects.create(
+                        complaint=c,
+                        at=at,
+                        kind="status",
+                        from_status="dikerjakan",
+                        to_status="selesai",
+                        verified_on_site=verified,
+                    )
+            if rng.random() < 0.4:
+                QuestionAnswer.objects.create(complaint=c, resolved_at=resolved, fixed=rng.random() < 0.6)
         elif roll < 0.7:
             closed = min(c.created_at + timedelta(days=rng.uniform(0, 5)), NOW - timedelta(minutes=1))
             fields = {"status": Status.DITOLAK, "closed_at": closed}
@@ -74,10 +92,18 @@ def frame() -> pd.DataFrame:
         "task_force__code",
         "kecamatan__code",
         "channel",
+        "assigned_to",
     )
     df = pd.DataFrame(list(rows))
     after = set(Photo.objects.filter(kind="after").values_list("complaint_id", flat=True))
     df["after_photo"] = df["id"].isin(after)
+    latest = {}
+    for e in ComplaintEvent.objects.filter(kind="status", to_status="selesai").order_by("at", "id"):
+        latest[e.complaint_id] = bool(e.verified_on_site)
+    df["on_site"] = df["id"].map(lambda i: latest.get(i, False))
+    answers = {a.complaint_id: a for a in QuestionAnswer.objects.all()}
+    df["answer_resolved_at"] = df["id"].map(lambda i: answers[i].resolved_at if i in answers else pd.NaT)
+    df["answer_fixed"] = df["id"].map(lambda i: answers[i].fixed if i in answers else None)
     return df
 
 
@@ -88,6 +114,8 @@ def expected(df: pd.DataFrame) -> dict:
     resolved = (df.status == "selesai") & (df.resolved_at >= since) & (df.resolved_at < until)
     backlog = (df.created_at < until) & (df.closed_at.isna() | (df.closed_at >= until))
     r = df[resolved]
+    answer_at = pd.to_datetime(df.answer_resolved_at, utc=True)
+    answered = (answer_at >= since) & (answer_at < until)
     local = lambda s: np.array(s.dt.tz_convert(PEKANBARU).dt.date.tolist(), dtype="datetime64[D]")  # noqa: E731
     off = sorted(holidays.country_holidays("ID", years=range(2024, 2028)))
     days = np.busday_count(
@@ -105,6 +133,10 @@ def expected(df: pd.DataFrame) -> dict:
         "rating": r.rating.dropna().mean() if r.rating.notna().any() else None,
         "rated": int(r.rating.notna().sum()),
         "without_after_photo": (~r.after_photo).mean() if len(r) else None,
+        "verified_on_site": r.on_site.mean() if len(r) else None,
+        "answered": int(answered.sum()),
+        "answered_fixed": df[answered].answer_fixed.astype(float).mean() if answered.any() else None,
+        "assigned": df[received].assigned_to.notna().mean() if received.any() else None,
     }
 
 
@@ -189,7 +221,9 @@ def test_two_windows_a_second_apart_cannot_isolate_a_sensitive_complaint(client,
     at = Complaint.objects.get(pk=filed.pk).created_at
     answers = []
     for until in (at - timedelta(seconds=1), at + timedelta(seconds=1)):
-        body = client.get("/api/v1/report-card/", {"since": (at - timedelta(days=2)).isoformat(), "until": until.isoformat()})
+        body = client.get(
+            "/api/v1/report-card/", {"since": (at - timedelta(days=2)).isoformat(), "until": until.isoformat()}
+        )
         assert body.status_code == 200
         answers.append([row for row in body.json()["agency"] if row["code"] == "DP3A"])
     assert answers[0] == answers[1]
