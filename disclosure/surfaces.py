@@ -47,6 +47,7 @@ PAGES = frozenset(
         "notifications:unsubscribe",  # a signed link's page: what it stops
         "notifications:answer",  # a signed link's page: "sudah beres?"
         "notifications:service-worker",
+        "inbox-manifest",  # the installable inbox's names and icons; browsers fetch it without cookies
         "notifications:push-key",  # the public VAPID key
     }
 )
@@ -75,6 +76,7 @@ STAFF = frozenset(
         "staff-transition",
         "staff-note",
         "staff-reassign",
+        "staff-replies",
         "notifications:staff-preferences",
         "notifications:staff-push",
     }

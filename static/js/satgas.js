@@ -55,14 +55,22 @@
 
   let listAsked = 0;  // only the answer to the latest filters is shown (an earlier one may come later)
 
-  async function loadList() {
-    const asked = ++listAsked;
+  function listUrl() {
     const params = new URLSearchParams(new FormData(filters));
     for (const [key, value] of [...params]) if (!value) params.delete(key);
     if (!params.has("status")) params.set("open", "true");
     params.set("page_size", "1000");
-    const answer = await api(root.dataset.complaintsUrl + "?" + params);
+    return root.dataset.complaintsUrl + "?" + params;
+  }
+
+  async function loadList() {
+    const asked = ++listAsked;
+    const answer = await api(listUrl());
     if (asked !== listAsked) return;
+    showList(answer);
+  }
+
+  function showList(answer) {
     list.replaceChildren();
     markers.clearLayers();
     if (!answer.ok) { count.textContent = errorMessage(answer.body); return; }
@@ -87,6 +95,13 @@
         fillColor: labels.colors[p.category] || "#546e7a", fillOpacity: 0.9,
       }).bindTooltip(feature.id + " · " + p.category_name).on("click", () => show(feature.id)).addTo(markers);
     }
+    root.dispatchEvent(new CustomEvent("peka:list", { detail: { features: features } }));
+  }
+
+  // Changes go through the offline outbox where the page has one (satgas_offline.js): kept on the
+  // device while there is no signal, sent once with an Idempotency-Key.
+  function post(url, init) {
+    return PEKA.outbox ? PEKA.outbox.send(url, init) : api(url, init);
   }
 
   let opened = false;
@@ -184,7 +199,7 @@
         body.append("duplicate_of", dup.value);
         body.append("version", p.version);
         if (to === "selesai" && after.files[0]) body.append("photo", after.files[0]);
-        const answer = await api(root.dataset.complaintsUrl + encodeURIComponent(feature.id) + "/transition/", { method: "POST", body: body });
+        const answer = await post(root.dataset.complaintsUrl + encodeURIComponent(feature.id) + "/transition/", { method: "POST", body: body });
         if (answer.ok) { render(answer.body); loadList(); } else { message.textContent = errorMessage(answer.body); }
       });
       buttons.append(button);
@@ -208,7 +223,7 @@
     form.append(...field(labels.reassign, select, "reassign-" + feature.id), button, message);
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
-      const answer = await api(root.dataset.complaintsUrl + encodeURIComponent(feature.id) + "/reassign/", {
+      const answer = await post(root.dataset.complaintsUrl + encodeURIComponent(feature.id) + "/reassign/", {
         method: "POST", headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ task_force: select.value, version: p.version }),
       });
@@ -240,10 +255,13 @@
       events.append(text("li", when(event.at) + " · " + (event.actor || "—") + " · " + (event.from_status ? event.from_status + " → " : "") + event.to_status + (event.note ? " · " + event.note : "")));
     }
     detail.append(events);
+    root.dispatchEvent(new CustomEvent("peka:detail", { detail: { feature: feature } }));
     detail.focus();
   }
 
   filters.addEventListener("change", loadList);
+  // For the inbox's other scripts (live updates, the offline outbox, distances, replies).
+  PEKA.inbox = { listUrl: listUrl, showList: showList, refresh: loadList, show: show, map: map };
   loadOutlines();
   loadList();
 })();
