@@ -235,11 +235,19 @@
     const registration = await worker();
     if (!registration || !registration.active || !navigator.onLine) return;
     const shell = [location.pathname, ...performance.getEntriesByType("resource").map((e) => e.name).filter((u) => new URL(u).pathname.startsWith(root.dataset.staticUrl))];
-    const data = [root.dataset.jurisdictionsUrl, ...(features || []).flatMap((f) => f.properties.photos.map((p) => p.thumbnail_url))];
-    registration.active.postMessage({ type: "keep", shell: [...new Set(shell)], data: data });
+    const outlines = JSON.parse(document.getElementById("basemap").textContent);
+    const data = [PEKA.inbox.listUrl(), root.dataset.jurisdictionsUrl, outlines.kecamatan_url, outlines.kelurahan_url];
+    const thumbnails = (features || []).flatMap((f) => f.properties.photos.map((p) => p.thumbnail_url));
+    registration.active.postMessage({ type: "keep", shell: [...new Set(shell)], data: data, thumbnails: thumbnails });
   }
 
   root.addEventListener("peka:list", (event) => keep(event.detail.features));
+  // The worker says when all of it is stored (the inbox then opens without a signal).
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.addEventListener("message", (event) => {
+      if (event.data && event.data.type === "kept") root.dataset.keptAt = String(Date.now());
+    });
+  }
   // Signing out forgets the stored answers: the next person on this phone does not see them.
   const signOut = document.querySelector("form[data-sign-out]");
   if (signOut) {

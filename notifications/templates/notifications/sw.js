@@ -43,25 +43,36 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("message", (event) => {
   const message = event.data || {};
-  if (message.type === "keep") event.waitUntil(keep(message.shell || [], message.data || []));
+  if (message.type === "keep") {
+    const done = () => event.source && event.source.postMessage({ type: "kept" });
+    event.waitUntil(keep(message.shell || [], message.data || [], message.thumbnails || []).then(done));
+  }
   if (message.type === "forget") event.waitUntil(Promise.all([caches.delete(DATA), caches.delete(SHELL)]));
 });
 
-// Fetch and store what the page asked to keep; a thumbnail already stored is not fetched again
-// (its name is random and never reused).
-async function keep(shellUrls, dataUrls) {
+// Fetch and store what the page asked to keep (its first load came before this worker controlled
+// it); a thumbnail already stored is not fetched again (its name is random and never reused).
+async function keep(shellUrls, dataUrls, thumbnailUrls) {
   const [shell, data] = await Promise.all([caches.open(SHELL), caches.open(DATA)]);
   const store = async (cache, url, once) => {
     try {
       if (once && (await cache.match(url))) return;
       const response = await fetch(url, { credentials: "same-origin" });
-      if (response.ok && !response.redirected) await cache.put(url, response);
+      if (response.ok && !response.redirected) await storeWhole(cache, url, response);
     } catch (e) { /* offline: kept next time */ }
   };
   await Promise.all([
     ...shellUrls.filter(sameOrigin).map((url) => store(shell, url, false)),
-    ...dataUrls.filter(sameOrigin).map((url) => store(data, url, true)),
+    ...dataUrls.filter(sameOrigin).map((url) => store(data, url, false)),
+    ...thumbnailUrls.filter(sameOrigin).map((url) => store(data, url, true)),
   ]);
+}
+
+// The answer is read to its end before it replaces the stored one: a connection lost halfway through
+// the body leaves the old copy in place, never none.
+async function storeWhole(cache, key, response) {
+  const body = await response.blob();
+  await cache.put(key, new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers }));
 }
 
 function sameOrigin(url) {
@@ -88,7 +99,7 @@ self.addEventListener("fetch", (event) => {
   }
   if (path.startsWith(OUTLINES)) event.respondWith(networkFirst(request, DATA));
   else if (path.startsWith(PHOTOS) && path.endsWith("-thumb.jpg")) event.respondWith(cacheFirst(request, DATA));
-  else if (path.startsWith(STATIC)) event.respondWith(fetch(request).catch(() => caches.match(request, { cacheName: SHELL })));
+  else if (path.startsWith(STATIC)) event.respondWith(fetch(request).catch(() => caches.match(request, { cacheName: SHELL, ignoreVary: true })));
 });
 
 // The network's answer (stored), or after a failure or NETWORK_WAIT_MS the stored copy; null when
@@ -96,11 +107,11 @@ self.addEventListener("fetch", (event) => {
 async function networkFirst(request, cacheName, key) {
   const cache = await caches.open(cacheName);
   const network = fetch(request).then(async (response) => {
-    if (response.ok && !response.redirected) await cache.put(key || request, response.clone());
+    if (response.ok && !response.redirected) storeWhole(cache, key || request, response.clone()).catch(() => {});
     return response;
   });
   network.catch(() => {});  // answered from the copy meanwhile: a later failure is nobody's concern
-  const stored = () => cache.match(key || request);
+  const stored = () => cache.match(key || request, { ignoreVary: true });
   try {
     const first = await Promise.race([network, new Promise((ok) => setTimeout(() => ok(null), NETWORK_WAIT_MS))]);
     if (first) return first;
@@ -115,10 +126,10 @@ async function networkFirst(request, cacheName, key) {
 
 async function cacheFirst(request, cacheName) {
   const cache = await caches.open(cacheName);
-  const copy = await cache.match(request);
+  const copy = await cache.match(request, { ignoreVary: true });
   if (copy) return copy;
   const response = await fetch(request);
-  if (response.ok) await cache.put(request, response.clone());
+  if (response.ok) storeWhole(cache, request, response.clone()).catch(() => {});
   return response;
 }
 
