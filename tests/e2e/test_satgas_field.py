@@ -52,10 +52,15 @@ def inbox_kept(page):
     page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null")
     page.wait_for_function("() => document.getElementById('inbox').dataset.keptAt !== undefined")
     kept = page.evaluate(
-        "async () => [...(await (await caches.open('%s')).keys()), ...(await (await caches.open('%s')).keys())]"
-        ".map((r) => new URL(r.url).pathname + new URL(r.url).search)" % (SHELL, DATA)
+        f"async () => [...(await (await caches.open('{SHELL}')).keys()), ...(await (await caches.open('{DATA}')).keys())]"
+        ".map((r) => new URL(r.url).pathname + new URL(r.url).search)"
     )
-    for wanted in ("/satgas/", "/static/js/satgas.js", "/static/js/satgas_offline.js", "/static/vendor/leaflet/leaflet.js"):
+    for wanted in (
+        "/satgas/",
+        "/static/js/satgas.js",
+        "/static/js/satgas_offline.js",
+        "/static/vendor/leaflet/leaflet.js",
+    ):
         assert wanted in kept, kept
     assert "/api/v1/staff/complaints/?open=true&page_size=1000" in kept, kept
 
@@ -111,7 +116,10 @@ def test_offline_resolution_with_a_photo_reaches_the_server_exactly_once(page, c
 
     page.route("**/transition/", lose_the_first_answer)
     heard = []
-    page.on("response", lambda r: heard.append((r.status, r.headers.get("idempotent-replayed"))) if "/transition/" in r.url else None)
+    page.on(
+        "response",
+        lambda r: heard.append((r.status, r.headers.get("idempotent-replayed"))) if "/transition/" in r.url else None,
+    )
     context.set_offline(False)
     for _ in range(100):
         if lost:
@@ -154,7 +162,9 @@ def test_a_change_made_meanwhile_is_shown_with_both_versions_and_never_overwritt
 
     conflict = page.locator("#conflicts .conflict")
     expect(conflict).to_have_count(1)
-    expect(conflict.get_by_role("heading", level=2)).to_have_text(f"{complaint.tracking_code} berubah selagi Anda luring")
+    expect(conflict.get_by_role("heading", level=2)).to_have_text(
+        f"{complaint.tracking_code} berubah selagi Anda luring"
+    )
     mine, theirs = conflict.locator(".version.mine"), conflict.locator(".version.theirs")
     expect(mine).to_contain_text("Perubahan Anda (dibuat pada versi 1)")
     expect(mine).to_contain_text("Selesaikan")
@@ -181,7 +191,9 @@ def test_a_complaint_filed_meanwhile_appears_with_a_badge_and_in_the_title(
 ):
     settings.PEKA_INBOX_POLL_SECONDS = 1
     unchanged = []
-    page.on("response", lambda r: unchanged.append(r.url) if r.status == 304 and "/staff/complaints/" in r.url else None)
+    page.on(
+        "response", lambda r: unchanged.append(r.url) if r.status == 304 and "/staff/complaints/" in r.url else None
+    )
     sign_in(page, live_server)
     expect(page.locator("#list .item")).to_have_count(2)
     title = page.title()
@@ -231,7 +243,7 @@ def test_staff_file_for_a_caller_from_the_inbox(page, live_server, working):
     expect(page.locator("#list .item")).to_have_count(2)
     page.get_by_role("button", name="Catat untuk penelepon").click()
     form = page.locator("#caller-form")
-    form.get_by_label("Kategori").select_option("sampah")
+    form.get_by_label("Jenis masalah").select_option("sampah")
     form.get_by_label("Yang dilaporkan penelepon").fill("Penelepon: sampah di depan masjid.")
     form.get_by_label("Nama penelepon (opsional, rahasia)").fill("Bu Ani")
     page.evaluate("() => PEKA.inbox.map.setView([0.5105, 101.4405], 17, {animate: false})")
