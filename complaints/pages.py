@@ -213,7 +213,14 @@ def inbox_manifest(request):
             {"src": static(f"icons/peka-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png", "purpose": "any"}
             for size in INBOX_ICON_SIZES
         ]
-        + [{"src": static("icons/peka-maskable-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "maskable"}],
+        + [
+            {
+                "src": static("icons/peka-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            }
+        ],
     }
     return JsonResponse(manifest, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
 

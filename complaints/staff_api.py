@@ -158,7 +158,11 @@ class StaffComplaintList(StaffScoped, generics.ListAPIView):
     pagination_class = ComplaintPagination
 
     @extend_schema(
-        parameters=[OpenApiParameter("If-None-Match", str, OpenApiParameter.HEADER, description="The ETag of the answer you hold.")],
+        parameters=[
+            OpenApiParameter(
+                "If-None-Match", str, OpenApiParameter.HEADER, description="The ETag of the answer you hold."
+            )
+        ],
         responses={200: StaffComplaintSerializer(many=True), 304: OpenApiResponse(description="Nothing changed.")},
     )
     def get(self, request, *args, **kwargs):
@@ -171,7 +175,10 @@ class StaffComplaintList(StaffScoped, generics.ListAPIView):
         request={"application/json": ComplaintCreateSerializer, "multipart/form-data": ComplaintCreateSerializer},
         parameters=[
             OpenApiParameter(
-                "Idempotency-Key", str, OpenApiParameter.HEADER, description="A retry with the same key and content returns the first complaint."
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="A retry with the same key and content returns the first complaint.",
             )
         ],
         responses={201: FiledForCallerSerializer},
@@ -228,9 +235,9 @@ class ReassignSerializer(StrictSerializer):
 
 class StaffAction(StaffScoped, APIView):
     """A change to one complaint. With an Idempotency-Key it is done once (complaints.idempotency): a
-    retry is answered with the complaint as it is now and ``Idempotent-Replayed: true``. A conflict
-    (409) carries the complaint as it is now in ``current``, so the inbox can show the officer both
-    versions instead of overwriting one."""
+    retry is answered with the complaint as it is now and ``Idempotent-Replayed: true``. A conflict is
+    a 409 with the reason only; the inbox then reads the complaint as it is now and shows the officer
+    both versions instead of overwriting one."""
 
     input_serializer: type[serializers.Serializer]
 
@@ -239,18 +246,14 @@ class StaffAction(StaffScoped, APIView):
         key = idempotency.key_from(request)
         incoming = self.input_serializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        try:
-            done_now = idempotency.once(
-                user=request.user,
-                key=key,
-                action=request.resolver_match.url_name,
-                complaint=complaint,
-                request_fingerprint=idempotency.fingerprint(request) if key else "",
-                perform=lambda: self.act(complaint, **incoming.validated_data),
-            )
-        except workflow.WorkflowConflict as exc:
-            current = StaffComplaintDetailSerializer(self.get_queryset().get(pk=complaint.pk)).data
-            return Response({"detail": str(exc), "current": current}, status=status.HTTP_409_CONFLICT)
+        done_now = idempotency.once(
+            user=request.user,
+            key=key,
+            action=request.resolver_match.url_name,
+            complaint=complaint,
+            request_fingerprint=idempotency.fingerprint(request) if key else "",
+            perform=lambda: self.act(complaint, **incoming.validated_data),
+        )
         complaint = self.get_queryset().get(pk=complaint.pk)
         headers = {} if done_now else {"Idempotent-Replayed": "true"}
         return Response(StaffComplaintDetailSerializer(complaint).data, headers=headers)

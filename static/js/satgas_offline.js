@@ -93,10 +93,20 @@
     } else {
       item.state = response.status === 409 ? "conflict" : "refused";
       item.problem = message(answer);
-      item.current = answer && answer.current ? answer.current : null;
+      item.current = await now(item.code);
       await save(item);
     }
     return result;
+  }
+
+  // The complaint as the server has it now (the other side of a conflict); null if it cannot be read.
+  async function now(code) {
+    try {
+      const response = await fetch(root.dataset.complaintsUrl + encodeURIComponent(code) + "/", { credentials: "same-origin", headers: { Accept: "application/json" }, cache: "no-store" });
+      return response.ok ? await response.json() : null;
+    } catch (e) {
+      return null;
+    }
   }
 
   function message(body) {
