@@ -3,10 +3,13 @@ offline with changes queued and sent exactly once, conflicts shown with both ver
 arriving by itself, reply templates, filing for a caller, and the nearest complaints first."""
 
 import re
+from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
+from complaints.intake import photo_attach
 from complaints.models import (
     Category,
     Channel,
@@ -19,6 +22,7 @@ from complaints.models import (
     StaffActionReceipt,
     Status,
 )
+from complaints.photos import photo_clean
 from complaints.workflow import complaint_transition
 from tests.conftest import jpeg_with_gps
 from tests.e2e.test_satgas_page import PASSWORD, sign_in
@@ -63,9 +67,13 @@ def inbox_kept(page):
     ):
         assert wanted in kept, kept
     assert "/api/v1/staff/complaints/?open=true&page_size=1000" in kept, kept
+    return kept
 
 
 def test_the_inbox_is_installable_and_one_service_worker_serves_it(page, live_server, working):
+    complaint, _other = working
+    upload = SimpleUploadedFile("r.jpg", jpeg_with_gps((800, 600)), content_type="image/jpeg")
+    photo = photo_attach(complaint, photo_clean(upload), PhotoKind.REPORT)
     sign_in(page, live_server)
     manifest = page.locator("link[rel=manifest]")
     expect(manifest).to_have_attribute("href", "/satgas/manifest.webmanifest")
@@ -74,11 +82,20 @@ def test_the_inbox_is_installable_and_one_service_worker_serves_it(page, live_se
     assert answer.ok and body["start_url"] == "/satgas/" and body["display"] == "standalone"
     for icon in body["icons"]:
         assert page.request.get(live_server.url + icon["src"]).headers["content-type"] == "image/png"
-    inbox_kept(page)
+    kept = inbox_kept(page)
+    assert "/foto/" + Path(photo.thumbnail.name).name in kept  # the thumbnails are on the device too
+    assert "/foto/" + Path(photo.image.name).name not in kept  # not the full photos
     scripts = page.evaluate(
         "async () => (await navigator.serviceWorker.getRegistrations()).map((r) => [r.scope, r.active.scriptURL])"
     )
     assert scripts == [[live_server.url + "/", live_server.url + "/sw.js"]]  # the Web Push worker, no second one
+
+    # Signing out forgets what the inbox kept: the next person on this phone does not find it.
+    page.get_by_role("button", name="Keluar").click()
+    page.wait_for_function(
+        f"async () => (await (await caches.open('{DATA}')).keys()).length === 0"
+        f" && (await (await caches.open('{SHELL}')).keys()).length === 0"
+    )
 
 
 def test_offline_resolution_with_a_photo_reaches_the_server_exactly_once(page, context, live_server, working, tmp_path):

@@ -97,10 +97,15 @@ self.addEventListener("fetch", (event) => {
     }
     return;
   }
-  if (path.startsWith(OUTLINES)) event.respondWith(networkFirst(request, DATA));
-  else if (path.startsWith(PHOTOS) && path.endsWith("-thumb.jpg")) event.respondWith(cacheFirst(request, DATA));
-  else if (path.startsWith(STATIC)) event.respondWith(fetch(request).catch(() => caches.match(request, { cacheName: SHELL, ignoreVary: true })));
+  // Other pages load these too: they get the copy the inbox kept when offline, and nothing is stored for them.
+  if (path.startsWith(OUTLINES)) event.respondWith(networkOrCopy(request, DATA));
+  else if (path.startsWith(STATIC)) event.respondWith(networkOrCopy(request, SHELL));
+  else if (path.startsWith(PHOTOS) && path.endsWith("-thumb.jpg")) event.respondWith(copyFirst(request, DATA));
 });
+
+function networkOrCopy(request, cacheName) {
+  return fetch(request).catch(async () => (await caches.match(request, { cacheName: cacheName, ignoreVary: true })) || Response.error());
+}
 
 // The network's answer (stored), or after a failure or NETWORK_WAIT_MS the stored copy; null when
 // neither exists.
@@ -124,13 +129,9 @@ async function networkFirst(request, cacheName, key) {
   }
 }
 
-async function cacheFirst(request, cacheName) {
-  const cache = await caches.open(cacheName);
-  const copy = await cache.match(request, { ignoreVary: true });
-  if (copy) return copy;
-  const response = await fetch(request);
-  if (response.ok) storeWhole(cache, request, response.clone()).catch(() => {});
-  return response;
+// Thumbnails: the kept copy, else the network (the inbox's "keep" stores them, no other page does).
+async function copyFirst(request, cacheName) {
+  return (await caches.match(request, { cacheName: cacheName, ignoreVary: true })) || fetch(request);
 }
 
 // Offline, a complaint never opened before is shown from the stored list (without its history).
