@@ -243,6 +243,7 @@ def field_labels() -> dict:
         "yours": _("Your change (made on version %(version)s)"),
         "theirs": _("Now on the server (version %(version)s)"),
         "with_photo": _("With a photo"),
+        "pending": _("waiting to be sent"),
         "send_again": _("Apply mine to version %(version)s"),
         "discard": _("Drop mine"),
         "dismiss": _("Dismiss"),

@@ -156,6 +156,26 @@
     banner.hidden = !parts.length;
     banner.classList.toggle("offline", !navigator.onLine);
     showConflicts(items.filter((i) => i.state !== "waiting"));
+    markPending(new Set(items.filter((i) => i.state === "waiting").map((i) => i.code)));
+  }
+
+  // A complaint with a change still waiting says so in the list, and its buttons wait too: a second
+  // change made on the same old version would only come back as a conflict.
+  function markPending(codes) {
+    for (const item of document.querySelectorAll("#list .item")) {
+      const pending = codes.has(item.dataset.code);
+      item.classList.toggle("pending", pending);
+      let tag = item.querySelector(".pending-tag");
+      if (pending && !tag) {
+        tag = text("span", words.pending, "pending-tag");
+        item.append(tag);
+      } else if (!pending && tag) {
+        tag.remove();
+      }
+    }
+    const opened = document.querySelector("#detail:not([hidden]) h2.tracking");
+    const pending = !!opened && codes.has(opened.textContent);
+    for (const button of document.querySelectorAll("#detail .actions .buttons button, #detail .reassign button")) button.disabled = pending;
   }
 
   function text(tag, content, className) {
@@ -251,7 +271,8 @@
     registration.active.postMessage({ type: "keep", shell: [...new Set(shell)], data: data, thumbnails: thumbnails });
   }
 
-  root.addEventListener("peka:list", (event) => keep(event.detail.features));
+  root.addEventListener("peka:list", (event) => { keep(event.detail.features); refresh(); });
+  root.addEventListener("peka:detail", () => refresh());
   // The worker says when all of it is stored (the inbox then opens without a signal).
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.addEventListener("message", (event) => {

@@ -118,6 +118,9 @@ def test_offline_resolution_with_a_photo_reaches_the_server_exactly_once(page, c
     detail.get_by_role("button", name="Selesaikan", exact=True).click()
     expect(detail.locator(".error")).to_contain_text("Tersimpan di perangkat ini")
     expect(page.locator("#offline-banner")).to_have_text("Luring · 1 perubahan menunggu dikirim")
+    expect(detail.get_by_role("button", name="Selesaikan", exact=True)).to_be_disabled()  # no second change on v1
+    item = page.locator(f"#list .item[data-code='{complaint.tracking_code}']")
+    expect(item.locator(".pending-tag")).to_have_text("menunggu dikirim")
     complaint.refresh_from_db()
     assert complaint.status == Status.DIKERJAKAN  # nothing reached the server
 
