@@ -39,7 +39,7 @@ FROM (
             'created_at', c.created_at,
             'updated_at', c.updated_at,
             'due_at', c.due_at,
-            'is_overdue', {overdue_sql("c")},
+            'is_overdue', {overdue_sql('c')},
             'resolved_at', c.resolved_at,
             'support_count', c.support_count,
             'photos', coalesce((

@@ -63,9 +63,7 @@ class CategoryQuestion(models.Model):
     """A question a category asks when it is chosen (complaints.questions checks the answers)."""
 
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="questions")
-    code = models.SlugField(
-        _("code"), max_length=40, help_text=_("The answer's key, e.g. jumlah (Open311: attribute[jumlah]).")
-    )
+    code = models.SlugField(_("code"), max_length=40, help_text=_("The answer's key, e.g. jumlah (Open311: attribute[jumlah])."))
     kind = models.CharField(_("kind"), max_length=10, choices=KIND_CHOICES)
     prompt_id = models.CharField(_("question (Indonesian)"), max_length=200)
     prompt_en = models.CharField(_("question (English)"), max_length=200)

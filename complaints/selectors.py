@@ -17,7 +17,9 @@ def public_totals() -> dict:
     because the home page shows them on every visit and counting a million rows is not free."""
     totals = cache.get("public-totals")
     if totals is None:
-        totals = public_complaints().aggregate(total=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES)))
+        totals = public_complaints().aggregate(
+            total=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES))
+        )
         cache.set("public-totals", totals, TOTALS_CACHE_SECONDS)
     return totals
 

@@ -74,7 +74,9 @@ class StrictSerializer(serializers.Serializer):
                 message = _("Unknown field. Allowed fields: %(allowed)s.") % {"allowed": ", ".join(self.fields)}
                 errors = {str(name)[:FIELD_NAME_SHOWN]: [message] for name in unknown[:UNKNOWN_NAMED]}
                 if len(unknown) > UNKNOWN_NAMED:
-                    errors["non_field_errors"] = [_("%(n)d more unknown fields.") % {"n": len(unknown) - UNKNOWN_NAMED}]
+                    errors["non_field_errors"] = [
+                        _("%(n)d more unknown fields.") % {"n": len(unknown) - UNKNOWN_NAMED}
+                    ]
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
 

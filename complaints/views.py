@@ -265,9 +265,7 @@ class ComplaintSupport(APIView):
         incoming = SupportSerializer(data=request.data if isinstance(request.data, dict) else {})
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        complaint, counted = complaint_support(
-            complaint=complaint, supporter=supporter_of(request, data.get("reporter_key"))
-        )
+        complaint, counted = complaint_support(complaint=complaint, supporter=supporter_of(request, data.get("reporter_key")))
         if counted:  # optional: a contact to hear of status changes
             supporter_add(complaint, {k: v for k in ("email", "phone") if (v := data.get(k))})
         return Response({**CitizenAnswerSerializer(complaint).data, "already_supported": not counted})
