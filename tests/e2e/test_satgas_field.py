@@ -67,6 +67,8 @@ def inbox_kept(page):
     ):
         assert wanted in kept, kept
     assert "/api/v1/staff/complaints/?open=true&page_size=1000" in kept, kept
+    for outlines in ("/api/v1/staff/jurisdictions/", "/api/v1/boundaries/kecamatan/", "/api/v1/boundaries/kelurahan/"):
+        assert outlines in kept, kept
     return kept
 
 
@@ -105,8 +107,10 @@ def test_offline_resolution_with_a_photo_reaches_the_server_exactly_once(page, c
     inbox_kept(page)
 
     context.set_offline(True)
-    page.reload()  # the page, its list and its scripts come from the device
+    page.reload()  # the page, its list, its outlines and its scripts come from the device
     expect(page.locator("#list .item")).to_have_count(2)
+    # Beside the 2 markers: the jurisdiction and the 15 kecamatan outlines.
+    page.wait_for_function("() => document.querySelectorAll('.leaflet-overlay-pane path').length >= 18")
     expect(page.locator("#offline-banner")).to_have_text("Luring")
     page.get_by_role("button", name=complaint.tracking_code).click()
     detail = page.locator("#detail")
