@@ -4,7 +4,7 @@ from boundaries import admin as boundaries_admin
 from boundaries.admin import MapAdmin
 from boundaries.models import Jurisdiction, TaskForce
 from complaints.admin_forms import CategoryForm, JurisdictionForm, TaskForceForm
-from complaints.models import Category, CategoryQuestion, Complaint, ComplaintEvent, StaffRole
+from complaints.models import Category, CategoryQuestion, Complaint, ComplaintEvent, ResponseTemplate, StaffRole
 
 
 class QuestionInline(admin.StackedInline):
@@ -100,3 +100,10 @@ class StaffRoleAdmin(MapAdmin):
     list_editable = ["on_duty"]
     filter_horizontal = ["task_forces"]
     fields = ["user", "role", "agency", "task_forces", "on_duty", "area"]
+
+
+@admin.register(ResponseTemplate)
+class ResponseTemplateAdmin(admin.ModelAdmin):
+    list_display = ["title", "category", "agency", "sort_order"]
+    list_filter = ["agency", "category"]
+    search_fields = ["title", "text_id", "text_en"]

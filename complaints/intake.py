@@ -57,6 +57,7 @@ def complaint_create(
     idempotency_key: str | None = None,
     answers: dict | None = None,
     channel: Channel = Channel.WEB,
+    filed_by=None,
 ) -> tuple[Complaint, bool]:
     """Route and store a new complaint with its creation event (and photo). Returns (complaint, created).
 
@@ -65,7 +66,7 @@ def complaint_create(
 
     A repeated ``idempotency_key`` returns the complaint stored the first time and creates nothing;
     the same key with other content raises IdempotencyKeyReused. Raises OutsideCity when the point
-    cannot be routed.
+    cannot be routed. ``filed_by``: the staff member who filed it for a caller (the creation event's actor).
     """
     reporter = reporter or Reporter()
     answers = answers or {}
@@ -100,7 +101,7 @@ def complaint_create(
         try:
             with transaction.atomic():
                 complaint.save()
-                event = _creation_event(complaint)
+                event = _creation_event(complaint, filed_by)
                 event.save()
                 announce(event, reporter_notify=reporter.notify)
                 if photo:
@@ -137,7 +138,7 @@ def _replayed(earlier: Complaint, *, category, description, location, reporter, 
 
 
 def complaint_create_validated(
-    data: dict, *, idempotency_key: str | None = None, channel: Channel = Channel.WEB
+    data: dict, *, idempotency_key: str | None = None, channel: Channel = Channel.WEB, filed_by=None
 ) -> tuple[Complaint, bool]:
     """``complaint_create`` from a ComplaintCreateSerializer's validated data (the API and Open311)."""
     return complaint_create(
@@ -149,6 +150,7 @@ def complaint_create_validated(
         idempotency_key=idempotency_key,
         answers=data.get("answers"),
         channel=channel,
+        filed_by=filed_by,
     )
 
 
@@ -179,10 +181,11 @@ def _routed_complaint(
     )
 
 
-def _creation_event(complaint: Complaint) -> ComplaintEvent:
+def _creation_event(complaint: Complaint, actor=None) -> ComplaintEvent:
     return ComplaintEvent(
         complaint=complaint,
         at=complaint.created_at,
+        actor=actor,
         kind=EventKind.CREATED,
         to_status=Status.BARU,
         note=complaint.routing_reason,

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.indexes import GistIndex
+from django.core.exceptions import ValidationError
 from django.db.models import Func, Q
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from boundaries.models import Agency, Jurisdiction, Kecamatan, Kelurahan, TaskForce
 from complaints.questions import KIND_CHOICES, options
+from complaints.replies import unknown_placeholders
 from geo.language import english
 from geo.spatial import UTM47N
 
@@ -396,3 +398,68 @@ class StaffRole(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()})"
+
+
+class ResponseTemplate(models.Model):
+    """A reply staff pick in the inbox's note box instead of typing the same sentences every day, in
+    both languages; {code}, {kelurahan} and {due} are filled from the complaint (complaints.replies).
+    Empty category or agency: it fits every one."""
+
+    title = models.CharField(_("title"), max_length=80)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.CASCADE,
+        related_name="response_templates",
+        null=True,
+        blank=True,
+        help_text=_("Empty: every category."),
+    )
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.CASCADE,
+        related_name="response_templates",
+        null=True,
+        blank=True,
+        help_text=_("Empty: every agency."),
+    )
+    text_id = models.TextField(
+        _("text (Indonesian)"), max_length=2000, help_text=_("Placeholders: {code}, {kelurahan}, {due}.")
+    )
+    text_en = models.TextField(_("text (English)"), max_length=2000, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "title", "id"]
+        verbose_name = _("response template")
+        verbose_name_plural = _("response templates")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        errors = {}
+        for field in ("text_id", "text_en"):
+            unknown = unknown_placeholders(getattr(self, field))
+            if unknown:
+                errors[field] = _("Unknown placeholders: %(names)s. Use {code}, {kelurahan} or {due}.") % {
+                    "names": ", ".join(unknown)
+                }
+        if errors:
+            raise ValidationError(errors)
+
+
+class StaffActionReceipt(models.Model):
+    """A staff action sent with an Idempotency-Key (complaints.idempotency): the inbox replays its
+    offline queue after a lost answer, and the retry must find the action done instead of doing it
+    again. Written in the action's own transaction, so it exists exactly when the action does."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    action = models.CharField(max_length=40)
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
+    # SHA-256 of what was sent: the same key with other content is refused, not replayed.
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="staff_action_key_once")]

@@ -6,9 +6,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -185,8 +188,80 @@ class TaskForceInbox(LoginRequiredMixin, TemplateView):
             task_forces=task_forces,
             labels=inbox_labels(task_forces, can_reassign=inbox_can_reassign(user)),
             assign_labels=inbox_assign_labels(user, task_forces),
+            poll_seconds=settings.PEKA_INBOX_POLL_SECONDS,
+            field_labels=field_labels(),
+            theme_color=INBOX_THEME_COLOR,
             **kwargs,
         )
+
+
+def inbox_manifest(request):
+    """/satgas/manifest.webmanifest: the inbox as an app a phone can install (it opens full screen at
+    /satgas/; the service worker at /sw.js keeps it working offline). Public: browsers fetch a manifest
+    without the session cookie, and it says nothing but names and icons."""
+    manifest = {
+        "name": _("PEKA task-force inbox"),
+        "short_name": _("PEKA Satgas"),
+        "description": _("The complaints your task force works, also without a signal."),
+        "lang": get_language(),
+        "id": reverse("satgas"),
+        "start_url": reverse("satgas"),
+        "scope": reverse("satgas"),
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#ffffff",
+        "theme_color": INBOX_THEME_COLOR,
+        "icons": [
+            {"src": static(f"icons/peka-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png", "purpose": "any"}
+            for size in INBOX_ICON_SIZES
+        ]
+        + [
+            {
+                "src": static("icons/peka-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            }
+        ],
+    }
+    return JsonResponse(manifest, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
+
+
+INBOX_THEME_COLOR = "#0b6e4f"
+INBOX_ICON_SIZES = (192, 512)
+
+
+def field_labels() -> dict:
+    """The words of the inbox's field-work scripts (offline outbox, live updates, distances, replies,
+    filing for a caller), in the active language."""
+    return {
+        "offline": _("Offline"),
+        "waiting": _("%(n)s changes waiting to be sent"),
+        "waiting_one": _("1 change waiting to be sent"),
+        "queued": _("Saved on this device: it is sent when the connection returns."),
+        "retry": _("No answer from the server yet: it is sent again later."),
+        "conflict": _("%(code)s changed while you were offline"),
+        "refused": _("%(code)s: the server did not take your change"),
+        "yours": _("Your change (made on version %(version)s)"),
+        "theirs": _("Now on the server (version %(version)s)"),
+        "with_photo": _("With a photo"),
+        "pending": _("waiting to be sent"),
+        "send_again": _("Apply mine to version %(version)s"),
+        "discard": _("Drop mine"),
+        "dismiss": _("Dismiss"),
+        "actions": {**action_labels(), "reassign": _("Reassign"), "notes": _("Note")},
+        "new_count": _("%(n)s new"),
+        "new_tag": _("new"),
+        "locating": _("Finding your position…"),
+        "sorted": _("Nearest first."),
+        "no_position": _("Your position is not available."),
+        "reply": _("Reply template"),
+        "reply_choose": _("Choose a template…"),
+        "caller_point": _("The problem's location"),
+        "caller_point_at": _("Location: %(lat)s, %(lon)s"),
+        "caller_filed": _("Filed as %(code)s, routed to %(task_force)s."),
+        "caller_key": _("Reporter key for the caller: %(key)s"),
+    }
 
 
 def inbox_task_forces(user) -> list[TaskForce]:
@@ -207,16 +282,21 @@ def inbox_can_reassign(user) -> bool:
     return access.is_city_admin(user) or (role is not None and role.role == Role.SUPERVISOR)
 
 
+def action_labels() -> dict:
+    """The workflow's buttons, by the status they move to."""
+    return {
+        Status.DIVERIFIKASI: _("Acknowledge"),
+        Status.DIKERJAKAN: _("Start work"),
+        Status.SELESAI: _("Resolve"),
+        Status.DITOLAK: _("Reject"),
+        Status.DUPLIKAT: _("Mark as duplicate"),
+    }
+
+
 def inbox_labels(task_forces=(), *, can_reassign=False) -> dict:
     """The words the inbox script shows, in the active language, and the task forces it may offer."""
     return {
-        "actions": {
-            Status.DIVERIFIKASI: _("Acknowledge"),
-            Status.DIKERJAKAN: _("Start work"),
-            Status.SELESAI: _("Resolve"),
-            Status.DITOLAK: _("Reject"),
-            Status.DUPLIKAT: _("Mark as duplicate"),
-        },
+        "actions": action_labels(),
         "task_forces": [{"code": t.code, "name": t.name, "agency": t.agency.code} for t in task_forces],
         "can_reassign": can_reassign,
         "reassign": _("Give to another task force"),
@@ -291,6 +371,7 @@ urlpatterns = [
     path("lacak/", track_lookup, name="track-lookup"),
     path("lacak/<str:code>/", Track.as_view(), name="track"),
     path("satgas/", TaskForceInbox.as_view(), name="satgas"),
+    path("satgas/manifest.webmanifest", inbox_manifest, name="inbox-manifest"),
     path("masuk/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("foto/<str:name>", views.photo_file, name="photo-file"),

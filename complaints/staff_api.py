@@ -1,22 +1,37 @@
 """The staff API under /api/v1/staff/: the complaints a staff member may see, and what they may do."""
 
+import hashlib
+
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import Count, Max, TextField, Value
+from django.db.models.functions import Cast, Concat
+from django.utils.cache import get_conditional_response
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import generics, permissions, serializers
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
+from rest_framework import generics, permissions, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from boundaries.models import Jurisdiction, TaskForce
-from complaints import access, assignment, moderation, workflow
+from complaints import access, assignment, idempotency, moderation, replies, workflow
 from complaints.filters import StaffComplaintFilter
-from complaints.models import Complaint, ComplaintEvent, Status
+from complaints.intake import complaint_create_validated
+from complaints.models import Channel, Complaint, ComplaintEvent, Status, overdue_q
 from complaints.onsite import DevicePosition
 from complaints.serializers import (
     CodeRelatedField,
+    ComplaintCreateSerializer,
     ComplaintSerializer,
     PhotoSerializer,
     PhotoUploadField,
@@ -25,6 +40,7 @@ from complaints.serializers import (
 from complaints.tracking import normalize_tracking_code
 from complaints.views import ComplaintPagination
 from disclosure.public import public_description
+from disclosure.reporter import private_url
 from geo.spatial import WGS84
 
 
@@ -142,12 +158,91 @@ class StaffJurisdictionList(generics.ListAPIView):
         return access.staff_jurisdictions(self.request.user)
 
 
+def inbox_etag(request, complaints) -> str:
+    """An entity tag for the list ``complaints`` (already filtered) as ``request`` asks for it: the
+    inbox asks every few seconds, and one aggregate over the rows' ids and versions answers "nothing
+    changed" without serialising them. A complaint entering or leaving the list changes the ids, any
+    change to one changes its version, and the overdue count covers a due time that merely passed."""
+    state = complaints.order_by().aggregate(
+        rows=StringAgg(
+            Concat(Cast("id", TextField()), Value(":"), Cast("version", TextField()), output_field=TextField()),
+            ",",
+            order_by="id",
+        ),
+        overdue=Count("id", filter=overdue_q()),
+        latest=Max("updated_at"),
+    )
+    seen = [request.user.pk, get_language(), request.GET.urlencode(), state["rows"], state["overdue"], state["latest"]]
+    return '"' + hashlib.sha256(repr(seen).encode()).hexdigest()[:32] + '"'
+
+
+class FiledForCallerSerializer(serializers.Serializer):
+    """What staff hear back after filing for a caller: where routing sent it, and the reporter key to
+    read out to the caller (only in the first answer, as for any filing)."""
+
+    id = serializers.CharField(source="tracking_code")
+    status = serializers.CharField()
+    channel = serializers.CharField()
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    task_force = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    routing_reason = serializers.CharField()
+    due_at = serializers.DateTimeField()
+    in_your_inbox = serializers.BooleanField()
+    reporter_key = serializers.CharField(required=False)
+    private_url = serializers.CharField(required=False)
+
+
 class StaffComplaintList(StaffScoped, generics.ListAPIView):
-    """The complaints this staff member may see, overdue first, then by due time."""
+    """The complaints this staff member may see, overdue first, then by due time. Answers an ETag; the
+    same If-None-Match is a bodiless 304. POST files a complaint for a caller (channel "staff")."""
 
     serializer_class = StaffComplaintSerializer
     filterset_class = StaffComplaintFilter
     pagination_class = ComplaintPagination
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "If-None-Match", str, OpenApiParameter.HEADER, description="The ETag of the answer you hold."
+            )
+        ],
+        responses={200: StaffComplaintSerializer(many=True), 304: OpenApiResponse(description="Nothing changed.")},
+    )
+    def get(self, request, *args, **kwargs):
+        etag = inbox_etag(request, self.filter_queryset(self.get_queryset()))
+        response = get_conditional_response(request, etag=etag) or super().get(request, *args, **kwargs)
+        response["ETag"] = etag
+        return response
+
+    @extend_schema(
+        request={"application/json": ComplaintCreateSerializer, "multipart/form-data": ComplaintCreateSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="A retry with the same key and content returns the first complaint.",
+            )
+        ],
+        responses={201: FiledForCallerSerializer},
+    )
+    def post(self, request):
+        key = idempotency.key_from(request)
+        incoming = ComplaintCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        complaint, created = complaint_create_validated(
+            incoming.validated_data,
+            # Staff keys live beside the citizens' in one unique column: one staff member's key is theirs.
+            idempotency_key=f"staff-{request.user.pk}:{key}" if key else None,
+            channel=Channel.STAFF,
+            filed_by=request.user,
+        )
+        complaint.in_your_inbox = self.get_queryset().filter(pk=complaint.pk).exists()
+        if created:
+            complaint.private_url = request.build_absolute_uri(private_url(complaint, complaint.reporter_key))
+        answer = FiledForCallerSerializer(complaint).data
+        headers = {} if created else {"Idempotent-Replayed": "true"}
+        return Response(answer, status=status.HTTP_201_CREATED, headers=headers)
 
 
 class StaffComplaintDetail(StaffScoped, APIView):
@@ -198,15 +293,43 @@ class ReassignSerializer(StrictSerializer):
 
 
 class StaffAction(StaffScoped, APIView):
+    """A change to one complaint. With an Idempotency-Key it is done once (complaints.idempotency): a
+    retry is answered with the complaint as it is now and ``Idempotent-Replayed: true``. A conflict is
+    a 409 with the reason only; the inbox then reads the complaint as it is now and shows the officer
+    both versions instead of overwriting one."""
+
     input_serializer: type[serializers.Serializer]
 
     def post(self, request, tracking_code):
         complaint = self.scoped_complaint(tracking_code)
+        key = idempotency.key_from(request)
         incoming = self.input_serializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        self.act(complaint, **incoming.validated_data)
+        done_now = idempotency.once(
+            user=request.user,
+            key=key,
+            action=request.resolver_match.url_name,
+            complaint=complaint,
+            request_fingerprint=idempotency.fingerprint(request) if key else "",
+            perform=lambda: self.act(complaint, **incoming.validated_data),
+        )
         complaint = self.get_queryset().get(pk=complaint.pk)
-        return Response(StaffComplaintDetailSerializer(complaint).data)
+        headers = {} if done_now else {"Idempotent-Replayed": "true"}
+        return Response(StaffComplaintDetailSerializer(complaint).data, headers=headers)
+
+
+class StaffReplies(StaffScoped, APIView):
+    """The response templates that fit one complaint, filled in Indonesian and English."""
+
+    @extend_schema(
+        responses=inline_serializer(
+            "StaffReply",
+            {"id": serializers.IntegerField(), "title": serializers.CharField(), "text": serializers.DictField()},
+            many=True,
+        )
+    )
+    def get(self, request, tracking_code):
+        return Response(replies.filled_templates(self.scoped_complaint(tracking_code)))
 
 
 @extend_schema(request=TransitionSerializer, responses=StaffComplaintDetailSerializer)

@@ -26,6 +26,7 @@ urlpatterns = [
         "staff/complaints/<str:tracking_code>/transition/", staff_api.StaffTransition.as_view(), name="staff-transition"
     ),
     path("staff/complaints/<str:tracking_code>/notes/", staff_api.StaffNote.as_view(), name="staff-note"),
+    path("staff/complaints/<str:tracking_code>/replies/", staff_api.StaffReplies.as_view(), name="staff-replies"),
     path("staff/complaints/<str:tracking_code>/reassign/", staff_api.StaffReassign.as_view(), name="staff-reassign"),
     path("staff/complaints/<str:tracking_code>/assign/", staff_api.StaffAssign.as_view(), name="staff-assign"),
     path("staff/complaints/<str:tracking_code>/redact/", staff_api.StaffRedact.as_view(), name="staff-redact"),

@@ -8,7 +8,6 @@ from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -17,7 +16,7 @@ from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
 from boundaries.selectors import route
-from complaints import access
+from complaints import access, idempotency
 from complaints.filters import ComplaintFilter
 from complaints.geojson import feature_collection_json, features_json
 from complaints.intake import complaint_create_validated
@@ -45,8 +44,6 @@ from disclosure.public import public_complaints, public_photo_q
 from disclosure.reporter import private_url, require_reporter, supporter_of
 from geo.spatial import WGS84
 from notifications.supporters import SupporterContactSerializer, supporter_add
-
-IDEMPOTENCY_KEY_MAX = 64
 
 
 class ComplaintPagination(GeoJsonPagination):
@@ -118,11 +115,7 @@ class ComplaintListCreate(generics.ListAPIView):
         },
     )
     def post(self, request):
-        key = request.headers.get("Idempotency-Key", "").strip() or None
-        if key and (len(key) > IDEMPOTENCY_KEY_MAX or not key.isprintable()):
-            raise ValidationError(
-                {"Idempotency-Key": [_("At most %(max)d printable characters.") % {"max": IDEMPOTENCY_KEY_MAX}]}
-            )
+        key = idempotency.key_from(request)
         incoming = ComplaintCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         complaint, created = complaint_create_validated(incoming.validated_data, idempotency_key=key)

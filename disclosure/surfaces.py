@@ -47,6 +47,7 @@ PAGES = frozenset(
         "notifications:unsubscribe",  # a signed link's page: what it stops
         "notifications:answer",  # a signed link's page: "sudah beres?"
         "notifications:service-worker",
+        "inbox-manifest",  # the installable inbox's names and icons; browsers fetch it without cookies
         "notifications:push-key",  # the public VAPID key
     }
 )
@@ -79,6 +80,7 @@ STAFF = frozenset(
         "staff-assign-many",
         "staff-redact",
         "staff-hide-photo",
+        "staff-replies",
         "notifications:staff-preferences",
         "notifications:staff-push",
     }

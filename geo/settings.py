@@ -313,6 +313,9 @@ PEKA_CITY_TOLERANCE_M = float(os.environ.get("PEKA_CITY_TOLERANCE_M", "50"))
 PEKA_BORDER_PRECISION_M = float(os.environ.get("PEKA_BORDER_PRECISION_M", "0.15"))
 # The agency whose queue takes complaints of a category that has no agency (docs/rules.md, routing rule 3).
 PEKA_TRIAGE_AGENCY = os.environ.get("PEKA_TRIAGE_AGENCY", "DISKOMINFOTIKSAN")
+# How often the staff inbox asks whether its list changed (an ETag check; 304 when nothing did), in
+# seconds, at most 30: new work shows without a reload.
+PEKA_INBOX_POLL_SECONDS = min(30, max(1, int(os.environ.get("PEKA_INBOX_POLL_SECONDS", "30"))))
 # How many days after resolution a citizen may still reopen a complaint.
 PEKA_REOPEN_DAYS = int(os.environ.get("PEKA_REOPEN_DAYS", "14"))
 # The smallest count a public aggregate shows, and where a sensitive category contributes

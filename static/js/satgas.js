@@ -57,14 +57,22 @@
 
   let listAsked = 0;  // only the answer to the latest filters is shown (an earlier one may come later)
 
-  async function loadList() {
-    const asked = ++listAsked;
+  function listUrl() {
     const params = new URLSearchParams(new FormData(filters));
     for (const [key, value] of [...params]) if (!value) params.delete(key);
     if (!params.has("status")) params.set("open", "true");
     params.set("page_size", "1000");
-    const answer = await api(root.dataset.complaintsUrl + "?" + params);
+    return root.dataset.complaintsUrl + "?" + params;
+  }
+
+  async function loadList() {
+    const asked = ++listAsked;
+    const answer = await api(listUrl());
     if (asked !== listAsked) return;
+    showList(answer);
+  }
+
+  function showList(answer) {
     list.replaceChildren();
     markers.clearLayers();
     if (!answer.ok) { count.textContent = errorMessage(answer.body); return; }
@@ -91,6 +99,13 @@
       }).bindTooltip(feature.id + " · " + p.category_name).on("click", () => show(feature.id)).addTo(markers);
     }
     if (hooks.listed) hooks.listed(features);
+    root.dispatchEvent(new CustomEvent("peka:list", { detail: { features: features } }));
+  }
+
+  // Changes go through the offline outbox where the page has one (satgas_offline.js): kept on the
+  // device while there is no signal, sent once with an Idempotency-Key.
+  function post(url, init) {
+    return PEKA.outbox ? PEKA.outbox.send(url, init) : api(url, init);
   }
 
   let opened = false;
@@ -189,7 +204,7 @@
         body.append("version", p.version);
         if (to === "selesai" && after.files[0]) body.append("photo", after.files[0]);
         if (hooks.sending) await hooks.sending(to, body, message);
-        const answer = await api(root.dataset.complaintsUrl + encodeURIComponent(feature.id) + "/transition/", { method: "POST", body: body });
+        const answer = await post(root.dataset.complaintsUrl + encodeURIComponent(feature.id) + "/transition/", { method: "POST", body: body });
         if (answer.ok) { render(answer.body); loadList(); } else { message.textContent = errorMessage(answer.body); }
       });
       buttons.append(button);
@@ -213,7 +228,7 @@
     form.append(...field(labels.reassign, select, "reassign-" + feature.id), button, message);
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
-      const answer = await api(root.dataset.complaintsUrl + encodeURIComponent(feature.id) + "/reassign/", {
+      const answer = await post(root.dataset.complaintsUrl + encodeURIComponent(feature.id) + "/reassign/", {
         method: "POST", headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ task_force: select.value, version: p.version }),
       });
@@ -246,11 +261,14 @@
       events.append(text("li", when(event.at) + " · " + (event.actor || "—") + " · " + (event.from_status ? event.from_status + " → " : "") + event.to_status + (event.note ? " · " + event.note : "")));
     }
     detail.append(events);
+    root.dispatchEvent(new CustomEvent("peka:detail", { detail: { feature: feature } }));
     detail.focus();
   }
 
-  PEKA.inbox = { reload: loadList, render: render };
   filters.addEventListener("change", loadList);
+  // For the inbox's other scripts (assignment and moderation, live updates, the offline outbox,
+  // distances, replies).
+  PEKA.inbox = { listUrl: listUrl, showList: showList, refresh: loadList, reload: loadList, render: render, show: show, map: map, post: post };
   loadOutlines();
   loadList();
 })();

@@ -48,8 +48,9 @@
     return Object.values(body).flat(2).map((m) => (typeof m === "string" ? m : JSON.stringify(m))).join(" ");
   }
 
+  // Through the inbox's post (the offline outbox where there is one).
   async function post(url, body) {
-    return PEKA.api(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    return PEKA.inbox.post(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
   }
 
   function complaintUrl(code, action) {

@@ -49,6 +49,7 @@ EXAMPLES = {
     "notifications:unsubscribe": ["/notifikasi/berhenti/not-a-token/"],
     "notifications:answer": ["/notifikasi/beres/not-a-token/"],
     "notifications:service-worker": ["/sw.js"],
+    "inbox-manifest": ["/satgas/manifest.webmanifest"],
     "notifications:push-key": ["/api/v1/push/key/"],
 }
 

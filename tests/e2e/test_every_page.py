@@ -118,6 +118,11 @@ def satgas_detail(page, world):
     expect(page.locator("#detail")).to_be_visible()
 
 
+def satgas_caller(page, world):
+    page.locator("#caller-open").click()
+    expect(page.locator("#caller-form")).to_be_visible()
+
+
 def admin_change(model: str):
     return lambda world: f"/admin/{model}/{world.objects[model]}/change/"
 
@@ -132,6 +137,7 @@ SCREENS = [
       ("baru", "diverifikasi", "dikerjakan", "selesai", "ditolak", "duplikat")),
     Screen("satgas-list", lambda w: "/satgas/", user="satgas", act=wait_for_list),
     Screen("satgas-detail", lambda w: "/satgas/", user="satgas", act=lambda p, w: (wait_for_list(p, w), satgas_detail(p, w))),
+    Screen("satgas-caller", lambda w: "/satgas/", user="satgas", act=lambda p, w: (wait_for_list(p, w), satgas_caller(p, w))),
     Screen("peta-panas", lambda w: "/peta-panas/"),
     Screen("rapor", lambda w: "/rapor/"),
     Screen("masuk", lambda w: "/masuk/"),
