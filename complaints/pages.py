@@ -14,7 +14,8 @@ from django.views.generic import TemplateView
 
 from boundaries.models import Kecamatan, TaskForce
 from complaints import access, views
-from complaints.models import Category, Complaint, PhotoKind, Role, Status
+from assets.models import AssetKind
+from complaints.models import CLOSED_STATUSES, Category, Complaint, PhotoKind, Role, Status
 from complaints.selectors import public_totals
 from complaints.tracking import normalize_tracking_code
 from complaints.workflow import (
@@ -60,6 +61,15 @@ class Home(TemplateView):
                 "describe": _("Describe the problem."),
                 "failed": _("The server did not answer. Try again."),
                 "track_url": reverse("track", args=["CODE"]),
+                # Categories with assets on the map (street-light poles, TPS), from this zoom.
+                "asset_categories": sorted(set(AssetKind.objects.values_list("category__code", flat=True))),
+                "asset_min_zoom": settings.PEKA_ASSET_MIN_ZOOM,
+                "asset_zoom_in": _("Zoom in to pick the pole or TPS itself."),
+                "asset_pick": _("Tap the pole or TPS on the map, if it is there."),
+                "asset_chosen": _("Chosen: %(kind)s %(ref)s. The report is placed at it."),
+                "asset_reported": _("%(kind)s %(ref)s (already reported)"),
+                "asset_label": _("%(kind)s %(ref)s"),
+                "asset_already": _("This one has already been reported: support it instead of reporting it again."),
             },
             tiles_url=reverse("complaint-tile", args=[0, 0, 0, "geojson"]).replace("/0/0/0.", "/{z}/{x}/{y}."),
             **kwargs,
@@ -84,7 +94,7 @@ class Track(TemplateView):
 
     def found(self) -> Complaint | None:
         return (
-            Complaint.objects.select_related("category", "kecamatan", "kelurahan", "agency")
+            Complaint.objects.select_related("category", "kecamatan", "kelurahan", "agency", "external_body", "asset__kind")
             .prefetch_related("photos")
             .filter(tracking_code=normalize_tracking_code(self.kwargs["code"]))
             .first()
@@ -114,7 +124,8 @@ class Track(TemplateView):
             report_photos=[p for p in shown if p.kind == PhotoKind.REPORT],
             after_photos=[p for p in shown if p.kind == PhotoKind.AFTER],
             resolved=complaint.status == Status.SELESAI,
-            closed=not complaint.is_open,
+            closed=complaint.status in CLOSED_STATUSES,
+            forwarding=getattr(complaint, "forwarding", None) if complaint.external_body_id else None,
             reopen_days=settings.PEKA_REOPEN_DAYS,
             **kwargs,
         )

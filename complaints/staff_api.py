@@ -6,6 +6,7 @@ from rest_framework import generics, permissions, serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from boundaries.models import Jurisdiction, TaskForce
@@ -37,6 +38,9 @@ class StaffComplaintSerializer(ComplaintSerializer):
 
     duplicate_of = serializers.SlugRelatedField(slug_field="tracking_code", read_only=True)
     allowed_transitions = serializers.SerializerMethodField()
+    asset = serializers.SerializerMethodField()
+    reported_location = GeometryField(read_only=True, allow_null=True)
+    external_body = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta(ComplaintSerializer.Meta):
         fields = [
@@ -50,8 +54,16 @@ class StaffComplaintSerializer(ComplaintSerializer):
             "reopen_count",
             "rating",
             "duplicate_of",
+            "asset",
+            "reported_location",
+            "external_body",
             "version",
         ]
+
+    def get_asset(self, complaint) -> dict | None:
+        """The asset it was filed on; its history: GET /api/v1/staff/assets/<id>/."""
+        a = complaint.asset
+        return {"id": a.id, "ref": a.ref, "kind": a.kind.code, "owner": a.owner} if a else None
 
     def get_allowed_transitions(self, complaint) -> list[str]:
         return workflow.allowed_transitions(complaint)
@@ -59,9 +71,33 @@ class StaffComplaintSerializer(ComplaintSerializer):
 
 class StaffComplaintDetailSerializer(StaffComplaintSerializer):
     events = EventSerializer(many=True, read_only=True)
+    asset_history = serializers.SerializerMethodField()
+    forwarding = serializers.SerializerMethodField()
 
     class Meta(StaffComplaintSerializer.Meta):
-        fields = [*StaffComplaintSerializer.Meta.fields, "events"]
+        fields = [*StaffComplaintSerializer.Meta.fields, "events", "asset_history", "forwarding"]
+
+    def get_asset_history(self, complaint) -> list[dict]:
+        """The other complaints on the same asset that this staff member may see, newest first."""
+        if not complaint.asset_id:
+            return []
+        others = (
+            access.staff_complaints(self.context["request"].user)
+            .filter(asset_id=complaint.asset_id)
+            .exclude(pk=complaint.pk)
+            .order_by("-created_at")[:50]
+        )
+        return [
+            {"tracking_code": c.tracking_code, "status": c.status, "created_at": c.created_at, "description": c.description}
+            for c in others
+        ]
+
+    def get_forwarding(self, complaint) -> dict | None:
+        forwarding = getattr(complaint, "forwarding", None) if complaint.external_body_id else None
+        if forwarding is None:
+            return None
+        fields = ["reference", "status", "attempts", "last_error", "external_ref", "reply", "sent_at", "answered_at"]
+        return {f: getattr(forwarding, f) for f in fields}
 
 
 class StaffScoped:
@@ -112,7 +148,7 @@ class StaffComplaintDetail(StaffScoped, APIView):
     @extend_schema(responses=StaffComplaintDetailSerializer)
     def get(self, request, tracking_code):
         complaint = self.scoped_complaint(tracking_code)
-        return Response(StaffComplaintDetailSerializer(complaint).data)
+        return Response(StaffComplaintDetailSerializer(complaint, context={"request": request}).data)
 
 
 class TransitionSerializer(StrictSerializer):
@@ -148,7 +184,7 @@ class StaffAction(StaffScoped, APIView):
         incoming.is_valid(raise_exception=True)
         self.act(complaint, **incoming.validated_data)
         complaint = self.get_queryset().get(pk=complaint.pk)
-        return Response(StaffComplaintDetailSerializer(complaint).data)
+        return Response(StaffComplaintDetailSerializer(complaint, context={"request": request}).data)
 
 
 @extend_schema(request=TransitionSerializer, responses=StaffComplaintDetailSerializer)

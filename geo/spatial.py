@@ -58,3 +58,8 @@ def offset_point(point: Point, *, east_m: float = 0.0, north_m: float = 0.0) -> 
 def is_lon_lat(lon: float, lat: float) -> bool:
     """True when both are finite numbers within the WGS84 ranges."""
     return math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90
+
+
+def distance_metres(a: Point, b: Point) -> float:
+    """The distance between two WGS84 points in metres, measured in UTM 47N (the city's plane)."""
+    return to_utm(a).distance(to_utm(b))

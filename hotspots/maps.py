@@ -11,6 +11,7 @@ from folium.plugins import HeatMap
 
 from disclosure.public import public_count, suppress_below
 from geo.basemap import basemap
+from assets.selectors import chronic_assets
 from hotspots.gistar import gi_star
 from hotspots.hexbins import heat_points, hex_counts, kecamatan_counts
 from hotspots.query import HotspotQuery
@@ -118,11 +119,35 @@ def hotspot_map(query: HotspotQuery) -> folium.Map:
         style={"color": "#0b6e4f", "weight": 1.5, "fill": False},
         tooltip={"name": _("Kecamatan")},
     )
+    _chronic_layer(m, query)
     folium.LayerControl(collapsed=False).add_to(m)
     if query.kecamatan:  # a filter to one area shows that area
         west, south, east, north = query.kecamatan.boundary.extent
         m.fit_bounds([[south, west], [north, east]])
     return m
+
+
+CHRONIC_DAYS = 90
+
+
+def _chronic_layer(m, query: HotspotQuery):
+    """Assets (of the chosen category's kinds, else all) reported at least 3 times in 90 days: the
+    poles and TPS that keep failing (assets.selectors.chronic_assets, public complaints only)."""
+    kinds = list(query.category.asset_kinds.all()) if query.category else [None]
+    rows = [r for kind in kinds for r in chronic_assets(kind, days=CHRONIC_DAYS, minimum=suppress_below())]
+    group = folium.FeatureGroup(name=_("Assets reported 3 or more times in 90 days"), show=bool(rows))
+    for r in rows:
+        folium.CircleMarker(
+            [r.asset.location.y, r.asset.location.x],
+            radius=6 + min(r.reports, 10),
+            color="#1b1b1b",
+            weight=1,
+            fill=True,
+            fill_color="#c62828",
+            fill_opacity=0.85,
+            tooltip=f"{r.asset.kind.name} {r.asset.ref}: {r.reports}",
+        ).add_to(group)
+    group.add_to(m)
 
 
 def count_legend(breaks: list[float]) -> list[tuple[str, str]]:

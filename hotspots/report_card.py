@@ -8,6 +8,8 @@ Definitions (the page's methodology section says the same in plain words):
   the day of filing up to the day of resolution, on the Asia/Jakarta calendar, weekends and national
   holidays excluded), the share later reopened, the average citizen rating and how many rated, and
   the share resolved without an "after" photo;
+* forwarded: complaints handed in the period to a body outside the city (status ``diteruskan``),
+  counted apart: never resolved, never in the backlog, never overdue;
 * backlog: complaints filed before the period's end and not closed by then; oldest: the age in days
   of the oldest of them at the period's end.
 Periods are whole days in Asia/Jakarta. Private complaints (a sensitive category's) count only in their
@@ -33,6 +35,7 @@ GROUPS = ("agency", "task_force", "kecamatan", "category")
 FIGURES = (
     "received",
     "resolved",
+    "forwarded",
     "within_sla",
     "median_days",
     "p90_days",
@@ -78,6 +81,7 @@ WITH base AS (
            k.code AS kecamatan, k.name AS kecamatan_name, cat.code AS category, cat.name_id AS category_name,
            (c.created_at >= %(since)s AND c.created_at < %(until)s) AS received,
            (c.status = 'selesai' AND c.resolved_at >= %(since)s AND c.resolved_at < %(until)s) AS resolved,
+           (c.status = 'diteruskan' AND c.closed_at >= %(since)s AND c.closed_at < %(until)s) AS forwarded,
            (c.created_at < %(until)s AND (c.closed_at IS NULL OR c.closed_at >= %(until)s)) AS in_backlog
     FROM complaints_complaint c
     JOIN complaints_category cat ON cat.id = c.category_id
@@ -110,6 +114,7 @@ ORDER BY 1, 2
 _FIGURES_SQL = """
     count(*) FILTER (WHERE received) AS received,
     count(*) FILTER (WHERE resolved) AS resolved,
+    count(*) FILTER (WHERE forwarded) AS forwarded,
     avg((resolved_at <= due_at)::int) FILTER (WHERE resolved) AS within_sla,
     percentile_cont(0.5) WITHIN GROUP (ORDER BY days) FILTER (WHERE resolved) AS median_days,
     percentile_cont(0.9) WITHIN GROUP (ORDER BY days) FILTER (WHERE resolved) AS p90_days,
@@ -120,7 +125,7 @@ _FIGURES_SQL = """
     count(rating) FILTER (WHERE resolved) AS rated,
     avg(no_after_photo::int) FILTER (WHERE resolved) AS without_after_photo,
     bool_or(private) AS has_private,
-    count(*) FILTER (WHERE received OR resolved OR in_backlog) AS involved
+    count(*) FILTER (WHERE received OR resolved OR forwarded OR in_backlog) AS involved
 """
 # Every complaint counts in its agency's row; private ones nowhere else.
 _SQL = _SQL.format(
