@@ -1,6 +1,7 @@
 """The hotspot page's map, built with folium from the same selectors as the API, with every script
 and style served from our own origin (folium's defaults point at CDNs)."""
 
+import html
 import json
 import re
 
@@ -145,7 +146,7 @@ def _chronic_layer(m, query: HotspotQuery):
             fill=True,
             fill_color="#c62828",
             fill_opacity=0.85,
-            tooltip=f"{r.asset.kind.name} {r.asset.ref}: {r.reports}",
+            tooltip=html.escape(f"{r.asset.kind.name} {r.asset.ref}: {r.reports}"),
         ).add_to(group)
     group.add_to(m)
 
