@@ -1,3 +1,15 @@
-"""The forwarding tests use the asset tests' poles."""
+"""The forwarding tests' real parts: the asset tests' poles, the notification tests' SMTP server and
+worker process, and a body's Open311 endpoint on loopback (tests.servers.Open311StandIn)."""
 
-from tests.assets.conftest import pole  # noqa: F401 - a fixture
+import pytest
+
+from tests.assets.conftest import pole  # noqa: F401 - fixtures
+from tests.notifications.conftest import graph, smtp, worker, worker_factory  # noqa: F401
+from tests.servers import Open311StandIn
+
+
+@pytest.fixture(scope="session")
+def open311_body():
+    server = Open311StandIn().start()
+    yield server
+    server.stop()
