@@ -117,6 +117,8 @@
   }
 
   // Assets of the chosen category inside the view, from the asset zoom; redrawn as the map moves.
+  // Above the complaint markers: a reported pole carries its complaint's dot, and must stay tappable.
+  map.createPane("assets").style.zIndex = 625;
   const assetLayer = L.layerGroup().addTo(map);
   let assetRequest = 0;
   async function refreshAssets() {
@@ -143,7 +145,7 @@
       L.circleMarker([lat, lon], {
         radius: chosen ? 10 : 7, weight: 2, color: "#1b1b1b", fillOpacity: 0.9,
         fillColor: chosen ? "#0b6e4f" : p.reported ? "#c62828" : labels.colors[state.category] || "#f2b705",
-        className: "asset asset-" + f.id,
+        className: "asset asset-" + f.id, pane: "assets",
       }).bindTooltip(label).on("click", (e) => { L.DomEvent.stopPropagation(e); chooseAsset(f, e.latlng); }).addTo(assetLayer);
     }
   }
