@@ -36,6 +36,8 @@ TRANSITIONS = {
     Status.SELESAI: set(),
     Status.DITOLAK: set(),
     Status.DUPLIKAT: set(),
+    # Forwarded to a body outside the city (complaint_forward, not a transition): nothing follows.
+    Status.DITERUSKAN: set(),
 }
 
 
