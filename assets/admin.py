@@ -25,12 +25,19 @@ class AssetAdmin(MapAdmin):
     @admin.display(description=_("complaints on this asset"))
     def history(self, asset: Asset) -> str:
         complaints = asset.complaints.order_by("-created_at")[:100] if asset.pk else []
-        return format_html_join(
-            ", ",
-            '<a href="{}">{}</a> ({}, {})',
-            (
-                (reverse("admin:complaints_complaint_change", args=[c.pk]), c.tracking_code, c.get_status_display(),
-                 f"{c.created_at:%Y-%m-%d}")
-                for c in complaints
-            ),
-        ) or "—"
+        return (
+            format_html_join(
+                ", ",
+                '<a href="{}">{}</a> ({}, {})',
+                (
+                    (
+                        reverse("admin:complaints_complaint_change", args=[c.pk]),
+                        c.tracking_code,
+                        c.get_status_display(),
+                        f"{c.created_at:%Y-%m-%d}",
+                    )
+                    for c in complaints
+                ),
+            )
+            or "—"
+        )

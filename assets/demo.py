@@ -43,7 +43,9 @@ def demo_poles() -> list[Row]:
     with connection.cursor() as cursor:
         cursor.execute(_POLES_SQL, {"spacing": POLE_SPACING_M, "longest": LONGEST_LINE_M})
         return [
-            Row(f"PJU-{n:03d}-{i:03d}", "PLN" if n % PLN_EVERY == 0 else "", Point(round(x, 7), round(y, 7), srid=WGS84))
+            Row(
+                f"PJU-{n:03d}-{i:03d}", "PLN" if n % PLN_EVERY == 0 else "", Point(round(x, 7), round(y, 7), srid=WGS84)
+            )
             for n, i, x, y in cursor.fetchall()
         ]
 

@@ -84,7 +84,9 @@ def read_assets(
             raise AssetFileError(f"{where}: the id repeats feature {seen[ref]}; ids must be unique in a file.")
         seen[ref] = n
         if len(ref) > Asset._meta.get_field("ref").max_length:
-            raise AssetFileError(f"{where}: the id is longer than {Asset._meta.get_field('ref').max_length} characters.")
+            raise AssetFileError(
+                f"{where}: the id is longer than {Asset._meta.get_field('ref').max_length} characters."
+            )
         point = _point(feature, where, transform)
         if not is_lon_lat(point.x, point.y) or (box and not _inside(point, box)):
             raise AssetFileError(

@@ -41,7 +41,9 @@ class ChronicAsset:
     last_reported_at: datetime
 
 
-def chronic_assets(kind: AssetKind | None, *, days: int, minimum: int, now: datetime | None = None) -> list[ChronicAsset]:
+def chronic_assets(
+    kind: AssetKind | None, *, days: int, minimum: int, now: datetime | None = None
+) -> list[ChronicAsset]:
     """Assets (of ``kind``, or of every kind) with at least ``minimum`` public complaints filed in the
     last ``days`` days, most reported first: the list that justifies a replacement budget."""
     since = (now or timezone.now()) - timedelta(days=days)

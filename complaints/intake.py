@@ -128,7 +128,9 @@ def complaint_create(
                     # Lazily: the workflow itself builds on this module (photo_attach).
                     from complaints.workflow import complaint_forward
 
-                    complaint = complaint_forward(complaint=complaint, body=ExternalBody.objects.get(pk=route.external_body.id))
+                    complaint = complaint_forward(
+                        complaint=complaint, body=ExternalBody.objects.get(pk=route.external_body.id)
+                    )
             complaint.reporter_key = key
             return complaint, True
         except IntegrityError:

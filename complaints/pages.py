@@ -12,9 +12,9 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from assets.models import AssetKind
 from boundaries.models import Kecamatan, TaskForce
 from complaints import access, views
-from assets.models import AssetKind
 from complaints.models import CLOSED_STATUSES, Category, Complaint, PhotoKind, Role, Status
 from complaints.selectors import public_totals
 from complaints.tracking import normalize_tracking_code
@@ -94,7 +94,9 @@ class Track(TemplateView):
 
     def found(self) -> Complaint | None:
         return (
-            Complaint.objects.select_related("category", "kecamatan", "kelurahan", "agency", "external_body", "asset__kind")
+            Complaint.objects.select_related(
+                "category", "kecamatan", "kelurahan", "agency", "external_body", "asset__kind"
+            )
             .prefetch_related("photos")
             .filter(tracking_code=normalize_tracking_code(self.kwargs["code"]))
             .first()

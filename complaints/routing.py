@@ -78,9 +78,7 @@ ASSIGNMENT_REASONS = {
 
 # The decisions only Python makes (an asset's owner, a body outside the city), not written by SQL.
 FORWARDING_REASONS = {
-    AssignmentRule.ASSET_OWNER: gettext_lazy(
-        "The asset belongs to %(owner)s: %(agency)s, task force %(task_force)s."
-    ),
+    AssignmentRule.ASSET_OWNER: gettext_lazy("The asset belongs to %(owner)s: %(agency)s, task force %(task_force)s."),
     AssignmentRule.EXTERNAL: gettext_lazy("This is for %(body)s, outside the city government: forwarded."),
 }
 
@@ -158,7 +156,9 @@ def responsible_agency_code(category: Category) -> str:
     return category.agency.code if category.agency_id else settings.PEKA_TRIAGE_AGENCY
 
 
-def route_complaints(items: Sequence[tuple[Point, Category]], owners: Sequence[str] | None = None) -> list[ComplaintRoute]:
+def route_complaints(
+    items: Sequence[tuple[Point, Category]], owners: Sequence[str] | None = None
+) -> list[ComplaintRoute]:
     """Route (point, category) pairs in one statement; the answers keep their order. ``owners``: the
     owner code of each complaint's asset ("" for none)."""
     areas = route_many([(p.x, p.y) for p, _c in items], [c.code for _p, c in items])

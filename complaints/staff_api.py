@@ -88,7 +88,12 @@ class StaffComplaintDetailSerializer(StaffComplaintSerializer):
             .order_by("-created_at")[:50]
         )
         return [
-            {"tracking_code": c.tracking_code, "status": c.status, "created_at": c.created_at, "description": c.description}
+            {
+                "tracking_code": c.tracking_code,
+                "status": c.status,
+                "created_at": c.created_at,
+                "description": c.description,
+            }
             for c in others
         ]
 

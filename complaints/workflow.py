@@ -106,7 +106,9 @@ def complaint_transition(
     return current
 
 
-def complaint_forward(*, complaint: Complaint, body, actor=None, note: str = "", version: int | None = None) -> Complaint:
+def complaint_forward(
+    *, complaint: Complaint, body, actor=None, note: str = "", version: int | None = None
+) -> Complaint:
     """Hand an open complaint to ``body``, a body outside the city: status ``diteruskan``, no longer
     the city's to work (closed_at is set, it is never overdue and never resolved), and its forwarding
     queued in this transaction (forwarding.services). Intake calls it for a complaint routed to a body."""

@@ -24,11 +24,16 @@ class ExternalBody(models.Model):
     delivery = models.CharField(_("delivery"), max_length=16, choices=Delivery.choices)
     email = models.EmailField(_("e-mail address"), blank=True)
     endpoint = models.URLField(
-        _("Open311 endpoint"), blank=True, help_text=_("The GeoReport v2 base URL; requests go to <endpoint>/requests.json.")
+        _("Open311 endpoint"),
+        blank=True,
+        help_text=_("The GeoReport v2 base URL; requests go to <endpoint>/requests.json."),
     )
     api_key = models.CharField(_("API key"), max_length=200, blank=True)
     service_code = models.CharField(
-        _("service code"), max_length=80, blank=True, help_text=_("The body's service code; empty: the category's code.")
+        _("service code"),
+        max_length=80,
+        blank=True,
+        help_text=_("The body's service code; empty: the category's code."),
     )
 
     class Meta:
@@ -53,9 +58,7 @@ class ExternalRoute(models.Model):
     code = models.CharField(_("code"), max_length=60, unique=True)
     body = models.ForeignKey(ExternalBody, on_delete=models.CASCADE, related_name="routes", verbose_name=_("body"))
     owner = models.CharField(_("asset owner"), max_length=40, blank=True)
-    categories = ArrayField(
-        models.SlugField(max_length=40), default=list, blank=True, verbose_name=_("category codes")
-    )
+    categories = ArrayField(models.SlugField(max_length=40), default=list, blank=True, verbose_name=_("category codes"))
     area = models.MultiPolygonField(_("area"), srid=4326, null=True, blank=True)
     priority = models.SmallIntegerField(_("priority"), default=0, help_text=_("Higher wins where rules overlap."))
 

@@ -57,8 +57,13 @@ def forward(forwarding_id: int) -> str:
                 forwarding.status = ForwardingStatus.FAILED
         forwarding.last_error = error
         forwarding.save(update_fields=["status", "attempts", "last_error", "sent_at", "external_ref"])
-    log.info("forwarding %s (%s): %s after %d attempt(s)", forwarding.id, forwarding.body.code, forwarding.status,
-             forwarding.attempts)
+    log.info(
+        "forwarding %s (%s): %s after %d attempt(s)",
+        forwarding.id,
+        forwarding.body.code,
+        forwarding.status,
+        forwarding.attempts,
+    )
     if forwarding.status == ForwardingStatus.PENDING:
         raise SendLater(error)
     return forwarding.status

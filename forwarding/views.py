@@ -20,11 +20,23 @@ class ForwardingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Forwarding
-        fields = ["reference", "body", "body_name", "status", "attempts", "external_ref", "reply", "sent_at", "answered_at"]
+        fields = [
+            "reference",
+            "body",
+            "body_name",
+            "status",
+            "attempts",
+            "external_ref",
+            "reply",
+            "sent_at",
+            "answered_at",
+        ]
 
 
 class ForwardSerializer(StrictSerializer):
-    body = CodeRelatedField(slug_field="code", queryset=ExternalBody.objects.all(), help_text="The body's code, e.g. PLN.")
+    body = CodeRelatedField(
+        slug_field="code", queryset=ExternalBody.objects.all(), help_text="The body's code, e.g. PLN."
+    )
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False)
 

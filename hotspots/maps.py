@@ -10,9 +10,9 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from folium.plugins import HeatMap
 
+from assets.selectors import chronic_assets
 from disclosure.public import public_count, suppress_below
 from geo.basemap import basemap
-from assets.selectors import chronic_assets
 from hotspots.gistar import gi_star
 from hotspots.hexbins import heat_points, hex_counts, kecamatan_counts
 from hotspots.query import HotspotQuery

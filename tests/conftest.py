@@ -164,3 +164,17 @@ def jpeg_with_gps(size=(3000, 2000), lon=101.4478, lat=0.5071) -> bytes:
     out = io.BytesIO()
     image.save(out, format="JPEG", exif=exif)
     return out.getvalue()
+
+
+@pytest.fixture
+def pole(db):
+    """pole("PJU-1", east_m=0, owner="") → a stored lamp post that many metres east of (101.44, 0.51);
+    kind="tps" for a waste collection point."""
+
+    from assets.models import Asset, AssetKind
+    from tests.assets.conftest import east
+
+    def make(ref: str = "PJU-1", *, east_m: float = 0, owner: str = "", kind: str = "lampu-jalan") -> Asset:
+        return Asset.objects.create(kind=AssetKind.objects.get(code=kind), ref=ref, owner=owner, location=east(east_m))
+
+    return make

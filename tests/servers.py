@@ -144,7 +144,7 @@ class Cluster:
 
 class _Open311Handler(BaseHTTPRequestHandler):
     def do_POST(self):
-        standin: "Open311StandIn" = self.server.standin
+        standin = self.server.standin  # an Open311StandIn
         body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
         fields = dict(urllib.parse.parse_qsl(body, keep_blank_values=True))
         with standin.lock:

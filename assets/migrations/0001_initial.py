@@ -7,44 +7,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('complaints', '0010_complaint_channel'),
+        ("complaints", "0010_complaint_channel"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AssetKind',
+            name="AssetKind",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name_id', models.CharField(max_length=120, verbose_name='name (Indonesian)')),
-                ('name_en', models.CharField(max_length=120, verbose_name='name (English)')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='asset_kinds', to='complaints.category', verbose_name='category')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name_id", models.CharField(max_length=120, verbose_name="name (Indonesian)")),
+                ("name_en", models.CharField(max_length=120, verbose_name="name (English)")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="asset_kinds",
+                        to="complaints.category",
+                        verbose_name="category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'asset kind',
-                'verbose_name_plural': 'asset kinds',
-                'ordering': ['code'],
+                "verbose_name": "asset kind",
+                "verbose_name_plural": "asset kinds",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Asset',
+            name="Asset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.CharField(help_text="The owner's id, e.g. the number on the pole.", max_length=80, verbose_name='asset id')),
-                ('owner', models.CharField(blank=True, help_text='Code of the body or agency that maintains it, e.g. PLN.', max_length=40, verbose_name='owner')),
-                ('location', django.contrib.gis.db.models.fields.PointField(srid=4326, verbose_name='location')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='updated')),
-                ('kind', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assets', to='assets.assetkind', verbose_name='kind')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "ref",
+                    models.CharField(
+                        help_text="The owner's id, e.g. the number on the pole.", max_length=80, verbose_name="asset id"
+                    ),
+                ),
+                (
+                    "owner",
+                    models.CharField(
+                        blank=True,
+                        help_text="Code of the body or agency that maintains it, e.g. PLN.",
+                        max_length=40,
+                        verbose_name="owner",
+                    ),
+                ),
+                ("location", django.contrib.gis.db.models.fields.PointField(srid=4326, verbose_name="location")),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="updated")),
+                (
+                    "kind",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assets",
+                        to="assets.assetkind",
+                        verbose_name="kind",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'asset',
-                'verbose_name_plural': 'assets',
-                'ordering': ['kind', 'ref'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'ref'), name='asset_ref_per_kind')],
+                "verbose_name": "asset",
+                "verbose_name_plural": "assets",
+                "ordering": ["kind", "ref"],
+                "constraints": [models.UniqueConstraint(fields=("kind", "ref"), name="asset_ref_per_kind")],
             },
         ),
     ]

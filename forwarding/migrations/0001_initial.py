@@ -8,71 +8,162 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('complaints', '0010_complaint_channel'),
+        ("complaints", "0010_complaint_channel"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExternalBody',
+            name="ExternalBody",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('delivery', models.CharField(choices=[('email', 'e-mail'), ('open311', 'Open311 POST')], max_length=16, verbose_name='delivery')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail address')),
-                ('endpoint', models.URLField(blank=True, help_text='The GeoReport v2 base URL; requests go to <endpoint>/requests.json.', verbose_name='Open311 endpoint')),
-                ('api_key', models.CharField(blank=True, max_length=200, verbose_name='API key')),
-                ('service_code', models.CharField(blank=True, help_text="The body's service code; empty: the category's code.", max_length=80, verbose_name='service code')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "delivery",
+                    models.CharField(
+                        choices=[("email", "e-mail"), ("open311", "Open311 POST")],
+                        max_length=16,
+                        verbose_name="delivery",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail address")),
+                (
+                    "endpoint",
+                    models.URLField(
+                        blank=True,
+                        help_text="The GeoReport v2 base URL; requests go to <endpoint>/requests.json.",
+                        verbose_name="Open311 endpoint",
+                    ),
+                ),
+                ("api_key", models.CharField(blank=True, max_length=200, verbose_name="API key")),
+                (
+                    "service_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="The body's service code; empty: the category's code.",
+                        max_length=80,
+                        verbose_name="service code",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'external body',
-                'verbose_name_plural': 'external bodies',
-                'ordering': ['code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('delivery', 'email'), models.Q(('email', ''), _negated=True)), models.Q(('delivery', 'open311'), models.Q(('endpoint', ''), _negated=True)), _connector='OR'), name='externalbody_has_address')],
+                "verbose_name": "external body",
+                "verbose_name_plural": "external bodies",
+                "ordering": ["code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("delivery", "email"), models.Q(("email", ""), _negated=True)),
+                            models.Q(("delivery", "open311"), models.Q(("endpoint", ""), _negated=True)),
+                            _connector="OR",
+                        ),
+                        name="externalbody_has_address",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Forwarding',
+            name="Forwarding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=40, unique=True, verbose_name='our reference')),
-                ('status', models.CharField(choices=[('pending', 'pending'), ('sent', 'sent'), ('failed', 'failed')], default='pending', max_length=16, verbose_name='status')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('last_error', models.TextField(blank=True, verbose_name='last error')),
-                ('external_ref', models.CharField(blank=True, max_length=120, verbose_name="body's reference")),
-                ('reply', models.TextField(blank=True, verbose_name="body's reply")),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered')),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='forwardings', to='forwarding.externalbody', verbose_name='body')),
-                ('complaint', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='forwarding', to='complaints.complaint', verbose_name='complaint')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reference", models.CharField(max_length=40, unique=True, verbose_name="our reference")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "pending"), ("sent", "sent"), ("failed", "failed")],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                ("last_error", models.TextField(blank=True, verbose_name="last error")),
+                ("external_ref", models.CharField(blank=True, max_length=120, verbose_name="body's reference")),
+                ("reply", models.TextField(blank=True, verbose_name="body's reply")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="created")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
+                ("answered_at", models.DateTimeField(blank=True, null=True, verbose_name="answered")),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="forwardings",
+                        to="forwarding.externalbody",
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "complaint",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="forwarding",
+                        to="complaints.complaint",
+                        verbose_name="complaint",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'forwarding',
-                'verbose_name_plural': 'forwardings',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "forwarding",
+                "verbose_name_plural": "forwardings",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ExternalRoute',
+            name="ExternalRoute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=60, unique=True, verbose_name='code')),
-                ('owner', models.CharField(blank=True, max_length=40, verbose_name='asset owner')),
-                ('categories', django.contrib.postgres.fields.ArrayField(base_field=models.SlugField(max_length=40), blank=True, default=list, size=None, verbose_name='category codes')),
-                ('area', django.contrib.gis.db.models.fields.MultiPolygonField(blank=True, null=True, srid=4326, verbose_name='area')),
-                ('priority', models.SmallIntegerField(default=0, help_text='Higher wins where rules overlap.', verbose_name='priority')),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='routes', to='forwarding.externalbody', verbose_name='body')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=60, unique=True, verbose_name="code")),
+                ("owner", models.CharField(blank=True, max_length=40, verbose_name="asset owner")),
+                (
+                    "categories",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.SlugField(max_length=40),
+                        blank=True,
+                        default=list,
+                        size=None,
+                        verbose_name="category codes",
+                    ),
+                ),
+                (
+                    "area",
+                    django.contrib.gis.db.models.fields.MultiPolygonField(
+                        blank=True, null=True, srid=4326, verbose_name="area"
+                    ),
+                ),
+                (
+                    "priority",
+                    models.SmallIntegerField(
+                        default=0, help_text="Higher wins where rules overlap.", verbose_name="priority"
+                    ),
+                ),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="routes",
+                        to="forwarding.externalbody",
+                        verbose_name="body",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'external routing rule',
-                'verbose_name_plural': 'external routing rules',
-                'ordering': ['-priority', 'code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('owner', ''), _negated=True), ('categories__len__gt', 0), ('area__isnull', False), _connector='OR'), name='externalroute_has_condition')],
+                "verbose_name": "external routing rule",
+                "verbose_name_plural": "external routing rules",
+                "ordering": ["-priority", "code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("owner", ""), _negated=True),
+                            ("categories__len__gt", 0),
+                            ("area__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="externalroute_has_condition",
+                    )
+                ],
             },
         ),
     ]

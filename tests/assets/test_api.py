@@ -34,7 +34,10 @@ def test_bbox_lists_the_kinds_assets_in_the_box(client, pole):
     assert response.status_code == 200 and response["Content-Type"] == "application/geo+json"
     features = response.json()["features"]
     assert [f["id"] for f in features] == [inside.id, other.id]
-    assert features[1]["properties"].items() >= {"ref": "PJU-2", "kind": "lampu-jalan", "owner": "PLN", "reported": False}.items()
+    assert (
+        features[1]["properties"].items()
+        >= {"ref": "PJU-2", "kind": "lampu-jalan", "owner": "PLN", "reported": False}.items()
+    )
     assert features[0]["geometry"]["coordinates"] == pytest.approx([inside.location.x, inside.location.y])
     # By category, as the citizen's map asks: the category's kinds.
     by_category = client.get("/api/v1/assets/", {"category": "sampah", "bbox": bbox()}).json()["features"]
@@ -88,10 +91,10 @@ def _filed(client, asset) -> Complaint:
 @pytest.mark.parametrize(
     "make, body, message",
     [
-        (dict(kind="tps"), {"category": "lampu-jalan"}, "is not for the category"),
-        (dict(), {"pin_east_m": 400}, "choose one within 150 m"),
-        (dict(), {"asset": 987654321}, "No asset has the id 987654321"),
-        (dict(), {"asset": "tiang"}, "Give the asset's id"),
+        (dict(kind="tps"), {"category": "lampu-jalan"}, "bukan untuk kategori"),
+        (dict(), {"pin_east_m": 400}, "pilih yang dalam 150 m"),
+        (dict(), {"asset": 987654321}, "Tidak ada aset bernomor 987654321"),
+        (dict(), {"asset": "tiang"}, "Isi nomor aset"),
     ],
 )
 def test_an_asset_that_does_not_fit_is_a_400_and_nothing_is_stored(post_complaint, pole, make, body, message):

@@ -29,7 +29,9 @@ def write(tmp_path, rows, *, name="tiang.gpkg", crs=4326, geometry=None) -> str:
 
 def run(path, *args) -> str:
     out = io.StringIO()
-    call_command("import_assets", path, "--kind=lampu-jalan", "--id-field=no_tiang", "--owner-field=pemilik", *args, stdout=out)
+    call_command(
+        "import_assets", path, "--kind=lampu-jalan", "--id-field=no_tiang", "--owner-field=pemilik", *args, stdout=out
+    )
     return out.getvalue()
 
 
@@ -46,7 +48,10 @@ def test_commit_writes_and_a_re_import_updates_on_the_id(tmp_path):
     first = Asset.objects.get(ref="A-1")
     assert first.owner == "PLN" and first.location.distance(HERE) < 1e-7
     # Again with one pole moved and one new: the moved one is updated in place, the other unchanged.
-    out = run(write(tmp_path, [("A-1", "PLN", east(5)), ("A-2", "", east(40)), ("A-3", "", east(80))], name="b.gpkg"), "--commit")
+    out = run(
+        write(tmp_path, [("A-1", "PLN", east(5)), ("A-2", "", east(40)), ("A-3", "", east(80))], name="b.gpkg"),
+        "--commit",
+    )
     assert "3 features read; 1 new, 1 updated, 1 unchanged." in out and "Written." in out
     moved = Asset.objects.get(ref="A-1")
     assert moved.pk == first.pk and moved.location.distance(east(5)) < 1e-7
@@ -72,7 +77,9 @@ def test_a_projected_file_is_converted_to_wgs84(tmp_path):
     ],
 )
 def test_a_bad_file_is_refused_whole(tmp_path, rows, geometry, message):
-    path = write(tmp_path, [("OK-1", "", east(5)), *rows], geometry=geometry and [shapely.Point(101.44, 0.51), *geometry])
+    path = write(
+        tmp_path, [("OK-1", "", east(5)), *rows], geometry=geometry and [shapely.Point(101.44, 0.51), *geometry]
+    )
     with pytest.raises(CommandError, match=message) as refused:
         run(path, "--commit")
     assert "Nothing was written" in str(refused.value)

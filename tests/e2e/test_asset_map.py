@@ -8,7 +8,6 @@ from playwright.sync_api import expect
 
 from complaints.models import Complaint
 from geo.spatial import WGS84
-from tests.assets.conftest import pole  # noqa: F401 - a fixture
 from tests.e2e.test_citizen_map import SUKAJADI, drop_pin, open_map
 
 pytestmark = pytest.mark.django_db(transaction=True)

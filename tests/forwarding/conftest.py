@@ -1,9 +1,8 @@
-"""The forwarding tests' real parts: the asset tests' poles, the notification tests' SMTP server and
+"""The forwarding tests' real parts: the notification tests' SMTP server and
 worker process, and a body's Open311 endpoint on loopback (tests.servers.Open311StandIn)."""
 
 import pytest
 
-from tests.assets.conftest import pole  # noqa: F401 - fixtures
 from tests.notifications.conftest import graph, smtp, worker, worker_factory  # noqa: F401
 from tests.servers import Open311StandIn
 

@@ -98,7 +98,9 @@ def test_open311_forwarding_records_the_service_request_id(worker, bodies, open3
     assert forwarding.external_ref in page
 
 
-def test_a_failing_endpoint_is_retried_then_given_up_and_visible(worker, bodies, open311_body, file_complaint, admin_client):
+def test_a_failing_endpoint_is_retried_then_given_up_and_visible(
+    worker, bodies, open311_body, file_complaint, admin_client
+):
     lapor = _lapor(open311_body)
     # 503: tried again (after a second) and sent.
     open311_body.failures.extend([503])

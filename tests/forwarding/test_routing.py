@@ -59,7 +59,9 @@ def test_an_owner_that_is_a_city_agency_takes_it_before_the_polygons(post_compla
 
 def test_an_owner_rule_limited_to_categories_applies_only_to_them(pole, bodies):
     # PLN's rule takes street-light complaints on its poles; any other category stays in the city.
-    route = route_complaint(pole("PJU-PLN", owner="PLN").location, Category.objects.get(code="jalan-rusak"), owner="PLN")
+    route = route_complaint(
+        pole("PJU-PLN", owner="PLN").location, Category.objects.get(code="jalan-rusak"), owner="PLN"
+    )
     assert route.external_body is None and route.agency.code == "DPUPR"
 
 
@@ -74,14 +76,18 @@ def test_a_provincial_road_goes_to_the_province_by_its_area(bodies):
 
 
 def test_without_external_rules_nothing_changes(pole):
-    route = route_complaint(pole("PJU-PLN", owner="PLN").location, Category.objects.get(code="lampu-jalan"), owner="PLN")
+    route = route_complaint(
+        pole("PJU-PLN", owner="PLN").location, Category.objects.get(code="lampu-jalan"), owner="PLN"
+    )
     assert route.rule == AssignmentRule.JURISDICTION and route.agency.code == "DPUPR"
 
 
 def test_loading_the_bodies_twice_changes_nothing(bodies):
     before = {(r.code, r.body_id, tuple(r.categories), r.owner) for b in bodies.values() for r in b.routes.all()}
     call_command("load_external_bodies", stdout=io.StringIO())
-    after = {(r.code, r.body_id, tuple(r.categories), r.owner) for b in ExternalBody.objects.all() for r in b.routes.all()}
+    after = {
+        (r.code, r.body_id, tuple(r.categories), r.owner) for b in ExternalBody.objects.all() for r in b.routes.all()
+    }
     assert before == after and len(after) == 3
 
 
@@ -97,14 +103,22 @@ def test_staff_forward_by_hand_and_record_the_reply(client, file_complaint, bodi
     complaint.refresh_from_db()
     assert complaint.status == Status.DITERUSKAN and complaint.agency.code == "DPUPR"  # still theirs to follow
     assert client.post(url, {"body": "PLN"}, content_type="application/json").status_code == 409
-    assert client.post(url.replace(complaint.tracking_code, "X"), {"body": "PLN"}, content_type="application/json").status_code == 404
+    assert (
+        client.post(
+            url.replace(complaint.tracking_code, "X"), {"body": "PLN"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
     reference = complaint.forwarding.reference
     reply = client.post(
-        f"/api/v1/staff/forwardings/{reference}/reply/", {"external_ref": "LAPOR-123", "reply": "Diterima."},
+        f"/api/v1/staff/forwardings/{reference}/reply/",
+        {"external_ref": "LAPOR-123", "reply": "Diterima."},
         content_type="application/json",
     )
     assert reply.status_code == 200 and reply.json()["external_ref"] == "LAPOR-123"
-    blank = client.post(f"/api/v1/staff/forwardings/{reference}/reply/", {"external_ref": " "}, content_type="application/json")
+    blank = client.post(
+        f"/api/v1/staff/forwardings/{reference}/reply/", {"external_ref": " "}, content_type="application/json"
+    )
     assert blank.status_code == 400
     # The tracking page shows the body and its reference.
     page = client.get(f"/lacak/{complaint.tracking_code}/").content.decode()

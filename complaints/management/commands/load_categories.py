@@ -70,7 +70,8 @@ class Command(BaseCommand):
                     f"Asset kind {kind.get('code')}: fields are code, name_id, name_en and a known category."
                 )
             AssetKind.objects.update_or_create(
-                code=kind["code"], defaults={"name_id": kind["name_id"], "name_en": kind["name_en"], "category": category}
+                code=kind["code"],
+                defaults={"name_id": kind["name_id"], "name_en": kind["name_en"], "category": category},
             )
         return len(kinds)
 
