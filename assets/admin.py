@@ -20,7 +20,7 @@ class AssetAdmin(MapAdmin):
     list_display = ["ref", "kind", "owner", "updated_at"]
     list_filter = ["kind", "owner"]
     search_fields = ["ref"]
-    readonly_fields = ["history"]
+    readonly_fields = ["updated_at", "history"]
 
     @admin.display(description=_("complaints on this asset"))
     def history(self, asset: Asset) -> str:

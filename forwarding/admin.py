@@ -28,8 +28,25 @@ class ForwardingAdmin(admin.ModelAdmin):
     search_fields = ["reference", "complaint__tracking_code", "external_ref"]
     list_select_related = ["complaint", "body"]
     actions = ["retry"]
-    readonly_fields = ["complaint", "body", "reference", "status", "attempts", "last_error", "created_at", "sent_at"]
-    fields = [*readonly_fields, "external_ref", "reply", "answered_at"]
+    readonly_fields = [
+        "complaint",
+        "body",
+        "reference",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "sent_at",
+        "answered_at",
+    ]
+    fields = [*readonly_fields, "external_ref", "reply"]
+
+    def save_model(self, request, obj, form, change):
+        """The body's answer typed in here is recorded as the staff endpoint records it."""
+        if {"external_ref", "reply"} & set(form.changed_data) and obj.external_ref.strip():
+            services.forwarding_reply(forwarding=obj, external_ref=obj.external_ref, reply=obj.reply)
+        else:
+            super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Send the selected failed forwardings again"))
     def retry(self, request, queryset):

@@ -124,7 +124,7 @@
   async function refreshAssets() {
     const hint = $("asset-hint");
     const wanted = state.category && labels.asset_categories.includes(state.category);
-    hint.hidden = !wanted || !state.point;
+    hint.hidden = !wanted || !state.point || Boolean(state.asset);
     if (!wanted || map.getZoom() < labels.asset_min_zoom) {
       assetLayer.clearLayers();
       hint.textContent = labels.asset_zoom_in;
