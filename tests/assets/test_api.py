@@ -209,3 +209,16 @@ def test_staff_see_the_assets_history(client, post_complaint, pole, staff_user):
     assert client.get(f"/api/v1/staff/assets/{asset.id}/").json()["complaints"] == []
     client.logout()
     assert client.get(f"/api/v1/staff/assets/{asset.id}/").status_code in (401, 403)
+
+
+def test_the_hotspot_page_draws_chronic_poles_and_links_their_export(client, post_complaint, pole):
+    chronic, once = pole("PJU-KRONIS"), pole("PJU-SEKALI", east_m=40)
+    for _n in range(3):
+        file_on(post_complaint, chronic)
+    file_on(post_complaint, once)
+    html = client.get("/peta-panas/").content.decode()
+    assert "Aset yang dilaporkan 3 kali atau lebih dalam 90 hari" in html
+    assert "PJU-KRONIS: 3" in html and "PJU-SEKALI" not in html
+    assert "/api/v1/assets/chronic.csv" in html and "/api/v1/assets/chronic.geojson" in html
+    # Filtered to another category: its own kinds only (TPS), so no pole.
+    assert "PJU-KRONIS" not in client.get("/peta-panas/", {"category": "sampah"}).content.decode()
