@@ -78,3 +78,23 @@ def test_below_zoom_16_no_assets_only_a_hint(page, live_server, poles):
     expect(page.locator("path.asset")).to_have_count(2)
     page.get_by_label("Drainase tersumbat / banjir").check()
     expect(page.locator("path.asset")).to_have_count(0)
+
+
+def test_the_task_force_sees_the_poles_history(page, live_server, poles, post_complaint, staff_user):
+    from complaints.models import Role
+    from tests.assets.conftest import on_asset
+    from tests.e2e.test_satgas_page import PASSWORD, sign_in
+
+    tapped, _other = poles
+    staff_user("satgas.pju", Role.SATGAS, agency="DPUPR", task_forces=["DPUPR-PJU"], password=PASSWORD)
+    codes = []
+    for words in ("Mati sejak Senin.", "Masih mati."):
+        response = post_complaint(on_asset(tapped, description=words))
+        assert response.status_code == 201, response.content
+        codes.append(response.json()["id"])
+    sign_in(page, live_server, "satgas.pju")
+    page.get_by_role("button", name=codes[1]).click()
+    detail = page.locator("#detail")
+    expect(detail).to_contain_text("Aset PJU-E2E-1 (lampu-jalan)")
+    expect(detail.locator(".asset-history")).to_contain_text(codes[0])
+    expect(detail.locator(".asset-history")).to_contain_text("Mati sejak Senin.")
