@@ -123,3 +123,13 @@ def test_staff_forward_by_hand_and_record_the_reply(client, file_complaint, bodi
     # The tracking page shows the body and its reference.
     page = client.get(f"/lacak/{complaint.tracking_code}/").content.decode()
     assert "Diteruskan ke SP4N-LAPOR!" in page and "LAPOR-123" in page
+
+
+def test_rerouting_leaves_what_the_assets_owner_decided(post_complaint, pole, bodies):
+    from complaints.rerouting import complaints_reroute
+
+    complaint = filed(post_complaint, {**on_asset(pole("TPS-Y", kind="tps", owner="DPUPR")), "category": "sampah"})
+    report = complaints_reroute(commit=True)
+    complaint.refresh_from_db()
+    assert complaint.agency.code == "DPUPR" and complaint.assignment_rule == AssignmentRule.ASSET_OWNER
+    assert report.checked == 0
