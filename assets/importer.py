@@ -111,7 +111,7 @@ def _point(feature, where: str, transform) -> Point:
         name = "POINT"
     if not name.startswith("POINT"):
         raise AssetFileError(f"{where}: a {geometry.geom_name} where a point is needed; assets are points.")
-    if geometry.empty if hasattr(geometry, "empty") else False:
+    if geometry.empty:  # GDAL would read it as (0, 0)
         raise AssetFileError(f"{where}: an empty point.")
     if transform is not None:
         try:

@@ -86,6 +86,17 @@ def test_a_bad_file_is_refused_whole(tmp_path, rows, geometry, message):
     assert not Asset.objects.exists()  # not even the good first feature
 
 
+def test_an_empty_point_is_refused(tmp_path):
+    path = tmp_path / "kosong.geojson"
+    path.write_text(
+        '{"type": "FeatureCollection", "features": ['
+        '{"type": "Feature", "properties": {"no_tiang": "E-1", "pemilik": ""}, "geometry": {"type": "Point", "coordinates": []}}]}'
+    )
+    with pytest.raises(CommandError, match="Feature 1 \\(id E-1\\)"):
+        run(str(path), "--commit")
+    assert not Asset.objects.exists()
+
+
 def test_an_unknown_kind_or_field_names_what_exists(tmp_path):
     path = write(tmp_path, [("A-1", "", HERE)])
     with pytest.raises(CommandError, match="Known kinds: lampu-jalan, tps"):
