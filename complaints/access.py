@@ -36,7 +36,8 @@ def staff_complaints(user) -> QuerySet[Complaint]:
     """The complaints ``user`` may see, overdue first, then by due time."""
     role = staff_role(user)
     complaints = Complaint.objects.select_related(
-        "category", "kecamatan", "kelurahan", "agency", "task_force", "duplicate_of", "assigned_to"
+        "category", "kecamatan", "kelurahan", "agency", "task_force", "duplicate_of", "assigned_to", "asset__kind",
+        "external_body",
     ).prefetch_related("photos")
     if is_city_admin(user):
         pass

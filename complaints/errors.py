@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from complaints.assignment import AssignmentRefused
-from complaints.intake import IdempotencyKeyReused, OutsideCity
+from complaints.intake import AssetInvalid, IdempotencyKeyReused, OutsideCity
 from complaints.limits import retry_after_seconds, too_many_message
 from complaints.workflow import WorkflowConflict, WorkflowInvalid
 
@@ -21,6 +21,8 @@ def exception_handler(exc, context):
         return Response({exc.field: [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, OutsideCity):
         return Response({"location": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, AssetInvalid):
+        return Response({"asset": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, IdempotencyKeyReused):
         return Response({"Idempotency-Key": [str(exc)]}, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
     if isinstance(exc, Throttled):

@@ -3,16 +3,20 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assets.models import Asset
 from complaints.models import Category, Channel, Complaint, ComplaintEvent, EventKind, Photo, PhotoKind, Status
 from complaints.photos import CleanPhoto
 from complaints.routing import ComplaintRoute, route_complaint
 from complaints.sla import due_at
 from complaints.tracking import key_hash, new_key_salt, new_tracking_code, reporter_key
+from forwarding.models import ExternalBody
+from geo.spatial import distance_m
 from notifications.outbox import announce
 
 
@@ -22,6 +26,10 @@ class OutsideCity(Exception):
     def __init__(self, route: ComplaintRoute):
         super().__init__(route.reason())
         self.route = route
+
+
+class AssetInvalid(Exception):
+    """The asset named does not fit the complaint (HTTP 400, on the field ``asset``)."""
 
 
 class IdempotencyKeyReused(Exception):
@@ -58,6 +66,7 @@ def complaint_create(
     answers: dict | None = None,
     channel: Channel = Channel.WEB,
     filed_by=None,
+    asset: Asset | None = None,
 ) -> tuple[Complaint, bool]:
     """Route and store a new complaint with its creation event (and photo). Returns (complaint, created).
 
@@ -67,9 +76,17 @@ def complaint_create(
     A repeated ``idempotency_key`` returns the complaint stored the first time and creates nothing;
     the same key with other content raises IdempotencyKeyReused. Raises OutsideCity when the point
     cannot be routed. ``filed_by``: the staff member who filed it for a caller (the creation event's actor).
+
+    On an ``asset`` (of the category, near the pin: AssetInvalid otherwise) the complaint is placed at
+    the asset and the citizen's pin is kept as ``reported_location``; the asset's owner routes it
+    first. A complaint routed to a body outside the city is forwarded in the filing's transaction.
     """
     reporter = reporter or Reporter()
     answers = answers or {}
+    reported_location = None
+    if asset is not None:
+        asset_check(asset, category, location)
+        reported_location, location = location, asset.location
     content = {
         "category": category,
         "description": description,
@@ -79,7 +96,7 @@ def complaint_create(
     }
     if idempotency_key and (earlier := Complaint.objects.filter(idempotency_key=idempotency_key).first()):
         return _replayed(earlier, **content), False
-    route = route_complaint(location, category)
+    route = route_complaint(location, category, owner=asset.owner if asset else "")
     if not route.accepted:
         raise OutsideCity(route)
     for _attempt in range(3):
@@ -93,6 +110,8 @@ def complaint_create(
             reporter=reporter,
             answers=answers,
             channel=channel,
+            asset=asset,
+            reported_location=reported_location,
             created_at=timezone.now(),
             idempotency_key=idempotency_key or None,
             reporter_key_salt=salt,
@@ -106,11 +125,18 @@ def complaint_create(
                 announce(event, reporter_notify=reporter.notify)
                 if photo:
                     photo_attach(complaint, photo, PhotoKind.REPORT)
-                # Imported here: complaints.assignment builds on the workflow, which attaches photos
-                # with this module's photo_attach.
-                from complaints.assignment import assign_automatically
+                # Imported here: the workflow and complaints.assignment build on this module
+                # (photo_attach).
+                if route.external_body:
+                    from complaints.workflow import complaint_forward
 
-                complaint = assign_automatically(complaint) or complaint
+                    complaint = complaint_forward(
+                        complaint=complaint, body=ExternalBody.objects.get(pk=route.external_body.id)
+                    )
+                else:
+                    from complaints.assignment import assign_automatically
+
+                    complaint = assign_automatically(complaint) or complaint
             complaint.reporter_key = key
             return complaint, True
         except IntegrityError:
@@ -128,13 +154,29 @@ def _replayed(earlier: Complaint, *, category, description, location, reporter, 
         earlier.category_id == category.id
         and earlier.description == description
         and earlier.answers == answers
-        and earlier.location.equals_exact(location, tolerance=1e-9)
+        and (earlier.reported_location or earlier.location).equals_exact(location, tolerance=1e-9)
         and (earlier.reporter_name, earlier.reporter_phone, earlier.reporter_email)
         == (reporter.name, reporter.phone, reporter.email)
     )
     if not same:
         raise IdempotencyKeyReused()
     return earlier
+
+
+def asset_check(asset: Asset, category: Category, pin: Point) -> None:
+    """An asset a complaint may be filed against: of the category's kinds, within
+    PEKA_ASSET_SNAP_MAX_M of the citizen's pin."""
+    if asset.kind.category_id != category.id:
+        raise AssetInvalid(
+            _("This asset (%(kind)s) is not for the category “%(category)s”.")
+            % {"kind": asset.kind.name, "category": category.name}
+        )
+    metres = distance_m(pin, asset.location)
+    if metres > settings.PEKA_ASSET_SNAP_MAX_M:
+        raise AssetInvalid(
+            _("The asset is %(distance).0f m from the pin; choose one within %(max)d m or move the pin.")
+            % {"distance": metres, "max": settings.PEKA_ASSET_SNAP_MAX_M}
+        )
 
 
 def complaint_create_validated(
@@ -151,6 +193,7 @@ def complaint_create_validated(
         answers=data.get("answers"),
         channel=channel,
         filed_by=filed_by,
+        asset=data.get("asset"),
     )
 
 

@@ -107,6 +107,8 @@ class Status(models.TextChoices):
     SELESAI = "selesai", _("resolved")
     DITOLAK = "ditolak", _("rejected")
     DUPLIKAT = "duplikat", _("duplicate")
+    # Sent to a body outside the city (forwarding): neither open nor resolved, never overdue.
+    DITERUSKAN = "diteruskan", _("forwarded")
 
 
 OPEN_STATUSES = (Status.BARU, Status.DIVERIFIKASI, Status.DIKERJAKAN)
@@ -147,6 +149,8 @@ class AssignmentRule(models.TextChoices):
     JURISDICTION = "jurisdiction", _("a jurisdiction covers the point")
     CATEGORY_AGENCY = "category_agency", _("no jurisdiction: the category's agency")
     TRIAGE = "triage", _("no agency: the triage queue")
+    ASSET_OWNER = "asset_owner", _("the asset's owner")
+    EXTERNAL = "external", _("a body outside the city")
 
 
 class Channel(models.TextChoices):
@@ -167,6 +171,11 @@ class Complaint(models.Model):
         _("answers"), default=dict, db_default=models.Value({}, output_field=models.JSONField()), blank=True
     )
     location = models.PointField(_("location"), srid=4326)
+    # The asset the citizen tapped: the location is then the asset's, and the citizen's own pin is kept.
+    asset = models.ForeignKey(
+        "assets.Asset", on_delete=models.PROTECT, related_name="complaints", null=True, blank=True
+    )
+    reported_location = models.PointField(_("location as reported"), srid=4326, null=True, blank=True)
     channel = models.CharField(
         _("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB, db_default=Channel.WEB
     )
@@ -190,6 +199,10 @@ class Complaint(models.Model):
     )
     jurisdiction = models.ForeignKey(
         Jurisdiction, on_delete=models.SET_NULL, related_name="complaints", null=True, blank=True
+    )
+    # A body outside the city that takes it (forwarding); then no agency works it.
+    external_body = models.ForeignKey(
+        "forwarding.ExternalBody", on_delete=models.PROTECT, related_name="complaints", null=True, blank=True
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.BARU)
     # The officer of the task force who works it (complaints.assignment); none: the whole task force.

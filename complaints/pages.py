@@ -15,9 +15,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from assets.models import AssetKind
 from boundaries.models import Kecamatan, TaskForce
 from complaints import access, views
-from complaints.models import Category, Complaint, PhotoKind, Role, StaffRole, Status
+from complaints.models import CLOSED_STATUSES, Category, Complaint, PhotoKind, Role, StaffRole, Status
 from complaints.selectors import public_totals
 from complaints.tracking import normalize_tracking_code
 from complaints.workflow import (
@@ -63,6 +64,15 @@ class Home(TemplateView):
                 "describe": _("Describe the problem."),
                 "failed": _("The server did not answer. Try again."),
                 "track_url": reverse("track", args=["CODE"]),
+                # Categories with assets on the map (street-light poles, TPS), from this zoom.
+                "asset_categories": sorted(set(AssetKind.objects.values_list("category__code", flat=True))),
+                "asset_min_zoom": settings.PEKA_ASSET_MIN_ZOOM,
+                "asset_zoom_in": _("Zoom in to pick the pole or TPS itself."),
+                "asset_pick": _("Tap the pole or TPS on the map, if it is there."),
+                "asset_chosen": _("Chosen: %(kind)s %(ref)s. The report is placed at it."),
+                "asset_reported": _("%(kind)s %(ref)s (already reported)"),
+                "asset_label": _("%(kind)s %(ref)s"),
+                "asset_already": _("This one has already been reported: support it instead of reporting it again."),
             },
             tiles_url=reverse("complaint-tile", args=[0, 0, 0, "geojson"]).replace("/0/0/0.", "/{z}/{x}/{y}."),
             **kwargs,
@@ -87,7 +97,9 @@ class Track(TemplateView):
 
     def found(self) -> Complaint | None:
         return (
-            Complaint.objects.select_related("category", "kecamatan", "kelurahan", "agency")
+            Complaint.objects.select_related(
+                "category", "kecamatan", "kelurahan", "agency", "external_body", "asset__kind"
+            )
             .prefetch_related("photos")
             .filter(tracking_code=normalize_tracking_code(self.kwargs["code"]))
             .first()
@@ -118,7 +130,8 @@ class Track(TemplateView):
             report_photos=[p for p in shown if p.kind == PhotoKind.REPORT],
             after_photos=[p for p in shown if p.kind == PhotoKind.AFTER],
             resolved=complaint.status == Status.SELESAI,
-            closed=not complaint.is_open,
+            closed=complaint.status in CLOSED_STATUSES,
+            forwarding=getattr(complaint, "forwarding", None) if complaint.external_body_id else None,
             reopen_days=settings.PEKA_REOPEN_DAYS,
             **kwargs,
         )
@@ -312,6 +325,10 @@ def inbox_labels(task_forces=(), *, can_reassign=False) -> dict:
         "due": _("due"),
         "reporter": _("Reporter (private)"),
         "history": _("History"),
+        "asset": _("Asset %(ref)s (%(kind)s)"),
+        "asset_history": _("Other complaints on this asset"),
+        "asset_none": _("No other complaint on this asset."),
+        "forwarded": _("Forwarded to %(body)s"),
         "note": _("Note (required to reject)"),
         "note_public": _("Show this note on the public tracking page"),
         "duplicate_of": _("Tracking code of the original (for a duplicate)"),

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from boundaries.models import Agency, Jurisdiction, Kecamatan, Kelurahan
-from complaints.models import OPEN_STATUSES, Category, Complaint, ComplaintEvent, EventKind
+from complaints.models import OPEN_STATUSES, AssignmentRule, Category, Complaint, ComplaintEvent, EventKind
 from complaints.routing import assignment_sql
 from notifications.outbox import announce_rerouted
 
@@ -62,11 +62,13 @@ def complaints_reroute(*, commit: bool = False) -> RerouteReport:
             CREATE TEMP TABLE reroute_points ON COMMIT DROP AS
                 SELECT c.id AS i, cat.code AS category, c.location AS g
                 FROM {table} c JOIN {Category._meta.db_table} cat ON cat.id = c.category_id
-                WHERE c.status = ANY(%(open)s);
+                WHERE c.status = ANY(%(open)s)
+                  -- The asset's owner decided these, not the polygons (docs/rules.md, routing rule 3).
+                  AND c.assignment_rule <> %(asset_owner)s;
             CREATE INDEX ON reroute_points USING gist (g);
             ANALYZE reroute_points
             """,
-            {"open": list(OPEN_STATUSES)},
+            {"open": list(OPEN_STATUSES), "asset_owner": AssignmentRule.ASSET_OWNER.value},
         )
         report.checked = _count(cursor, "reroute_points")
         # Raw SQL: an UPDATE … FROM a routing statement is beyond the ORM.

@@ -1,8 +1,13 @@
 """Where a complaint goes: its area (boundaries.selectors) and who works it (docs/rules.md, routing rule 3).
 
+0. On an asset with an owner: a body outside the city with a rule for that owner (forwarded), else
+   the city agency of that code (with its jurisdiction at the point, if one takes the category).
+0b. A rule of a body outside the city for the category at the point (forwarded).
 1. The jurisdiction that takes the category at the point (highest priority, smallest area, lowest code).
 2. None: the category's agency, without a task force.
 3. No agency: the triage agency (settings.PEKA_TRIAGE_AGENCY). A complaint is never dropped.
+
+Bulk loads and re-routing (assignment_sql) have no assets and apply steps 1–3 only.
 """
 
 from collections.abc import Sequence
@@ -16,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from boundaries.models import Agency
 from boundaries.selectors import AREA_REASONS, Ref, RouteDecision, Rule, route_many, route_sql
 from complaints.models import AssignmentRule, Category
+from forwarding.selectors import area_body, external_rules_exist, owner_body
 from geo.sqltext import sql_sentence
 
 
@@ -26,6 +32,8 @@ class ComplaintRoute:
     agency: Ref | None
     task_force: Ref | None
     jurisdiction_id: int | None = None
+    external_body: Ref | None = None
+    owner: str = ""
 
     @property
     def accepted(self) -> bool:
@@ -35,12 +43,22 @@ class ComplaintRoute:
         """The whole decision in the active language."""
         if not self.accepted:
             return self.area.reason()
+        if self.rule in FORWARDING_REASONS:
+            return f"{self.area.reason()} {FORWARDING_REASONS[self.rule] % self._names()}"
         who = ASSIGNMENT_REASONS[self.rule] % {
             "jurisdiction": self.area.jurisdiction.code if self.area.jurisdiction else "",
             "agency": self.agency.code if self.agency else "",
             "task_force": self.task_force.code if self.task_force else "—",
         }
         return f"{self.area.reason()} {who}"
+
+    def _names(self) -> dict:
+        return {
+            "owner": self.owner,
+            "body": self.external_body.name if self.external_body else "",
+            "agency": self.agency.code if self.agency else "",
+            "task_force": self.task_force.code if self.task_force else "—",
+        }
 
     def stored_reason(self) -> str:
         """The reason as stored with the complaint: in the site's language, whoever asked."""
@@ -55,6 +73,13 @@ ASSIGNMENT_REASONS = {
         "No jurisdiction takes this category here: the category's agency, %(agency)s."
     ),
     AssignmentRule.TRIAGE: gettext_lazy("The category has no agency: the triage queue."),
+}
+
+
+# The decisions only Python makes (an asset's owner, a body outside the city), not written by SQL.
+FORWARDING_REASONS = {
+    AssignmentRule.ASSET_OWNER: gettext_lazy("The asset belongs to %(owner)s: %(agency)s, task force %(task_force)s."),
+    AssignmentRule.EXTERNAL: gettext_lazy("This is for %(body)s, outside the city government: forwarded."),
 }
 
 
@@ -131,14 +156,40 @@ def responsible_agency_code(category: Category) -> str:
     return category.agency.code if category.agency_id else settings.PEKA_TRIAGE_AGENCY
 
 
-def route_complaints(items: Sequence[tuple[Point, Category]]) -> list[ComplaintRoute]:
-    """Route (point, category) pairs in one statement; the answers keep their order."""
+def route_complaints(
+    items: Sequence[tuple[Point, Category]], owners: Sequence[str] | None = None
+) -> list[ComplaintRoute]:
+    """Route (point, category) pairs in one statement; the answers keep their order. ``owners``: the
+    owner code of each complaint's asset ("" for none)."""
     areas = route_many([(p.x, p.y) for p, _c in items], [c.code for _p, c in items])
+    owners = owners or [""] * len(items)
+    external = external_rules_exist()
     triage = None
     routes = []
-    for (_point, category), area in zip(items, areas, strict=True):
+    for (point, category), area, owner in zip(items, areas, owners, strict=True):
         if not area.accepted:
             routes.append(ComplaintRoute(area, None, None, None))
+            continue
+        owner_agency = Agency.objects.filter(code=owner).first() if owner else None
+        body = external and owner and not owner_agency and owner_body(owner, category.code)
+        if not body and not owner_agency and external:
+            body = area_body(point, category.code)
+        if body:
+            routes.append(
+                ComplaintRoute(area, AssignmentRule.EXTERNAL, None, None, external_body=Ref.of(body), owner=owner)
+            )
+        elif owner_agency:
+            j = area.jurisdiction if area.jurisdiction and area.jurisdiction.agency.id == owner_agency.id else None
+            routes.append(
+                ComplaintRoute(
+                    area,
+                    AssignmentRule.ASSET_OWNER,
+                    Ref.of(owner_agency),
+                    j.task_force if j else None,
+                    j.id if j else None,
+                    owner=owner,
+                )
+            )
         elif area.jurisdiction:
             j = area.jurisdiction
             routes.append(ComplaintRoute(area, AssignmentRule.JURISDICTION, j.agency, j.task_force, j.id))
@@ -150,5 +201,5 @@ def route_complaints(items: Sequence[tuple[Point, Category]]) -> list[ComplaintR
     return routes
 
 
-def route_complaint(point: Point, category: Category) -> ComplaintRoute:
-    return route_complaints([(point, category)])[0]
+def route_complaint(point: Point, category: Category, *, owner: str = "") -> ComplaintRoute:
+    return route_complaints([(point, category)], [owner])[0]

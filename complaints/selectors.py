@@ -3,7 +3,7 @@
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point, Polygon
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 
 from complaints.models import OPEN_STATUSES, Category, Complaint, Photo
 from disclosure.public import public_complaints
@@ -24,23 +24,28 @@ def public_totals() -> dict:
     return totals
 
 
-def nearby_open(point: Point, category: Category, radius_m: float = 100) -> QuerySet[Complaint]:
+def nearby_open(point: Point, category: Category, radius_m: float = 100, asset=None) -> QuerySet[Complaint]:
     """Open public complaints of ``category`` within ``radius_m`` metres of ``point``, nearest first.
+
+    With the ``asset`` the citizen tapped, its own open complaints come first ("tiang ini sudah
+    dilaporkan"), and the distances are measured from it.
 
     A degree box around the point lets the GiST index pick the candidates; the exact distance in
     metres (on the spheroid) then decides, so no geography cast sits in the index condition.
     """
+    point = asset.location if asset is not None else point
     # Longitude degrees shrink with latitude; 2× covers every latitude up to 60°.
     half = 2 * radius_m / METRES_PER_DEGREE
     box = Polygon.from_bbox((point.x - half, point.y - half, point.x + half, point.y + half))
     box.srid = WGS84
+    same_asset = Q(asset=asset) if asset is not None else Q(pk__in=[])
     return (
         public_complaints()
         .open()
         .filter(category=category, location__bboverlaps=box)
-        .annotate(distance=Distance("location", point))
+        .annotate(distance=Distance("location", point), same_asset=ExpressionWrapper(same_asset, BooleanField()))
         .filter(distance__lte=radius_m)
         .select_related("category", "kecamatan")
         .prefetch_related(Prefetch("photos", queryset=Photo.objects.filter(kind="report")))
-        .order_by("distance")
+        .order_by("-same_asset", "distance")
     )

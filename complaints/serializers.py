@@ -12,6 +12,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from assets.models import Asset
+from complaints.intake import AssetInvalid, asset_check
 from complaints.models import Category, Complaint, Photo
 from complaints.photos import PhotoRefused, photo_clean
 from complaints.questions import AnswersInvalid, clean_answers
@@ -187,12 +189,24 @@ class ComplaintCreateSerializer(StrictSerializer):
         help_text="Answers to the category's questions, {question code: answer} (GET /open311/v2/services/<code>.json lists them).",
     )
     photo = PhotoUploadField(required=False)
+    asset = serializers.PrimaryKeyRelatedField(
+        queryset=Asset.objects.select_related("kind"),
+        required=False,
+        allow_null=True,
+        help_text="The asset's id (GET /api/v1/assets/): the complaint is placed at it, the pin is kept as reported.",
+        error_messages={"does_not_exist": _("No asset has the id {pk_value}."), "incorrect_type": _("Give the asset's id, a number.")},
+    )
 
     def validate(self, attrs):
         try:
             attrs["answers"] = clean_answers(attrs["category"], attrs.get("answers"))
         except AnswersInvalid as exc:
             raise serializers.ValidationError({"answers": exc.errors}) from None
+        if attrs.get("asset"):
+            try:
+                asset_check(attrs["asset"], attrs["category"], attrs["location"])
+            except AssetInvalid as exc:
+                raise serializers.ValidationError({"asset": [str(exc)]}) from None
         return attrs
 
     def validate_category(self, code):
@@ -265,6 +279,11 @@ class LocateQuerySerializer(StrictSerializer):
 class NearbyQuerySerializer(LocateQuerySerializer):
     category = serializers.CharField(help_text="Category code.")
     radius_m = serializers.FloatField(min_value=1, max_value=500, default=100)
+    asset = serializers.PrimaryKeyRelatedField(
+        queryset=Asset.objects.all(),
+        required=False,
+        help_text="The asset the citizen tapped: its open complaints come first, marked same_asset.",
+    )
 
 
 class NearbyComplaintSerializer(serializers.Serializer):
@@ -277,6 +296,7 @@ class NearbyComplaintSerializer(serializers.Serializer):
     distance_m = serializers.SerializerMethodField()
     support_count = serializers.IntegerField()
     photos = serializers.SerializerMethodField()
+    same_asset = serializers.BooleanField(help_text="On the asset the query named: \"tiang ini sudah dilaporkan\".")
 
     def get_distance_m(self, complaint) -> float:
         return round(complaint.distance.m, 1)

@@ -21,6 +21,7 @@ from rest_framework import generics, permissions, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from boundaries.models import Jurisdiction, TaskForce
@@ -89,6 +90,9 @@ class StaffComplaintSerializer(ComplaintSerializer):
     photos = StaffPhotoSerializer(many=True, read_only=True)
     public_description = serializers.SerializerMethodField()
     assigned_to = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    asset = serializers.SerializerMethodField()
+    reported_location = GeometryField(read_only=True, allow_null=True)
+    external_body = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta(ComplaintSerializer.Meta):
         fields = [
@@ -105,8 +109,16 @@ class StaffComplaintSerializer(ComplaintSerializer):
             "assigned_to",
             "public_description",
             "held",
+            "asset",
+            "reported_location",
+            "external_body",
             "version",
         ]
+
+    def get_asset(self, complaint) -> dict | None:
+        """The asset it was filed on; its history: GET /api/v1/staff/assets/<id>/."""
+        a = complaint.asset
+        return {"id": a.id, "ref": a.ref, "kind": a.kind.code, "owner": a.owner} if a else None
 
     def get_allowed_transitions(self, complaint) -> list[str]:
         return workflow.allowed_transitions(complaint)
@@ -117,9 +129,38 @@ class StaffComplaintSerializer(ComplaintSerializer):
 
 class StaffComplaintDetailSerializer(StaffComplaintSerializer):
     events = EventSerializer(many=True, read_only=True)
+    asset_history = serializers.SerializerMethodField()
+    forwarding = serializers.SerializerMethodField()
 
     class Meta(StaffComplaintSerializer.Meta):
-        fields = [*StaffComplaintSerializer.Meta.fields, "events"]
+        fields = [*StaffComplaintSerializer.Meta.fields, "events", "asset_history", "forwarding"]
+
+    def get_asset_history(self, complaint) -> list[dict]:
+        """The other complaints on the same asset that this staff member may see, newest first."""
+        if not complaint.asset_id:
+            return []
+        others = (
+            access.staff_complaints(self.context["request"].user)
+            .filter(asset_id=complaint.asset_id)
+            .exclude(pk=complaint.pk)
+            .order_by("-created_at")[:50]
+        )
+        return [
+            {
+                "tracking_code": c.tracking_code,
+                "status": c.status,
+                "created_at": c.created_at,
+                "description": c.description,
+            }
+            for c in others
+        ]
+
+    def get_forwarding(self, complaint) -> dict | None:
+        forwarding = getattr(complaint, "forwarding", None) if complaint.external_body_id else None
+        if forwarding is None:
+            return None
+        fields = ["reference", "status", "attempts", "last_error", "external_ref", "reply", "sent_at", "answered_at"]
+        return {f: getattr(forwarding, f) for f in fields}
 
 
 class StaffScoped:
@@ -249,7 +290,7 @@ class StaffComplaintDetail(StaffScoped, APIView):
     @extend_schema(responses=StaffComplaintDetailSerializer)
     def get(self, request, tracking_code):
         complaint = self.scoped_complaint(tracking_code)
-        return Response(StaffComplaintDetailSerializer(complaint).data)
+        return Response(StaffComplaintDetailSerializer(complaint, context={"request": request}).data)
 
 
 class TransitionSerializer(StrictSerializer):
@@ -315,7 +356,7 @@ class StaffAction(StaffScoped, APIView):
         )
         complaint = self.get_queryset().get(pk=complaint.pk)
         headers = {} if done_now else {"Idempotent-Replayed": "true"}
-        return Response(StaffComplaintDetailSerializer(complaint).data, headers=headers)
+        return Response(StaffComplaintDetailSerializer(complaint, context={"request": request}).data, headers=headers)
 
 
 class StaffReplies(StaffScoped, APIView):

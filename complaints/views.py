@@ -279,7 +279,9 @@ class NearbyComplaints(APIView):
         query = NearbyQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        nearby = nearby_open(Point(data["lon"], data["lat"], srid=WGS84), data["category"], data["radius_m"])
+        asset = data.get("asset")
+        point = Point(data["lon"], data["lat"], srid=WGS84)
+        nearby = nearby_open(point, data["category"], data["radius_m"], asset=asset)
         return Response(NearbyComplaintSerializer(nearby[:20], many=True).data)
 
 

@@ -2,6 +2,7 @@
 
     baru → diverifikasi → dikerjakan → selesai
     any open status → ditolak (a reason is required) or duplikat (naming the original)
+    any open status → diteruskan, to a body outside the city (complaint_forward; at filing, by routing)
     selesai → baru, by the citizen within PEKA_REOPEN_DAYS days (a reason is required)
 
 Every change locks the complaint row, checks the version the caller saw (optimistic concurrency:
@@ -36,6 +37,8 @@ TRANSITIONS = {
     Status.SELESAI: set(),
     Status.DITOLAK: set(),
     Status.DUPLIKAT: set(),
+    # Forwarded to a body outside the city (complaint_forward, not a transition): nothing follows.
+    Status.DITERUSKAN: set(),
 }
 
 
@@ -116,6 +119,27 @@ def complaint_transition(
         )
         if photo:
             photo_attach(current, photo, PhotoKind.AFTER if to_status == Status.SELESAI else PhotoKind.REPORT)
+    return current
+
+
+def complaint_forward(
+    *, complaint: Complaint, body, actor=None, note: str = "", version: int | None = None
+) -> Complaint:
+    """Hand an open complaint to ``body``, a body outside the city: status ``diteruskan``, no longer
+    the city's to work (closed_at is set, it is never overdue and never resolved), and its forwarding
+    queued in this transaction (forwarding.services). Intake calls it for a complaint routed to a body."""
+    from forwarding.services import forwarding_start
+
+    with transaction.atomic():
+        current = _locked(complaint, version)
+        if not current.is_open:
+            raise WorkflowConflict(_("Only an open complaint can be forwarded."))
+        now = timezone.now()
+        from_status = current.status
+        current.status, current.external_body, current.closed_at = Status.DITERUSKAN, body, now
+        note = note.strip() or _("Forwarded to %(body)s.") % {"body": body.name}
+        _save(current, now, EventKind.STATUS, actor=actor, from_status=from_status, note=note, public=True)
+        forwarding_start(current, body)
     return current
 
 
@@ -205,7 +229,7 @@ def complaint_rate(*, complaint: Complaint, rating: int, comment: str = "") -> C
     """The citizen's 1–5 rating of a closed complaint, once per closing."""
     with transaction.atomic():
         current = _locked(complaint, None)
-        if current.is_open:
+        if current.status not in CLOSED_STATUSES:  # open, or forwarded: not the city's work to rate
             raise WorkflowConflict(_("A complaint can be rated once it is closed."))
         if current.rating is not None:
             raise WorkflowConflict(_("This complaint has already been rated."))

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "procrastinate.contrib.django",
     "notifications",
     "whatsapp",
+    "assets",
+    "forwarding",
 ]
 
 MIDDLEWARE = [
@@ -432,6 +434,10 @@ PEKA_WEBPUSH_ENABLED = bool(PEKA_VAPID_PRIVATE_KEY) or DEBUG
 PEKA_PUSH_ALLOW_HTTP = env_bool("PEKA_PUSH_ALLOW_HTTP", False)
 # Delivery: attempts before a delivery is left failed (visible in the admin), the retries' base wait
 # (5, 25, 125, 625… s), a task force's inbox digest threshold per hour, the "sudah beres?" question's day.
+# A complaint filed against an asset (a lamp post the citizen tapped) is placed at the asset if it lies
+# within this many metres of the citizen's pin; assets show on the citizen's map from this zoom.
+PEKA_ASSET_SNAP_MAX_M = int(os.environ.get("PEKA_ASSET_SNAP_MAX_M", "150"))
+PEKA_ASSET_MIN_ZOOM = int(os.environ.get("PEKA_ASSET_MIN_ZOOM", "16"))
 PEKA_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("PEKA_NOTIFY_MAX_ATTEMPTS", "6"))
 PEKA_NOTIFY_RETRY_BASE_SECONDS = int(os.environ.get("PEKA_NOTIFY_RETRY_BASE_SECONDS", "5"))
 PEKA_NOTIFY_DIGEST_PER_HOUR = int(os.environ.get("PEKA_NOTIFY_DIGEST_PER_HOUR", "10"))

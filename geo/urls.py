@@ -10,6 +10,8 @@ urlpatterns = [
     path("api/v1/", include("boundaries.urls")),
     path("api/v1/", include("complaints.urls")),
     path("api/v1/", include("hotspots.urls")),
+    path("api/v1/", include("assets.urls")),
+    path("api/v1/", include("forwarding.urls")),
     path("open311/v2/", include("open311.urls")),
     path("tiles/", include("complaints.tile_views")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

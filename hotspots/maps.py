@@ -1,6 +1,7 @@
 """The hotspot page's map, built with folium from the same selectors as the API, with every script
 and style served from our own origin (folium's defaults point at CDNs)."""
 
+import html
 import itertools
 import json
 import re
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from folium.plugins import HeatMap
 from folium.utilities import JsCode
 
+from assets.selectors import chronic_assets
 from disclosure.public import public_count, suppress_below
 from geo.basemap import basemap
 from hotspots.gistar import gi_star
@@ -122,6 +124,7 @@ def hotspot_map(query: HotspotQuery) -> folium.Map:
         style={"color": "#0b6e4f", "weight": 1.5, "fill": False},
         tooltip={"name": _("Kecamatan")},
     )
+    _chronic_layer(m, query)
     # The layer list open beside the map on a wide screen; on a phone it would cover the map, so there
     # it is the control's button, opened with a tap.
     folium.LayerControl(collapsed=JsCode(f"!window.matchMedia('(min-width: {WIDE_SCREEN_PX}px)').matches")).add_to(m)
@@ -129,6 +132,29 @@ def hotspot_map(query: HotspotQuery) -> folium.Map:
         west, south, east, north = query.kecamatan.boundary.extent
         m.fit_bounds([[south, west], [north, east]])
     return m
+
+
+CHRONIC_DAYS = 90
+
+
+def _chronic_layer(m, query: HotspotQuery):
+    """Assets (of the chosen category's kinds, else all) reported at least 3 times in 90 days: the
+    poles and TPS that keep failing (assets.selectors.chronic_assets, public complaints only)."""
+    kinds = list(query.category.asset_kinds.all()) if query.category else [None]
+    rows = [r for kind in kinds for r in chronic_assets(kind, days=CHRONIC_DAYS, minimum=suppress_below())]
+    group = folium.FeatureGroup(name=_("Assets reported 3 or more times in 90 days"), show=bool(rows))
+    for r in rows:
+        folium.CircleMarker(
+            [r.asset.location.y, r.asset.location.x],
+            radius=6 + min(r.reports, 10),
+            color="#1b1b1b",
+            weight=1,
+            fill=True,
+            fill_color="#c62828",
+            fill_opacity=0.85,
+            tooltip=html.escape(f"{r.asset.kind.name} {r.asset.ref}: {r.reports}"),
+        ).add_to(group)
+    group.add_to(m)
 
 
 def count_legend(breaks: list[float]) -> list[tuple[str, str]]:

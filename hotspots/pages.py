@@ -61,7 +61,8 @@ class HotspotPage(TemplateView):
                 )
                 for dataset in ("complaints", "hexbins", "gistar")
                 for fmt in ("geojson", "csv", "gpkg")
-            ],
+            ]
+            + [("chronic-assets", fmt, reverse("asset-chronic-export", args=[fmt])) for fmt in ("geojson", "csv")],
             count_legend=folium_map.count_legend,
             **render_parts(folium_map, nonce=str(self.request.csp_nonce)),
             **kwargs,

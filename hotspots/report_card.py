@@ -13,6 +13,8 @@ Definitions (the page's methodology section says the same in plain words):
   the "sudah beres?" question about a resolution in the period, how many and the share who said it
   is fixed (notifications.question.record);
 * assigned: of the complaints received, the share an officer has (complaints.assignment);
+* forwarded: complaints handed in the period to a body outside the city (status ``diteruskan``),
+  counted apart: never resolved, never in the backlog, never overdue;
 * backlog: complaints filed before the period's end and not closed by then; oldest: the age in days
   of the oldest of them at the period's end.
 Periods are whole days in Asia/Jakarta. Private complaints (a sensitive category's) count only in their
@@ -38,6 +40,7 @@ GROUPS = ("agency", "task_force", "kecamatan", "category", "channel")
 FIGURES = (
     "received",
     "resolved",
+    "forwarded",
     "within_sla",
     "median_days",
     "p90_days",
@@ -91,6 +94,7 @@ WITH base AS (
            c.channel,
            (c.created_at >= %(since)s AND c.created_at < %(until)s) AS received,
            (c.status = 'selesai' AND c.resolved_at >= %(since)s AND c.resolved_at < %(until)s) AS resolved,
+           (c.status = 'diteruskan' AND c.closed_at >= %(since)s AND c.closed_at < %(until)s) AS forwarded,
            (c.created_at < %(until)s AND (c.closed_at IS NULL OR c.closed_at >= %(until)s)) AS in_backlog
     FROM complaints_complaint c
     JOIN complaints_category cat ON cat.id = c.category_id
@@ -128,6 +132,7 @@ ORDER BY 1, 2
 _FIGURES_SQL = """
     count(*) FILTER (WHERE received) AS received,
     count(*) FILTER (WHERE resolved) AS resolved,
+    count(*) FILTER (WHERE forwarded) AS forwarded,
     avg((resolved_at <= due_at)::int) FILTER (WHERE resolved) AS within_sla,
     percentile_cont(0.5) WITHIN GROUP (ORDER BY days) FILTER (WHERE resolved) AS median_days,
     percentile_cont(0.9) WITHIN GROUP (ORDER BY days) FILTER (WHERE resolved) AS p90_days,
@@ -142,7 +147,7 @@ _FIGURES_SQL = """
     avg(answer_fixed::int) AS answered_fixed,
     avg(assigned_now::int) FILTER (WHERE received) AS assigned,
     bool_or(private) AS has_private,
-    count(*) FILTER (WHERE received OR resolved OR in_backlog) AS involved
+    count(*) FILTER (WHERE received OR resolved OR forwarded OR in_backlog) AS involved
 """
 # Every complaint counts in its agency's row; private ones nowhere else.
 _SQL = _SQL.format(

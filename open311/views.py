@@ -344,13 +344,17 @@ def _post_request(request, fmt) -> HttpResponse:
     # "Kabari saya": updates after the receipt, only when asked for.
     if data.get("notify", "").strip().lower() in {"true", "1"}:
         reporter["notify"] = True
+    answers = _attributes(data)
+    # The asset the report is about (GET /api/v1/assets/ gives the ids): attribute[asset], or asset.
+    asset = answers.pop("asset", None) or data.get("asset")
     incoming = ComplaintCreateSerializer(
         data={
             "category": data.get("service_code", ""),
             "description": data.get("description", ""),
             "location": {"type": "Point", "coordinates": [lon, lat]},
             **({"reporter": reporter} if reporter else {}),
-            **({"answers": answers} if (answers := _attributes(data)) else {}),
+            **({"answers": answers} if answers else {}),
+            **({"asset": asset} if asset else {}),
         }
     )
     try:
@@ -373,7 +377,12 @@ def _post_request(request, fmt) -> HttpResponse:
     return respond([answer], fmt, root="service_requests", item="request", status=201)
 
 
-SPEC_NAMES = {"category": "service_code", "location": "lat/long", "reporter": "email/phone/first_name"}
+SPEC_NAMES = {
+    "category": "service_code",
+    "location": "lat/long",
+    "reporter": "email/phone/first_name",
+    "asset": "attribute[asset]",
+}
 ATTRIBUTE = re.compile(r"attribute\[([A-Za-z0-9_-]{1,40})\](\[\])?")
 
 

@@ -172,3 +172,17 @@ def api_key(db):
     from open311.models import ApiKey
 
     return ApiKey.issue("uji")[1]
+
+
+@pytest.fixture
+def pole(db):
+    """pole("PJU-1", east_m=0, owner="") → a stored lamp post that many metres east of (101.44, 0.51);
+    kind="tps" for a waste collection point."""
+
+    from assets.models import Asset, AssetKind
+    from tests.assets.conftest import east
+
+    def make(ref: str = "PJU-1", *, east_m: float = 0, owner: str = "", kind: str = "lampu-jalan") -> Asset:
+        return Asset.objects.create(kind=AssetKind.objects.get(code=kind), ref=ref, owner=owner, location=east(east_m))
+
+    return make

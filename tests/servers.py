@@ -1,6 +1,7 @@
-"""Real servers for the resilience tests: a multi-process gunicorn, and a PostGIS cluster of a test's own.
+"""Real servers for the resilience tests: a multi-process gunicorn, and a PostGIS cluster of a test's own;
+and a body's Open311 endpoint for the forwarding tests (Open311StandIn, on loopback in a thread).
 
-Both are started as subprocesses, exactly as in production (gunicorn) and as the set-up does (bin/db),
+The first two are started as subprocesses, exactly as in production (gunicorn) and as the set-up does (bin/db),
 and stopped by their process id or data directory when the test ends.
 """
 
@@ -11,11 +12,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from bench.server import free_port, production_env, stop_process
+from bench.standins import _HttpStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -135,3 +140,60 @@ class Cluster:
             self.stop()
         finally:
             shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class _Open311Handler(BaseHTTPRequestHandler):
+    def do_POST(self):
+        standin = self.server.standin  # an Open311StandIn
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+        fields = dict(urllib.parse.parse_qsl(body, keep_blank_values=True))
+        with standin.lock:
+            standin.requests.append({"path": self.path, "fields": fields})
+            status = standin.failures.pop(0) if standin.failures else None
+            standin.sent += 1
+            number = standin.sent
+        if status:
+            return self._answer(status, [{"code": status, "description": "sementara tidak tersedia"}])
+        if not self.path.endswith("/requests.json"):
+            return self._answer(404, [{"code": 404, "description": "unknown path"}])
+        if fields.get("api_key") != standin.api_key:
+            return self._answer(403, [{"code": 403, "description": "api_key tidak sah"}])
+        self._answer(201, [{"service_request_id": f"{standin.prefix}-{number}", "service_notice": "diterima"}])
+
+    def _answer(self, status: int, payload):
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format, *args):  # quiet
+        pass
+
+
+@dataclass
+class Open311StandIn(_HttpStandIn):
+    """A body's Open311 GeoReport v2 endpoint: POST <base>/requests.json with its api_key answers 201
+    with a service_request_id (``prefix``-n) and keeps every request; ``failures`` lists statuses to
+    answer first (a 503 to retry, a 400 to give up)."""
+
+    api_key: str = "kunci-badan"
+    prefix: str = "LAPOR"
+    port: int = field(default_factory=free_port)
+    requests: list[dict] = field(default_factory=list)
+    failures: list[int] = field(default_factory=list)
+    sent: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    server: ThreadingHTTPServer | None = None
+
+    handler = _Open311Handler
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/open311/v2"
+
+    def clear(self) -> None:
+        with self.lock:
+            self.requests.clear()
+            self.failures.clear()

@@ -1,13 +1,14 @@
 // The citizen's map: open complaints from the server's tiles (counts where they are dense, single
 // complaints where not), and the reporting flow: place the pin (tap,
 // GPS or a photo's own position), see where it lands, pick a category, support a nearby report
-// instead of repeating it, or describe a new one.
+// instead of repeating it, or describe a new one. For a category with assets (street-light poles,
+// TPS) the assets near the view show from zoom 16: tapping one files the report against it.
 (function () {
   "use strict";
   const root = document.getElementById("peta");
   const labels = JSON.parse(document.getElementById("labels").textContent);
   const $ = (id) => document.getElementById(id);
-  const state = { point: null, category: null, key: null, noticed: new Set() };
+  const state = { point: null, category: null, key: null, noticed: new Set(), asset: null };
 
   const map = L.map("map", { maxZoom: 19, zoomSnap: 0.25 }).setView([0.51, 101.45], 12);
   map.getContainer().pekaMap = map;  // for scripts and browser tests that place the pin by coordinates
@@ -115,8 +116,69 @@
     return layer;
   }
 
+  // Assets of the chosen category inside the view, from the asset zoom; redrawn as the map moves.
+  // Above the complaint markers: a reported pole carries its complaint's dot, and must stay tappable.
+  map.createPane("assets").style.zIndex = 625;
+  const assetLayer = L.layerGroup().addTo(map);
+  let assetRequest = 0;
+  async function refreshAssets() {
+    const hint = $("asset-hint");
+    const wanted = state.category && labels.asset_categories.includes(state.category);
+    hint.hidden = !wanted || !state.point || Boolean(state.asset);
+    if (!wanted || map.getZoom() < labels.asset_min_zoom) {
+      assetLayer.clearLayers();
+      hint.textContent = labels.asset_zoom_in;
+      return;
+    }
+    hint.textContent = labels.asset_pick;
+    const b = map.getBounds();
+    const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6)).join(",");
+    const request = ++assetRequest;
+    const answer = await api(root.dataset.assetsUrl + "?" + new URLSearchParams({ category: state.category, bbox: bbox }));
+    if (request !== assetRequest || !answer.ok) return;  // a later view asked meanwhile
+    assetLayer.clearLayers();
+    for (const f of answer.body.features) {
+      const [lon, lat] = f.geometry.coordinates;
+      const p = f.properties;
+      const chosen = state.asset && state.asset.id === f.id;
+      const label = (p.reported ? labels.asset_reported : labels.asset_label).replace("%(kind)s", p.kind_name).replace("%(ref)s", p.ref);
+      L.circleMarker([lat, lon], {
+        radius: chosen ? 10 : 7, weight: 2, color: "#1b1b1b", fillOpacity: 0.9,
+        fillColor: chosen ? "#0b6e4f" : p.reported ? "#c62828" : labels.colors[state.category] || "#f2b705",
+        className: "asset asset-" + f.id, pane: "assets",
+      }).bindTooltip(label).on("click", (e) => { L.DomEvent.stopPropagation(e); chooseAsset(f, e.latlng); }).addTo(assetLayer);
+    }
+  }
+  map.on("moveend", refreshAssets);
+
+  // The citizen's own point stays what it was (the pin, or where they tapped); the report is placed
+  // at the asset by the server, and the pin is shown there.
+  async function chooseAsset(f, latlng) {
+    if (!state.point) await place(latlng.lat, latlng.lng);
+    if (!state.point) return;
+    state.asset = { id: f.id, ref: f.properties.ref, kind: f.properties.kind_name };
+    const [lon, lat] = f.geometry.coordinates;
+    pin.setLatLng([lat, lon]);
+    const chosen = $("asset-chosen");
+    chosen.querySelector("span").textContent = labels.asset_chosen.replace("%(kind)s", state.asset.kind).replace("%(ref)s", state.asset.ref);
+    chosen.hidden = false;
+    refreshAssets();
+    checkNearby();
+  }
+
+  function clearAsset() {
+    if (!state.asset) return;
+    state.asset = null;
+    $("asset-chosen").hidden = true;
+    if (pin && state.point) pin.setLatLng([state.point[1], state.point[0]]);
+    refreshAssets();
+  }
+  $("asset-clear").addEventListener("click", () => { clearAsset(); checkNearby(); });
+
   async function place(lat, lon) {
     state.point = [lon, lat];
+    state.asset = null;
+    $("asset-chosen").hidden = true;
     if (!pin) {
       pin = L.marker([lat, lon], { draggable: true, title: labels.pin, alt: labels.pin }).addTo(map);
       pin.on("dragend", () => { const ll = pin.getLatLng(); place(ll.lat, ll.lng); });
@@ -138,6 +200,7 @@
     where.textContent = labels.located.replace("%(kecamatan)s", b.kecamatan.name).replace("%(kelurahan)s", b.kelurahan ? b.kelurahan.name : "—");
     show(state.category ? "step-form" : "step-category");
     if (state.category) checkNearby();
+    refreshAssets();
   }
 
   map.on("click", (e) => place(e.latlng.lat, e.latlng.lng));
@@ -175,6 +238,8 @@
   // A category may first show an emergency notice (help right now), then ask its own questions.
   function chooseCategory(code) {
     state.category = code;
+    clearAsset();
+    refreshAssets();
     for (const set of document.querySelectorAll("fieldset.questions")) set.hidden = set.dataset.category !== code;
     const notice = $("notice-" + code);
     if (notice && !state.noticed.has(code)) { show(notice.id); notice.focus(); return; }
@@ -208,16 +273,23 @@
     return days < 1 ? labels.today : labels.days_ago.replace("%(days)s", days);
   }
 
+  let nearbyRequest = 0;
   async function checkNearby() {
     if (!state.point) return;
+    const request = ++nearbyRequest;
     const [lon, lat] = state.point;
-    const answer = await api(root.dataset.nearbyUrl + "?" + new URLSearchParams({ lat: lat, lon: lon, category: state.category }));
+    const query = { lat: lat, lon: lon, category: state.category, ...(state.asset ? { asset: state.asset.id } : {}) };
+    const answer = await api(root.dataset.nearbyUrl + "?" + new URLSearchParams(query));
+    if (request !== nearbyRequest) return;  // the asset or category changed meanwhile
     const list = $("nearby-list");
     list.replaceChildren();
     if (!answer.ok || !answer.body.length) { show("step-form"); return; }
+    // "Tiang ini sudah dilaporkan": the tapped asset's own reports come first.
+    $("nearby-asset").hidden = !answer.body[0].same_asset;
+    $("nearby-asset").textContent = labels.asset_already;
     for (const c of answer.body) {
       const item = document.createElement("li");
-      item.className = "nearby-item";
+      item.className = "nearby-item" + (c.same_asset ? " same-asset" : "");
       if (c.photos.length) {
         const img = document.createElement("img");
         img.src = c.photos[0].thumbnail_url;
@@ -272,6 +344,7 @@
     const given = answers();
     if (Object.keys(given).length) form.append("answers", JSON.stringify(given));
     if ($("photo").files[0]) form.append("photo", $("photo").files[0]);
+    if (state.asset) form.append("asset", String(state.asset.id));
     state.key = state.key || (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
     $("submit").disabled = true;
     const answer = await api(root.dataset.complaintsUrl, { method: "POST", body: form, headers: { "Idempotency-Key": state.key } });
@@ -310,6 +383,8 @@
     $("step-form").reset();
     for (const radio of document.querySelectorAll('input[name="category"]')) radio.checked = false;
     state.category = null;
+    clearAsset();
+    refreshAssets();
     show(state.point ? "step-category" : "none");
   });
 

@@ -237,6 +237,19 @@
     return [form];
   }
 
+  // The asset it was filed on, and the other complaints on that asset: a pole reported again and again.
+  function assetHistory(p) {
+    const out = [];
+    if (p.forwarding) out.push(text("p", labels.forwarded.replace("%(body)s", p.external_body) + " · " + p.forwarding.reference + (p.forwarding.external_ref ? " · " + p.forwarding.external_ref : ""), "forwarded"));
+    if (!p.asset) return out;
+    out.push(text("h3", labels.asset.replace("%(ref)s", p.asset.ref).replace("%(kind)s", p.asset.kind)));
+    if (!(p.asset_history || []).length) return [...out, text("p", labels.asset_none, "note")];
+    const others = document.createElement("ol");
+    others.className = "asset-history";
+    for (const c of p.asset_history || []) others.append(text("li", when(c.created_at) + " · " + c.tracking_code + " · " + c.status + " · " + c.description));
+    return [...out, text("h4", labels.asset_history), others];
+  }
+
   function render(feature) {
     const p = feature.properties;
     detail.hidden = false;
@@ -254,6 +267,7 @@
     if (p.allowed_transitions.length) detail.append(actions(feature));
     detail.append(...reassign(feature));
     if (hooks.detail) detail.append(...hooks.detail(feature));
+    detail.append(...assetHistory(p));
     detail.append(text("h3", labels.history));
     const events = document.createElement("ol");
     events.className = "events";

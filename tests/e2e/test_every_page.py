@@ -98,6 +98,16 @@ def citizen_at(step: str):
         expect(page.locator("#step-category")).to_be_visible()
         if step == "category":
             return
+        if step == "asset":  # a street light: the poles show, and one is tapped
+            page.locator('input[name=category][value="lampu-jalan"]').check(force=True)
+            # The city's outlines may have fitted the map to the city meanwhile: back to the pin.
+            page.evaluate(
+                "([lat, lon]) => document.getElementById('map').pekaMap.setView([lat, lon], 18, {animate: false})",
+                [SUKAJADI[1], SUKAJADI[0]],
+            )
+            page.locator("path.asset").first.click()
+            expect(page.locator("#asset-chosen")).to_be_visible()
+            return
         page.locator('input[name=category][value="sampah"]').check(force=True)
         expect(page.locator("#step-nearby")).to_be_visible()
         if step == "nearby":
@@ -132,9 +142,10 @@ def wait_for_list(page, world):
 
 
 SCREENS = [
-    *(Screen(f"citizen-{step}", lambda w: "/", act=citizen_at(step)) for step in ("place", "category", "nearby", "form", "done")),
+    *(Screen(f"citizen-{step}", lambda w: "/", act=citizen_at(step)) for step in
+      ("place", "category", "nearby", "form", "asset", "done")),
     *(Screen(f"track-{status}", lambda w, s=status: f"/lacak/{w.complaints[s]}/") for status in
-      ("baru", "diverifikasi", "dikerjakan", "selesai", "ditolak", "duplikat")),
+      ("baru", "diverifikasi", "dikerjakan", "selesai", "ditolak", "duplikat", "diteruskan")),
     Screen("satgas-list", lambda w: "/satgas/", user="satgas", act=wait_for_list),
     Screen("satgas-detail", lambda w: "/satgas/", user="satgas", act=lambda p, w: (wait_for_list(p, w), satgas_detail(p, w))),
     Screen("satgas-caller", lambda w: "/satgas/", user="satgas", act=lambda p, w: (wait_for_list(p, w), satgas_caller(p, w))),
@@ -145,7 +156,8 @@ SCREENS = [
     Screen("track-unknown-code", lambda w: "/lacak/PKU-0000-0000/", status=404),
     Screen("server-error", lambda w: "/__tests__/error/", status=500),
     *(Screen(f"admin-{m.split('/')[1]}", admin_change(m), user="admin") for m in
-      ("complaints/category", "boundaries/agency", "boundaries/taskforce", "boundaries/jurisdiction")),
+      ("complaints/category", "boundaries/agency", "boundaries/taskforce", "boundaries/jurisdiction",
+       "assets/asset", "forwarding/forwarding")),
 ]
 
 
@@ -215,7 +227,27 @@ def world(django_db_setup, django_db_blocker):
                     duplicate_of=complaints[0].tracking_code if to == Status.DUPLIKAT else "",
                 )
             world.complaints[str(status)] = complaint.tracking_code
+        # A PLN pole 30 m east of the pin, and a complaint on it: forwarded to PLN at filing.
+        from assets.models import Asset, AssetKind
+        from complaints.intake import complaint_create
+        from geo.spatial import offset_point
+
+        pole = Asset.objects.create(
+            kind=AssetKind.objects.get(code="lampu-jalan"),
+            ref="PJU-001-001",
+            owner="PLN",
+            location=offset_point(Point(*SUKAJADI, srid=4326), east_m=30),
+        )
+        forwarded, _created = complaint_create(
+            category=Category.objects.get(code="lampu-jalan"),
+            description="Lampu di tiang ini mati.",
+            location=pole.location,
+            asset=pole,
+        )
+        world.complaints["diteruskan"] = forwarded.tracking_code
         world.objects = {
+            "assets/asset": pole.pk,
+            "forwarding/forwarding": forwarded.forwarding.pk,
             "complaints/category": sampah.pk,
             "boundaries/agency": Agency.objects.get(code="DLHK").pk,
             "boundaries/taskforce": TaskForce.objects.get(code="DLHK-TENGAH").pk,
@@ -250,7 +282,7 @@ def _load_city():
     from django.core.management import call_command
 
     call_command("flush", "--noinput", verbosity=0)
-    for command in ("load_city", "load_agencies", "load_categories"):
+    for command in ("load_city", "load_agencies", "load_categories", "load_external_bodies"):
         call_command(command, stdout=io.StringIO())
 
 

@@ -65,6 +65,10 @@ def seeded(tmp_path, settings, django_user_model):
         elif roll < 0.7:
             closed = min(c.created_at + timedelta(days=rng.uniform(0, 5)), NOW - timedelta(minutes=1))
             fields = {"status": Status.DITOLAK, "closed_at": closed}
+        elif roll < 0.78:
+            # Forwarded to a body outside the city: counted apart, never resolved, not in the backlog.
+            forwarded = min(c.created_at + timedelta(hours=rng.uniform(0, 48)), NOW - timedelta(minutes=1))
+            fields = {"status": Status.DITERUSKAN, "closed_at": forwarded}
         if fields:
             Complaint.objects.filter(pk=c.pk).update(**fields)
     # Every channel a complaint arrives by, in uneven shares.
@@ -112,6 +116,7 @@ def expected(df: pd.DataFrame) -> dict:
     since, until = PERIOD.since, PERIOD.until
     received = (df.created_at >= since) & (df.created_at < until)
     resolved = (df.status == "selesai") & (df.resolved_at >= since) & (df.resolved_at < until)
+    forwarded = (df.status == "diteruskan") & (df.closed_at >= since) & (df.closed_at < until)
     backlog = (df.created_at < until) & (df.closed_at.isna() | (df.closed_at >= until))
     r = df[resolved]
     answer_at = pd.to_datetime(df.answer_resolved_at, utc=True)
@@ -124,6 +129,7 @@ def expected(df: pd.DataFrame) -> dict:
     return {
         "received": int(received.sum()),
         "resolved": int(resolved.sum()),
+        "forwarded": int(forwarded.sum()),
         "within_sla": (r.resolved_at <= r.due_at).mean() if len(r) else None,
         "median_days": float(np.percentile(days, 50)) if len(r) else None,
         "p90_days": float(np.percentile(days, 90)) if len(r) else None,

@@ -1,7 +1,8 @@
 """Create or update the complaint categories from fixtures/kecamatan/categories.json, keyed on code.
 
 An "agency" of null sends the category's unroutable complaints to the triage agency. Needs the
-agencies loaded first (load_agencies).
+agencies loaded first (load_agencies). The file's "asset_kinds" (street-light poles, TPS) are kept
+too, each with its category: `manage.py import_assets` loads their assets.
 
     ./manage.py load_categories [--file other.json]
 """
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from assets.models import AssetKind
 from boundaries.models import Agency
 from complaints.models import Category, CategoryQuestion
 
@@ -31,7 +33,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            entries = json.loads(options["file"].read_text(encoding="utf-8"))["categories"]
+            config = json.loads(options["file"].read_text(encoding="utf-8"))
+            entries = config["categories"]
         except (OSError, ValueError, KeyError) as exc:
             raise CommandError(f"Cannot read categories from {options['file']}: {exc}") from exc
         created = 0
@@ -54,7 +57,23 @@ class Command(BaseCommand):
                 )
                 created += was_created
                 self._questions(category, entry.get("questions", []))
-        self.stdout.write(f"Categories: {created} created, {len(entries) - created} updated or unchanged.")
+            kinds = self._asset_kinds(config.get("asset_kinds", []))
+        self.stdout.write(
+            f"Categories: {created} created, {len(entries) - created} updated or unchanged; asset kinds: {kinds}."
+        )
+
+    def _asset_kinds(self, kinds) -> int:
+        for kind in kinds:
+            category = Category.objects.filter(code=kind.get("category")).first()
+            if category is None or set(kind) != {"code", "name_id", "name_en", "category"}:
+                raise CommandError(
+                    f"Asset kind {kind.get('code')}: fields are code, name_id, name_en and a known category."
+                )
+            AssetKind.objects.update_or_create(
+                code=kind["code"],
+                defaults={"name_id": kind["name_id"], "name_en": kind["name_en"], "category": category},
+            )
+        return len(kinds)
 
     def _questions(self, category, questions):
         """The category's questions as the file lists them, in its order; others are removed."""

@@ -1,4 +1,5 @@
-"""Load demo complaints with a plausible history, and (in debug mode) one account per staff role.
+"""Load demo complaints with a plausible history, demo assets (street-light poles and TPS, when no
+asset file was imported), and (in debug mode) one account per staff role.
 
 The same complaints on every run; a second run adds nothing. Account passwords are printed once,
 when the accounts are created.
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from assets.demo import demo_assets
 from complaints.bulk import complaints_load
 from complaints.demo import demo_accounts, demo_complaints, demo_history
 
@@ -27,11 +29,13 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         with transaction.atomic():
+            assets = demo_assets()
             report = complaints_load(rows)
             events = demo_history(report.complaints(), seed=options["seed"])
         self.stdout.write(
             f"Demo complaints: {len(report.created_ids)} created ({events} history events), "
-            f"{report.existing} already there, {report.refused} drawn outside the city and refused."
+            f"{report.existing} already there, {report.refused} drawn outside the city and refused. "
+            f"Demo assets created: {', '.join(f'{n} {kind}' for kind, n in assets.items()) or 'none'}."
         )
         if not settings.DEBUG:
             return

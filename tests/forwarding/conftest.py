@@ -1,0 +1,14 @@
+"""The forwarding tests' real parts: the notification tests' SMTP server and
+worker process, and a body's Open311 endpoint on loopback (tests.servers.Open311StandIn)."""
+
+import pytest
+
+from tests.notifications.conftest import graph, smtp, worker, worker_factory  # noqa: F401
+from tests.servers import Open311StandIn
+
+
+@pytest.fixture(scope="session")
+def open311_body():
+    server = Open311StandIn().start()
+    yield server
+    server.stop()
