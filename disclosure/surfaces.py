@@ -29,6 +29,8 @@ OPEN_DATA = frozenset(
         "open311-requests",
         "open311-request",
         "open311-token",
+        "alerts:feed-atom",  # new public complaints, with the public list's filters
+        "alerts:feed-rss",
     }
 )
 PAGES = frozenset(
@@ -48,6 +50,9 @@ PAGES = frozenset(
         "notifications:answer",  # a signed link's page: "sudah beres?"
         "notifications:service-worker",
         "notifications:push-key",  # the public VAPID key
+        "alerts:confirm",  # a subscription's confirmation link (its token is the proof)
+        "alerts:unsubscribe",  # an alert's stop link: what it stops
+        "alerts:subscription-detail",  # GET: the subscription, masked contact, for its token's holder
     }
 )
 CITIZEN_WRITES = frozenset(
@@ -64,6 +69,9 @@ CITIZEN_WRITES = frozenset(
         "notifications:answer",
         "notifications:complaint-push",  # a browser asks to be told of a complaint's news
         "notifications:whatsapp-webhook",  # Meta's signed delivery statuses
+        "alerts:subscription-list",  # POST: follow a place
+        "alerts:subscription-detail",  # DELETE: stop following
+        "alerts:unsubscribe",
     }
 )
 STAFF = frozenset(

@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("notifications.urls")),
+    path("", include("alerts.urls")),
     path("", include("complaints.pages")),
     path("", include("hotspots.pages")),
 ]

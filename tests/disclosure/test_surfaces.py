@@ -50,6 +50,11 @@ EXAMPLES = {
     "notifications:answer": ["/notifikasi/beres/not-a-token/"],
     "notifications:service-worker": ["/sw.js"],
     "notifications:push-key": ["/api/v1/push/key/"],
+    "alerts:feed-atom": ["/feeds/complaints.atom", "/feeds/complaints.atom?category=sampah"],
+    "alerts:feed-rss": ["/feeds/complaints.rss"],
+    "alerts:confirm": ["/ikuti/konfirmasi/not-a-token/"],
+    "alerts:unsubscribe": ["/ikuti/berhenti/not-a-token/"],
+    "alerts:subscription-detail": ["/api/v1/subscriptions/not-a-token/"],
 }
 
 
