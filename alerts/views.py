@@ -5,16 +5,19 @@
 * DELETE /api/v1/subscriptions/<token>/    stop following
 * GET    /ikuti/konfirmasi/<token>/        the confirmation link (single use)
 * GET/POST /ikuti/berhenti/<token>/        every alert's unsubscribe link (and RFC 8058 one-click POST)
+* POST   /lacak/<code>/ikuti/              "Ikuti laporan ini": hear of a public complaint's status changes
 * GET    /feeds/complaints.atom | .rss     new public complaints, with the public list's filters
 """
 
 import json
 
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -26,6 +29,10 @@ from alerts.limits import SubscribeLimit
 from alerts.models import Subscription
 from alerts.places import PlaceInvalid
 from alerts.serializers import SubscriptionCreateSerializer, SubscriptionSerializer
+from complaints.limits import retry_after_seconds, too_many_message
+from complaints.tracking import normalize_tracking_code
+from disclosure.public import public_complaints
+from notifications.supporters import supporter_add, supporter_contact
 
 
 class SubscriptionCreate(APIView):
@@ -104,6 +111,31 @@ def unsubscribe(request, token):
     )
     add_never_cache_headers(response)
     return response
+
+
+@require_POST
+def follow_complaint(request, code):
+    """ "Ikuti laporan ini" on a public complaint's tracking page: the supporter opt-in
+    (notifications.supporters) without a support, since following a report is not saying "me too";
+    the contact hears of its status changes. Limited like subscribing (PEKA_RATE_LIMIT_SUBSCRIBE)."""
+    complaint = public_complaints().filter(tracking_code=normalize_tracking_code(code)).first()
+    if complaint is None:
+        raise Http404
+    limit = SubscribeLimit()
+    if not limit.allow_request(request, None):
+        messages.error(request, too_many_message(retry_after_seconds(limit.wait())))
+        return redirect("track", code=complaint.tracking_code)
+    try:
+        contact = supporter_contact({k: request.POST.get(k, "") for k in ("email", "phone")})
+    except ValidationError as exc:
+        messages.error(request, " ".join(str(m) for field in exc.detail.values() for m in field))
+        return redirect("track", code=complaint.tracking_code)
+    if not contact:
+        messages.error(request, _("Give an e-mail address or a WhatsApp number."))
+    else:
+        supporter_add(complaint, contact)
+        messages.success(request, _("Done: you will be told when this report's status changes."))
+    return redirect("track", code=complaint.tracking_code)
 
 
 def feed(request, kind):

@@ -70,6 +70,7 @@ CITIZEN_WRITES = frozenset(
         "notifications:complaint-push",  # a browser asks to be told of a complaint's news
         "notifications:whatsapp-webhook",  # Meta's signed delivery statuses
         "alerts:subscription-list",  # POST: follow a place
+        "alerts:follow-complaint",  # POST: "Ikuti laporan ini"
         "alerts:subscription-detail",  # DELETE: stop following
         "alerts:unsubscribe",
     }
