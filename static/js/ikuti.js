@@ -35,6 +35,7 @@
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const status = $("follow-status");
+    status.textContent = "";
     const email = $("follow-email").value.trim(), phone = $("follow-phone").value.trim();
     if (!email && !phone) { status.className = "error"; status.textContent = form.dataset.contactMissing; return; }
     const body = { frequency: $("follow-frequency").value };
