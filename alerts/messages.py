@@ -44,7 +44,9 @@ def compose(delivery: Delivery) -> Message:
             return _confirmation(delivery, subscription, stop)
         if delivery.kind == Kind.ALERT_DIGEST:
             return _digest(delivery, stop)
-        complaint = public_complaints().select_related("category", "kelurahan", "kecamatan").get(pk=delivery.complaint_id)
+        complaint = (
+            public_complaints().select_related("category", "kelurahan", "kecamatan").get(pk=delivery.complaint_id)
+        )
         return Message(
             subject=_("[PEKA] New in the area you follow: %(category)s") % {"category": complaint.category.name},
             lines=[complaint_line(complaint), _("On the map: %(url)s") % {"url": map_url(complaint)}],
@@ -61,7 +63,9 @@ def _confirmation(delivery, subscription, stop) -> Message:
         subject=_("[PEKA] Confirm: follow new complaints in an area"),
         lines=[
             _("Someone asked PEKA to send this address the new public complaints of an area of Pekanbaru."),
-            _("Nothing is sent until you confirm. If it was not you, ignore this message: the request is deleted in 7 days."),
+            _(
+                "Nothing is sent until you confirm. If it was not you, ignore this message: the request is deleted in 7 days."
+            ),
         ],
         link=confirm_url(subscription.confirm_token or ""),
         unsubscribe_url=stop,

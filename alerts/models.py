@@ -1,8 +1,8 @@
 """Following a place: a contact's subscription to new public complaints inside one area.
 
 Every place is stored as the polygon it stands for (a kelurahan's or kecamatan's boundary copied at
-subscribing, a circle buffered in metres in UTM 47N, a drawn polygon), in WGS84 with a GiST index, so
-that matching a new complaint is one indexed ``ST_Covers`` whatever kind of place was chosen.
+subscribing, a circle buffered in metres in UTM 47N, a drawn polygon), in WGS84; circles and drawn
+areas are matched on it through a GiST index, kelurahan and kecamatan by their code (alerts.selectors).
 """
 
 import secrets
@@ -10,6 +10,7 @@ import secrets
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -71,9 +72,15 @@ class Subscription(models.Model):
     class Meta:
         verbose_name = _("area subscription")
         verbose_name_plural = _("area subscriptions")
+        # Matching (alerts.selectors): circles and drawn areas on their polygon, kelurahan and kecamatan
+        # by their code.
         indexes = [
-            GistIndex(fields=["area"], name="subscription_area_gist"),
-            models.Index(fields=["frequency", "confirmed_at"], name="subscription_frequency"),
+            GistIndex(fields=["area"], name="subscription_area_gist", condition=Q(place_kind__in=["point", "area"])),
+            models.Index(
+                fields=["place_kind", "place_code"],
+                name="subscription_named_place",
+                condition=Q(place_kind__in=["kelurahan", "kecamatan"]),
+            ),
         ]
 
     def __str__(self):

@@ -57,7 +57,9 @@ def circle(point: Point, radius_m: int) -> Place:
     """The disc of ``radius_m`` metres around ``point``, whose centre must be a point the city takes."""
     low, high = RADIUS_M
     if not low <= radius_m <= high:
-        raise PlaceInvalid("radius_m", _("The radius must be between %(low)d and %(high)d metres.") % {"low": low, "high": high})
+        raise PlaceInvalid(
+            "radius_m", _("The radius must be between %(low)d and %(high)d metres.") % {"low": low, "high": high}
+        )
     if not route(point).accepted:
         raise PlaceInvalid("point", outside_city_message())
     disc = to_utm(point).buffer(radius_m, CIRCLE_SEGMENTS)
@@ -71,10 +73,13 @@ def drawn(polygon: GEOSGeometry) -> Place:
     km2 = area_m2(polygon) / 1e6
     if km2 > MAX_AREA_KM2:
         raise PlaceInvalid(
-            "area", _("The area is %(km2).1f km²; at most %(max)d km² may be followed.") % {"km2": km2, "max": MAX_AREA_KM2}
+            "area",
+            _("The area is %(km2).1f km²; at most %(max)d km² may be followed.") % {"km2": km2, "max": MAX_AREA_KM2},
         )
     if not _inside_city(polygon):
-        raise PlaceInvalid("area", _("The area reaches outside %(city)s: draw it inside the city.") % {"city": settings.PEKA_CITY_NAME})
+        raise PlaceInvalid(
+            "area", _("The area reaches outside %(city)s: draw it inside the city.") % {"city": settings.PEKA_CITY_NAME}
+        )
     return Place("area", as_multipolygon(polygon))
 
 

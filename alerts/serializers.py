@@ -99,7 +99,17 @@ class SubscriptionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Subscription
-        fields = ["place_kind", "place_code", "radius_m", "categories", "frequency", "contact", "confirmed", "created_at", "area"]
+        fields = [
+            "place_kind",
+            "place_code",
+            "radius_m",
+            "categories",
+            "frequency",
+            "contact",
+            "confirmed",
+            "created_at",
+            "area",
+        ]
 
     def get_contact(self, subscription) -> str:
         address = subscription.email or subscription.phone

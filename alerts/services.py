@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 
 from alerts import places
 from alerts.models import Frequency, Subscription
-from alerts.selectors import followers
+from alerts.selectors import followers, place_match_sql, wanted_sql
+from boundaries.models import Kecamatan, Kelurahan
+from complaints.models import Category
 from disclosure.public import public_complaints
 from notifications import outbox
 from notifications.contacts import contact_hash
@@ -66,7 +68,9 @@ def subscription_create(data: dict) -> Subscription:
         if Subscription.objects.of_contact(hashed).count() >= MAX_PER_CONTACT:
             raise SubscriptionRefused(
                 "email" if "email" in data else "phone" if "phone" in data else "push",
-                _("This contact already follows %(max)d places: stop one (the link in its messages) before adding another.")
+                _(
+                    "This contact already follows %(max)d places: stop one (the link in its messages) before adding another."
+                )
                 % {"max": MAX_PER_CONTACT},
             )
         subscription = Subscription.objects.create(
@@ -86,9 +90,7 @@ def subscription_create(data: dict) -> Subscription:
                 endpoint=push["endpoint"],
                 defaults={"owner": subscription.owner, "p256dh": push["keys"]["p256dh"], "auth": push["keys"]["auth"]},
             )
-        outbox.enqueue(
-            f"alert-confirm:{subscription.id}", [_recipient(subscription, Kind.ALERT_CONFIRM, priority=0)]
-        )
+        outbox.enqueue(f"alert-confirm:{subscription.id}", [_recipient(subscription, Kind.ALERT_CONFIRM, priority=0)])
     return subscription
 
 
@@ -124,10 +126,15 @@ def subscriptions_purge(moment: datetime) -> int:
 def alerts_for(complaint_id: int) -> int:
     """One alert for each instant follower of a new public complaint's place and category; none for a
     private one (disclosure.public). Idempotent: a retried job queues nothing twice."""
-    complaint = public_complaints().select_related("category").filter(pk=complaint_id).first()
+    complaint = public_complaints().select_related("category", "kelurahan", "kecamatan").filter(pk=complaint_id).first()
     if complaint is None:
         return 0
-    ids = followers(complaint.location, complaint.category.code)
+    ids = followers(
+        complaint.location,
+        complaint.category.code,
+        kelurahan=complaint.kelurahan.code if complaint.kelurahan_id else "",
+        kecamatan=complaint.kecamatan.code,
+    )
     subscriptions = Subscription.objects.filter(id__in=ids).only("id", "email", "phone", "language")
     with transaction.atomic():
         created = outbox.enqueue(
@@ -138,7 +145,12 @@ def alerts_for(complaint_id: int) -> int:
 
 def _recipient(subscription: Subscription, kind: str, *, priority: int = ALERT_PRIORITY) -> Recipient:
     return Recipient(
-        Audience.SUBSCRIBER, subscription.owner, channel_of(subscription), kind, subscription.language, priority=priority
+        Audience.SUBSCRIBER,
+        subscription.owner,
+        channel_of(subscription),
+        kind,
+        subscription.language,
+        priority=priority,
     )
 
 
@@ -149,8 +161,9 @@ def digest_window(moment: datetime) -> tuple[datetime, datetime, str]:
 
 # Every daily follower with at least one new public complaint in the window gets one digest
 # Delivery, written by the database in one statement: the complaints come from disclosure.public's
-# queryset (its SQL is spliced in below), the channel mirrors channel_of(), and the unique
-# (cause, recipient, channel) makes a second run of the same day add nothing.
+# queryset (its SQL is spliced in below), the place and wishes from alerts.selectors (the same
+# conditions as an instant alert), the channel mirrors channel_of(), and the unique (cause, recipient,
+# channel) makes a second run of the same day add nothing.
 _DIGEST_SQL = """
     INSERT INTO {delivery} (cause, kind, audience, recipient, channel, language, complaint_ids, status,
                             attempts, last_error, created_at)
@@ -159,9 +172,10 @@ _DIGEST_SQL = """
            s.language, array_agg(c.id ORDER BY c.created_at, c.id), %s, 0, '', %s
     FROM ({complaints}) c
     JOIN {category} k ON k.id = c.category_id
-    JOIN {subscription} s ON ST_Covers(s.area, c.location)
-    WHERE s.frequency = 'daily' AND s.confirmed_at IS NOT NULL AND s.confirmed_at < %s
-      AND (cardinality(s.categories) = 0 OR k.code = ANY(s.categories))
+    JOIN {kecamatan} kc ON kc.id = c.kecamatan_id
+    LEFT JOIN {kelurahan} kl ON kl.id = c.kelurahan_id
+    JOIN {subscription} s ON {matches}
+    WHERE {wanted} AND s.confirmed_at < %s
     GROUP BY s.id
     ON CONFLICT (cause, recipient, channel) DO NOTHING
     RETURNING id
@@ -172,24 +186,37 @@ DEFER_CHUNK = 5000
 def digest_send(moment: datetime) -> int:
     """The daily digests for the day ending at ``moment`` (07:00 WIB, the periodic task), assembled
     and their jobs queued; returns how many."""
-    from complaints.models import Category
-
     since, until, day = digest_window(moment)
-    complaints = public_complaints().filter(created_at__gte=since, created_at__lt=until).values("id", "location", "category_id", "created_at")
+    complaints = (
+        public_complaints()
+        .filter(created_at__gte=since, created_at__lt=until)
+        .values("id", "location", "category_id", "kecamatan_id", "kelurahan_id", "created_at")
+    )
     sql, params = complaints.query.sql_with_params()
     statement = _DIGEST_SQL.format(
         delivery=Delivery._meta.db_table,
         complaints=sql,
         category=Category._meta.db_table,
+        kecamatan=Kecamatan._meta.db_table,
+        kelurahan=Kelurahan._meta.db_table,
         subscription=Subscription._meta.db_table,
+        matches=place_match_sql("s", kelurahan="kl.code", kecamatan="kc.code", location="c.location"),
+        wanted=wanted_sql("s", frequency="'daily'", category="k.code"),
     )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             statement,
-            [f"alert-digest:{day}", Kind.ALERT_DIGEST, Audience.SUBSCRIBER, DeliveryStatus.PENDING, timezone.now(), *params, until],
+            [
+                f"alert-digest:{day}",
+                Kind.ALERT_DIGEST,
+                Audience.SUBSCRIBER,
+                DeliveryStatus.PENDING,
+                timezone.now(),
+                *params,
+                until,
+            ],
         )
         ids = [row[0] for row in cursor.fetchall()]
         for start in range(0, len(ids), DEFER_CHUNK):
             outbox.schedule(*(Delivery(id=i) for i in ids[start : start + DEFER_CHUNK]), priority=ALERT_PRIORITY)
     return len(ids)
-

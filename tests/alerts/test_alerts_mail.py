@@ -98,7 +98,9 @@ def test_after_confirming_one_alert_for_a_public_complaint_inside(worker, smtp, 
 
 
 def test_categories_narrow_what_a_subscription_hears(worker, smtp, client):
-    confirmed(client, smtp, point={"type": "Point", "coordinates": [101.44, 0.51]}, radius_m=300, categories=["lampu-jalan"])
+    confirmed(
+        client, smtp, point={"type": "Point", "coordinates": [101.44, 0.51]}, radius_m=300, categories=["lampu-jalan"]
+    )
     file(client, category="sampah")
     lamp = file(client, category="lampu-jalan", description="Lampu jalan mati.", lon=101.441, lat=0.511)
     drain_all()

@@ -55,7 +55,9 @@ def test_following_is_rate_limited(client, file_complaint, settings):
 def test_dukung_with_a_contact_opts_in(client, file_complaint):
     complaint = file_complaint()
     response = client.post(
-        f"/api/v1/complaints/{complaint.tracking_code}/support/", {"email": "dukung@contoh.id"}, content_type="application/json"
+        f"/api/v1/complaints/{complaint.tracking_code}/support/",
+        {"email": "dukung@contoh.id"},
+        content_type="application/json",
     )
     assert response.status_code == 200 and "dukung@contoh.id" not in response.content.decode()
     assert Supporter.objects.get().email == "dukung@contoh.id" and Support.objects.count() == 1

@@ -46,7 +46,13 @@ def square(lon, lat, side_deg):
         ({"email": EMAIL, "area": square(101.40, 0.45, 0.1)}, "area"),  # ≈ 124 km²
         ({"email": EMAIL, "area": square(100.90, 0.45, 0.01)}, "area"),  # outside the city
         (
-            {"email": EMAIL, "area": {"type": "Polygon", "coordinates": [[[101.44, 0.50], [101.45, 0.51], [101.45, 0.50], [101.44, 0.51], [101.44, 0.50]]]}},
+            {
+                "email": EMAIL,
+                "area": {
+                    "type": "Polygon",
+                    "coordinates": [[[101.44, 0.50], [101.45, 0.51], [101.45, 0.50], [101.44, 0.51], [101.44, 0.50]]],
+                },
+            },
             "area",
         ),  # a bow tie
         ({"email": EMAIL, "kelurahan": KAMPUNG_TENGAH, "categories": ["kdrt"]}, "categories"),  # sensitive
