@@ -57,7 +57,8 @@ class Subscription(models.Model):
     # The kelurahan's or kecamatan's code; empty for a circle or a drawn area.
     place_code = models.CharField(max_length=32, blank=True)
     radius_m = models.PositiveIntegerField(null=True, blank=True)
-    area = models.MultiPolygonField(_("area"), srid=4326)
+    # Indexed by the partial GiST index below (circles and drawn areas only), not by GeoDjango's own.
+    area = models.MultiPolygonField(_("area"), srid=4326, spatial_index=False)
     # Category codes; empty: every public category.
     categories = ArrayField(models.SlugField(max_length=40), default=list, blank=True)
     frequency = models.CharField(_("frequency"), max_length=8, choices=Frequency.choices, default=Frequency.INSTANT)

@@ -14,12 +14,19 @@ from django.db import connection
 from alerts.models import Frequency, Subscription
 
 
-def place_match_sql(s: str, *, kelurahan: str, kecamatan: str, location: str) -> str:
-    """The condition "subscription ``s`` follows the place of this complaint", given SQL expressions for
-    the complaint's kelurahan code, kecamatan code and location (WGS84); the digest uses it too."""
-    return f"""(({s}.place_kind = 'kelurahan' AND {s}.place_code = {kelurahan})
-             OR ({s}.place_kind = 'kecamatan' AND {s}.place_code = {kecamatan})
-             OR ({s}.place_kind IN ('point', 'area') AND ST_Covers({s}.area, {location})))"""
+def place_arms(s: str, *, kelurahan: str, kecamatan: str, location: str) -> list[str]:
+    """The three ways subscription ``s`` follows the place of a complaint, given SQL expressions for the
+    complaint's kelurahan code, kecamatan code and location (WGS84): by code, by code, on the polygon."""
+    return [
+        f"{s}.place_kind = 'kelurahan' AND {s}.place_code = {kelurahan}",
+        f"{s}.place_kind = 'kecamatan' AND {s}.place_code = {kecamatan}",
+        f"{s}.place_kind IN ('point', 'area') AND ST_Covers({s}.area, {location})",
+    ]
+
+
+def place_match_sql(s: str, **complaint: str) -> str:
+    """The condition "subscription ``s`` follows the place of this complaint" (place_arms, any of them)."""
+    return "(" + " OR ".join(f"({arm})" for arm in place_arms(s, **complaint)) + ")"
 
 
 def wanted_sql(s: str, *, frequency: str, category: str) -> str:
@@ -31,8 +38,14 @@ def wanted_sql(s: str, *, frequency: str, category: str) -> str:
 _MATCH = f"""
     SELECT s.id FROM {Subscription._meta.db_table} s
     WHERE {wanted_sql("s", frequency="%(frequency)s", category="%(category)s")}
-      AND {place_match_sql("s", kelurahan="%(kelurahan)s", kecamatan="%(kecamatan)s",
-                           location="ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)")}
+      AND {
+    place_match_sql(
+        "s",
+        kelurahan="%(kelurahan)s",
+        kecamatan="%(kecamatan)s",
+        location="ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)",
+    )
+}
 """
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from alerts import places
 from alerts.models import Frequency, Subscription
-from alerts.selectors import followers, place_match_sql, wanted_sql
+from alerts.selectors import followers, place_arms, wanted_sql
 from boundaries.models import Kecamatan, Kelurahan
 from complaints.models import Category
 from disclosure.public import public_complaints
@@ -162,21 +162,25 @@ def digest_window(moment: datetime) -> tuple[datetime, datetime, str]:
 # Every daily follower with at least one new public complaint in the window gets one digest
 # Delivery, written by the database in one statement: the complaints come from disclosure.public's
 # queryset (its SQL is spliced in below), the place and wishes from alerts.selectors (the same
-# conditions as an instant alert), the channel mirrors channel_of(), and the unique (cause, recipient,
-# channel) makes a second run of the same day add nothing.
+# conditions as an instant alert; one join per way of following, so that codes are hash-joined and
+# polygons probed through the GiST index), the channel mirrors channel_of(), and the unique (cause,
+# recipient, channel) makes a second run of the same day add nothing.
 _DIGEST_SQL = """
+    WITH day AS (
+        SELECT c.id, c.created_at, c.location, k.code AS category, kc.code AS kecamatan, kl.code AS kelurahan,
+               %s::timestamptz AS until
+        FROM ({complaints}) c
+        JOIN {category} k ON k.id = c.category_id
+        JOIN {kecamatan} kc ON kc.id = c.kecamatan_id
+        LEFT JOIN {kelurahan} kl ON kl.id = c.kelurahan_id
+    ), pairs AS ({pairs})
     INSERT INTO {delivery} (cause, kind, audience, recipient, channel, language, complaint_ids, status,
                             attempts, last_error, created_at)
-    SELECT %s, %s, %s, 'subscription:' || s.id,
-           CASE WHEN s.email <> '' THEN 'email' WHEN s.phone <> '' THEN 'whatsapp' ELSE 'webpush' END,
-           s.language, array_agg(c.id ORDER BY c.created_at, c.id), %s, 0, '', %s
-    FROM ({complaints}) c
-    JOIN {category} k ON k.id = c.category_id
-    JOIN {kecamatan} kc ON kc.id = c.kecamatan_id
-    LEFT JOIN {kelurahan} kl ON kl.id = c.kelurahan_id
-    JOIN {subscription} s ON {matches}
-    WHERE {wanted} AND s.confirmed_at < %s
-    GROUP BY s.id
+    SELECT %s, %s, %s, 'subscription:' || p.subscription_id,
+           CASE WHEN p.email <> '' THEN 'email' WHEN p.phone <> '' THEN 'whatsapp' ELSE 'webpush' END,
+           p.language, array_agg(p.id ORDER BY p.created_at, p.id), %s, 0, '', %s
+    FROM pairs p
+    GROUP BY p.subscription_id, p.email, p.phone, p.language
     ON CONFLICT (cause, recipient, channel) DO NOTHING
     RETURNING id
 """
@@ -185,7 +189,22 @@ DEFER_CHUNK = 5000
 
 def digest_send(moment: datetime) -> int:
     """The daily digests for the day ending at ``moment`` (07:00 WIB, the periodic task), assembled
-    and their jobs queued; returns how many."""
+    and their jobs queued in one transaction; returns how many."""
+    with transaction.atomic():
+        ids = digest_assemble(moment)
+        digest_enqueue(ids)
+    return len(ids)
+
+
+def digest_assemble(moment: datetime) -> list[int]:
+    """The day's digest deliveries (their ids), written by _DIGEST_SQL."""
+    statement, params = digest_statement(moment)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def digest_statement(moment: datetime) -> tuple[str, list]:
     since, until, day = digest_window(moment)
     complaints = (
         public_complaints()
@@ -193,30 +212,36 @@ def digest_send(moment: datetime) -> int:
         .values("id", "location", "category_id", "kecamatan_id", "kelurahan_id", "created_at")
     )
     sql, params = complaints.query.sql_with_params()
+    table = Subscription._meta.db_table
+    arms = place_arms("s", kelurahan="d.kelurahan", kecamatan="d.kecamatan", location="d.location")
+    wanted = wanted_sql("s", frequency="'daily'", category="d.category")
+    pairs = " UNION ALL ".join(
+        f"""SELECT s.id AS subscription_id, s.email, s.phone, s.language, d.id, d.created_at
+            FROM day d JOIN {table} s ON {arm} WHERE {wanted} AND s.confirmed_at < d.until"""
+        for arm in arms
+    )
     statement = _DIGEST_SQL.format(
         delivery=Delivery._meta.db_table,
         complaints=sql,
         category=Category._meta.db_table,
         kecamatan=Kecamatan._meta.db_table,
         kelurahan=Kelurahan._meta.db_table,
-        subscription=Subscription._meta.db_table,
-        matches=place_match_sql("s", kelurahan="kl.code", kecamatan="kc.code", location="c.location"),
-        wanted=wanted_sql("s", frequency="'daily'", category="k.code"),
+        subscription=table,
+        pairs=pairs,
     )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            statement,
-            [
-                f"alert-digest:{day}",
-                Kind.ALERT_DIGEST,
-                Audience.SUBSCRIBER,
-                DeliveryStatus.PENDING,
-                timezone.now(),
-                *params,
-                until,
-            ],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-        for start in range(0, len(ids), DEFER_CHUNK):
-            outbox.schedule(*(Delivery(id=i) for i in ids[start : start + DEFER_CHUNK]), priority=ALERT_PRIORITY)
-    return len(ids)
+    cause = f"alert-digest:{day}"
+    return statement, [
+        until,
+        *params,
+        cause,
+        Kind.ALERT_DIGEST,
+        Audience.SUBSCRIBER,
+        DeliveryStatus.PENDING,
+        timezone.now(),
+    ]
+
+
+def digest_enqueue(ids: list[int]) -> None:
+    """One job per digest delivery, deferred in batches of DEFER_CHUNK (each carries the delivery's id)."""
+    for start in range(0, len(ids), DEFER_CHUNK):
+        outbox.schedule(*(Delivery(id=i) for i in ids[start : start + DEFER_CHUNK]), priority=ALERT_PRIORITY)
