@@ -2,6 +2,7 @@
 circle around it, posted to /api/v1/subscriptions/; and a contact with "Dukung"."""
 
 import pytest
+from django.contrib.gis.geos import Point
 from playwright.sync_api import expect
 
 from alerts.models import Frequency, PlaceKind, Subscription
@@ -69,7 +70,6 @@ def test_follow_the_kelurahan_of_the_pin_then_a_circle(phone_page, live_server, 
     expect(page.locator("#follow-status")).to_contain_text("Hampir selesai")
     circle = Subscription.objects.get(place_kind=PlaceKind.CIRCLE)
     assert circle.radius_m == 500 and circle.phone == "+6281234567890"
-    from django.contrib.gis.geos import Point
 
     assert circle.area.covers(Point(*SUKAJADI, srid=4326))
 
@@ -84,3 +84,28 @@ def test_a_pin_outside_the_city_offers_nothing_to_follow(phone_page, live_server
     )
     expect(page.locator("#where")).to_have_class("where error")
     expect(page.locator("#follow")).to_be_hidden()
+
+
+def test_dukung_with_kabari_saya_leaves_the_contact(phone_page, live_server, committed_city):
+    from complaints.intake import Reporter, complaint_create
+    from complaints.models import Category
+    from notifications.models import Supporter
+
+    existing, _created = complaint_create(
+        category=Category.objects.get(code="sampah"),
+        description="Sampah menumpuk di simpang.",
+        location=Point(*SUKAJADI, srid=4326),
+        reporter=Reporter(),
+    )
+    page = phone_page
+    place_pin(page, live_server)
+    page.locator('input[name=category][value="sampah"]').check(force=True)
+    expect(page.locator("#step-nearby")).to_be_visible()
+    expect(page.locator("#support-contact")).to_be_hidden()
+    page.get_by_label("Kabari saya: beri tahu saya bila statusnya berubah").check()
+    page.locator("#support-email").fill("pendukung@contoh.id")
+    no_sideways_scrolling(page)
+    page.get_by_role("button", name=f"Dukung {existing.tracking_code}").click()
+    expect(page.locator("#nearby-list")).to_contain_text("dukungan Anda")
+    supporter = Supporter.objects.get()
+    assert (supporter.complaint_id, supporter.email) == (existing.id, "pendukung@contoh.id")
