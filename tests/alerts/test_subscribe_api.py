@@ -153,3 +153,33 @@ def test_the_endpoint_has_its_own_rate_limit(client, settings):
     # Filing complaints is not counted against it.
     settings.PEKA_RATE_LIMIT_INTAKE = "100/m"
     assert client.post("/api/v1/complaints/", "{}", content_type="application/json").status_code == 400
+
+
+def test_a_browser_can_follow_by_web_push(client, settings):
+    from notifications.models import PushSubscription
+
+    settings.PEKA_PUSH_ALLOW_HTTP = True
+    push = {"endpoint": "http://127.0.0.1:9/push/abc", "keys": {"p256dh": "B" * 87, "auth": "A" * 22}}
+    assert subscribe(client, {"push": push, "kelurahan": KAMPUNG_TENGAH}).status_code == 202
+    subscription = Subscription.objects.get()
+    assert PushSubscription.objects.get().owner == subscription.owner
+    assert Delivery.objects.get().channel == "webpush"
+    assert client.delete(f"/api/v1/subscriptions/{subscription.token}/").status_code == 204
+    assert not PushSubscription.objects.exists()
+
+
+def test_unconfirmed_subscriptions_go_after_7_days(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from alerts.tasks import purge_unconfirmed
+
+    subscribe(client, {"email": EMAIL, "kelurahan": KAMPUNG_TENGAH})
+    subscribe(client, {"email": "lain@contoh.id", "kelurahan": KAMPUNG_TENGAH})
+    kept = Subscription.objects.get(email="lain@contoh.id")
+    client.get(f"/ikuti/konfirmasi/{kept.confirm_token}/")
+    later = timezone.now() + timedelta(days=7, minutes=1)
+    assert purge_unconfirmed(int((later - timedelta(minutes=2)).timestamp())) == 0
+    assert purge_unconfirmed(int(later.timestamp())) == 1
+    assert list(Subscription.objects.values_list("email", flat=True)) == ["lain@contoh.id"]
