@@ -4,6 +4,7 @@ import json
 
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from alerts.models import Frequency, Subscription
@@ -16,6 +17,20 @@ PLACE_FIELDS = ("kelurahan", "kecamatan", "point", "area")
 MAX_VERTICES = 1000
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "GeoJSON Polygon in WGS84: rings of [longitude, latitude], the first point repeated last.",
+        "properties": {
+            "type": {"type": "string", "enum": ["Polygon"]},
+            "coordinates": {
+                "type": "array",
+                "items": {"type": "array", "items": {"type": "array", "items": {"type": "number"}, "minItems": 2}},
+            },
+        },
+        "required": ["type", "coordinates"],
+    }
+)
 class GeoJSONPolygonField(serializers.Field):
     """A GeoJSON Polygon in WGS84 (at most MAX_VERTICES vertices)."""
 
@@ -90,7 +105,7 @@ class SubscriptionCreateSerializer(StrictSerializer):
         return attrs
 
 
-class SubscriptionSerializer(serializers.ModelSerializer):
+class AreaSubscriptionSerializer(serializers.ModelSerializer):
     """What the holder of a subscription's token sees: the place, the contact masked."""
 
     contact = serializers.SerializerMethodField()

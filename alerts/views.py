@@ -28,7 +28,7 @@ from alerts import feeds, services
 from alerts.limits import SubscribeLimit
 from alerts.models import Subscription
 from alerts.places import PlaceInvalid
-from alerts.serializers import SubscriptionCreateSerializer, SubscriptionSerializer
+from alerts.serializers import AreaSubscriptionSerializer, SubscriptionCreateSerializer
 from complaints.limits import retry_after_seconds, too_many_message
 from complaints.tracking import normalize_tracking_code
 from disclosure.public import public_complaints
@@ -72,9 +72,9 @@ class SubscriptionDetail(APIView):
             raise NotFound(_("No subscription has this link: it was removed, or never confirmed within 7 days."))
         return subscription
 
-    @extend_schema(responses=SubscriptionSerializer)
+    @extend_schema(responses=AreaSubscriptionSerializer)
     def get(self, request, token):
-        answer = Response(SubscriptionSerializer(self._get(token)).data)
+        answer = Response(AreaSubscriptionSerializer(self._get(token)).data)
         add_never_cache_headers(answer)
         return answer
 
