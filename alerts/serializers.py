@@ -2,7 +2,7 @@
 
 import json
 
-from django.contrib.gis.geos import GEOSException, GEOSGeometry
+from django.contrib.gis.geos import GEOSException, LinearRing, Polygon
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -10,6 +10,7 @@ from rest_framework import serializers
 from alerts.models import Frequency, Subscription
 from complaints.serializers import GeoJSONPointField, StrictSerializer
 from disclosure.public import public_categories
+from geo.spatial import is_lon_lat
 from notifications.contacts import InvalidPhone, e164, mask
 from notifications.push import SubscriptionSerializer as PushSubscriptionSerializer
 
@@ -45,13 +46,31 @@ class GeoJSONPolygonField(serializers.Field):
         rings = data["coordinates"]
         if sum(len(ring) if isinstance(ring, list) else 0 for ring in rings) > MAX_VERTICES:
             self.fail("too_many", max=MAX_VERTICES)
+        # Checked here, shape by shape: GDAL and GEOS answer a malformed ring with an error of their own.
+        if not rings or not all(_is_ring(ring) for ring in rings):
+            self.fail("not_polygon")
         try:
-            polygon = GEOSGeometry(json.dumps({"type": "Polygon", "coordinates": rings}), srid=4326)
+            polygon = Polygon(*[LinearRing([tuple(map(float, p)) for p in ring]) for ring in rings], srid=4326)
         except (GEOSException, ValueError, TypeError):
             self.fail("not_polygon")
-        if polygon.geom_type != "Polygon" or polygon.empty:
+        if polygon.empty:
             self.fail("not_polygon")
         return polygon
+
+
+def _is_position(p) -> bool:
+    return (
+        isinstance(p, list)
+        and len(p) == 2
+        and all(isinstance(c, int | float) and not isinstance(c, bool) for c in p)
+        and all(abs(c) < 1e300 for c in p)
+        and is_lon_lat(float(p[0]), float(p[1]))
+    )
+
+
+def _is_ring(ring) -> bool:
+    """At least four positions, the first repeated last (RFC 7946, 3.1.6)."""
+    return isinstance(ring, list) and len(ring) >= 4 and all(_is_position(p) for p in ring) and ring[0] == ring[-1]
 
 
 class SubscriptionCreateSerializer(StrictSerializer):

@@ -43,6 +43,19 @@ def square(lon, lat, side_deg):
         ({"email": EMAIL, "point": {"type": "Line"}, "radius_m": 500}, "point"),
         ({"email": EMAIL, "kelurahan": KAMPUNG_TENGAH, "radius_m": 500}, "radius_m"),
         ({"email": EMAIL, "area": {"type": "Polygon", "coordinates": "x"}}, "area"),
+        ({"email": EMAIL, "area": {"type": "Polygon", "coordinates": []}}, "area"),
+        ({"email": EMAIL, "area": {"type": "Polygon", "coordinates": [[[101.44, 0.5]]]}}, "area"),
+        ({"email": EMAIL, "area": {"type": "Polygon", "coordinates": [["a"]]}}, "area"),
+        (
+            {
+                "email": EMAIL,
+                "area": {
+                    "type": "Polygon",
+                    "coordinates": [[[101.44, 0.5], [101.45, 0.5], [101.45, 0.51], [101.44, 0.52]]],
+                },
+            },
+            "area",
+        ),  # not closed
         ({"email": EMAIL, "area": square(101.40, 0.45, 0.1)}, "area"),  # ≈ 124 km²
         ({"email": EMAIL, "area": square(100.90, 0.45, 0.01)}, "area"),  # outside the city
         (
