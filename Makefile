@@ -33,6 +33,7 @@ bench: setup
 	$(PY) -m bench.home_page
 	$(PY) -m bench.partitions
 	$(PY) -m bench.notifications
+	$(PY) -m bench.alerts
 
 setup:
 	bin/setup

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
-from boundaries.models import Kecamatan, TaskForce
+from boundaries.models import Kecamatan, Kelurahan, TaskForce
 from complaints.models import Category, Complaint, Status, overdue_q
 from complaints.serializers import QUERY_YEARS, in_query_years
 from disclosure.public import public_categories
@@ -79,13 +79,16 @@ class ComplaintFilter(django_filters.FilterSet):
     kecamatan = django_filters.ModelChoiceFilter(
         queryset=Kecamatan.objects.all(), to_field_name="code", help_text="kecamatan code, e.g. 14.71.01"
     )
+    kelurahan = django_filters.ModelChoiceFilter(
+        queryset=Kelurahan.objects.all(), to_field_name="code", help_text="kelurahan code, e.g. 14.71.01.1002"
+    )
     since = QueryDateTimeFilter(field_name="created_at", lookup_expr="gte")
     until = QueryDateTimeFilter(field_name="created_at", lookup_expr="lt")
     open = django_filters.BooleanFilter(method="filter_open", help_text="true: only open complaints")
 
     class Meta:
         model = Complaint
-        fields = ["bbox", "category", "status", "kecamatan", "since", "until", "open"]
+        fields = ["bbox", "category", "status", "kecamatan", "kelurahan", "since", "until", "open"]
 
     def filter_open(self, queryset, name, value):
         return queryset.open() if value else queryset.closed()

@@ -32,6 +32,8 @@ OPEN_DATA = frozenset(
         "open311-requests",
         "open311-request",
         "open311-token",
+        "alerts:feed-atom",  # new public complaints, with the public list's filters
+        "alerts:feed-rss",
     }
 )
 PAGES = frozenset(
@@ -52,6 +54,9 @@ PAGES = frozenset(
         "notifications:service-worker",
         "inbox-manifest",  # the installable inbox's names and icons; browsers fetch it without cookies
         "notifications:push-key",  # the public VAPID key
+        "alerts:confirm",  # a subscription's confirmation link (its token is the proof)
+        "alerts:unsubscribe",  # an alert's stop link: what it stops
+        "alerts:subscription-detail",  # GET: the subscription, masked contact, for its token's holder
     }
 )
 CITIZEN_WRITES = frozenset(
@@ -68,6 +73,10 @@ CITIZEN_WRITES = frozenset(
         "notifications:answer",
         "notifications:complaint-push",  # a browser asks to be told of a complaint's news
         "whatsapp:webhook",  # Meta's signed delivery statuses and incoming messages (signature checked)
+        "alerts:subscription-list",  # POST: follow a place
+        "alerts:follow-complaint",  # POST: "Ikuti laporan ini"
+        "alerts:subscription-detail",  # DELETE: stop following
+        "alerts:unsubscribe",
     }
 )
 STAFF = frozenset(

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "whatsapp",
     "assets",
     "forwarding",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -341,6 +342,8 @@ PEKA_RATE_LIMIT_INTAKE = env_rate("PEKA_RATE_LIMIT_INTAKE", "20/m")
 PEKA_RATE_LIMIT_SUPPORT = env_rate("PEKA_RATE_LIMIT_SUPPORT", "30/m")
 PEKA_RATE_LIMIT_SUPPORT_DAILY = env_rate("PEKA_RATE_LIMIT_SUPPORT_DAILY", "100/d")
 PEKA_RATE_LIMIT_OPEN311 = env_rate("PEKA_RATE_LIMIT_OPEN311", "120/m")
+# Following an area (POST /api/v1/subscriptions/), per client address.
+PEKA_RATE_LIMIT_SUBSCRIBE = env_rate("PEKA_RATE_LIMIT_SUBSCRIBE", "5/h")
 # How many proxies in front of the app append to X-Forwarded-For. 0: the header is never trusted and
 # the client is REMOTE_ADDR (a client can write any X-Forwarded-For it likes).
 PEKA_TRUSTED_PROXY_COUNT = int(os.environ.get("PEKA_TRUSTED_PROXY_COUNT", "0"))
@@ -447,6 +450,10 @@ PEKA_NOTIFY_QUESTION_DAYS = int(os.environ.get("PEKA_NOTIFY_QUESTION_DAYS", "14"
 PEKA_NOTIFY_LADDER_CRON = os.environ.get("PEKA_NOTIFY_LADDER_CRON", "*/5 * * * *")
 PEKA_NOTIFY_QUESTION_CRON = os.environ.get("PEKA_NOTIFY_QUESTION_CRON", "7 * * * *")
 PEKA_WORKER_STALLED_CRON = os.environ.get("PEKA_WORKER_STALLED_CRON", "* * * * *")
+# Area alerts (alerts/): the daily digest (the job queue reads cron in UTC: 00:00 UTC is 07:00 WIB),
+# and the hourly removal of subscriptions left unconfirmed for 7 days.
+PEKA_ALERTS_DIGEST_CRON = os.environ.get("PEKA_ALERTS_DIGEST_CRON", "0 0 * * *")
+PEKA_ALERTS_PURGE_CRON = os.environ.get("PEKA_ALERTS_PURGE_CRON", "17 * * * *")
 # A worker that has not sent a heartbeat for this long is taken as dead, and its jobs are run again.
 PEKA_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("PEKA_WORKER_HEARTBEAT_SECONDS", "10"))
 PEKA_WORKER_STALLED_SECONDS = float(os.environ.get("PEKA_WORKER_STALLED_SECONDS", "60"))

@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("notifications.urls")),
     path("", include("whatsapp.urls")),
+    path("", include("alerts.urls")),
     path("", include("complaints.pages")),
     path("", include("hotspots.pages")),
 ]

@@ -62,13 +62,17 @@ def contact_of(delivery: Delivery) -> Contact | None:
                 address = ""
     elif delivery.audience == Audience.SUPPORTER:
         address = delivery.supporter.email if delivery.channel == Channel.EMAIL else delivery.supporter.phone
+    elif delivery.audience == Audience.SUBSCRIBER:
+        from alerts.contacts import subscriber_address  # alerts builds on notifications, not the reverse
+
+        address = subscriber_address(delivery)
     elif delivery.user_id:
         if delivery.channel == Channel.EMAIL:
             address = delivery.user.email
         elif delivery.channel == Channel.WHATSAPP:
             preference = getattr(delivery.user, "notify_preference", None)
             address = preference.phone if preference else ""
-    if delivery.channel == Channel.WEBPUSH:
+    if delivery.channel == Channel.WEBPUSH and (address or delivery.audience != Audience.SUBSCRIBER):
         # The browsers subscribed for this recipient; the sender finds them by their owner.
         owner = f"complaint:{delivery.complaint_id}" if delivery.audience == Audience.REPORTER else delivery.recipient
         address = owner if PushSubscription.objects.filter(owner=owner).exists() else ""

@@ -72,6 +72,10 @@ def answer_url(complaint: Complaint, answer: str) -> str:
 
 
 def compose(delivery: Delivery, contact_hash: str) -> Message:
+    if delivery.audience == Audience.SUBSCRIBER:
+        from alerts.messages import compose as compose_alert  # alerts builds on notifications, not the reverse
+
+        return compose_alert(delivery)
     with translation.override(delivery.language):
         # Citizens stop everything with one click; staff switch off one kind. The page offers both.
         stop = unsubscribe_url(contact_hash, delivery.kind, one_click_all=delivery.audience != Audience.STAFF)

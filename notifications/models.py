@@ -32,12 +32,16 @@ class Kind(models.TextChoices):
     DIGEST = "digest", _("inbox digest")
     ESCALATION = "escalation", _("overdue complaint")
     ASSIGNED = "assigned", _("complaint assigned to you")
+    ALERT_CONFIRM = "alert-confirm", _("confirmation of an area subscription")
+    ALERT = "alert", _("new complaint in a followed area")
+    ALERT_DIGEST = "alert-digest", _("daily digest of a followed area")
 
 
 class Audience(models.TextChoices):
     REPORTER = "reporter", _("reporter")
     SUPPORTER = "supporter", _("supporter")
     STAFF = "staff", _("staff")
+    SUBSCRIBER = "subscriber", _("follower of an area")
 
 
 class DeliveryStatus(models.TextChoices):
@@ -55,7 +59,8 @@ class Delivery(models.Model):
     job or a repeated decision never sends a second copy."""
 
     # What caused it: "event:<id>" for a complaint event, "escalation:<complaint>:<level>",
-    # "question:<complaint>:<resolution>", "digest:<user>:<hour>".
+    # "question:<complaint>:<resolution>", "digest:<user>:<hour>"; alerts: "alert:<complaint>",
+    # "alert-digest:<day>", "alert-confirm:<subscription>".
     cause = models.CharField(max_length=80)
     event = models.ForeignKey(ComplaintEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     complaint = models.ForeignKey(
@@ -63,7 +68,7 @@ class Delivery(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     audience = models.CharField(_("audience"), max_length=16, choices=Audience.choices)
-    # The recipient: "reporter", "supporter:<id>" or "user:<id>".
+    # The recipient: "reporter", "supporter:<id>", "user:<id>" or "subscription:<id>" (alerts).
     recipient = models.CharField(_("recipient"), max_length=40)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True)
     supporter = models.ForeignKey("Supporter", on_delete=models.CASCADE, null=True, blank=True)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from complaints.models import ComplaintEvent
+from complaints.models import ComplaintEvent, EventKind
 from notifications import rules
 from notifications.models import Delivery, DeliveryStatus, Kind, ReporterChoice
 
@@ -24,6 +24,12 @@ def announce(event: ComplaintEvent, *, reporter_notify: bool | None = None) -> l
         ReporterChoice.objects.create(
             complaint=event.complaint, notify=reporter_notify, language=(get_language() or "id")[:2]
         )
+    if event.kind == EventKind.CREATED:
+        # Followers of the complaint's place hear of it from a job of their own (alerts.tasks), queued
+        # with the filing: matching and their deliveries never slow the filing down.
+        from alerts.tasks import alert_followers  # alerts builds on notifications, not the reverse
+
+        alert_followers.defer(complaint_id=event.complaint_id)
     return enqueue(f"event:{event.id}", rules.for_event(event), complaint=event.complaint, event=event)
 
 

@@ -189,6 +189,8 @@
     where.className = "where";
     where.textContent = labels.checking;
     const answer = await api(root.dataset.locateUrl + "?" + new URLSearchParams({ lat: lat, lon: lon }));
+    // Where the pin landed, for the "Ikuti area ini" form (static/js/ikuti.js).
+    root.dispatchEvent(new CustomEvent("peka:located", { detail: answer.ok ? { lat: lat, lon: lon, kelurahan: answer.body.kelurahan } : null }));
     if (!answer.ok) {
       where.className = "where error";
       where.textContent = messages(answer.body);
@@ -310,7 +312,8 @@
       button.textContent = labels.support;
       button.setAttribute("aria-label", labels.support + " " + c.tracking_code);
       button.addEventListener("click", async () => {
-        const result = await api(root.dataset.complaintsUrl + encodeURIComponent(c.tracking_code) + "/support/", { method: "POST" });
+        const result = await api(root.dataset.complaintsUrl + encodeURIComponent(c.tracking_code) + "/support/",
+          { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(supportContact()) });
         if (result.ok) {
           meta.textContent = labels.supported.replace("%(n)s", result.body.support_count);
           button.disabled = true;
@@ -323,6 +326,16 @@
     }
     show("step-nearby");
   }
+
+  // "Kabari saya" with a "Dukung": the contact goes with the support only when it is ticked.
+  function supportContact() {
+    if (!$("support-notify").checked) return {};
+    const contact = {};
+    if ($("support-email").value.trim()) contact.email = $("support-email").value.trim();
+    if ($("support-phone").value.trim()) contact.phone = $("support-phone").value.trim();
+    return contact;
+  }
+  $("support-notify").addEventListener("change", () => { $("support-contact").hidden = !$("support-notify").checked; });
 
   $("not-these").addEventListener("click", () => { show("step-form"); $("description").focus(); });
 
@@ -388,5 +401,10 @@
     show(state.point ? "step-category" : "none");
   });
 
-  loadMap();
+  // A link from an alert (?lat=…&lon=…) opens the map there.
+  const asked = new URLSearchParams(location.search);
+  const askedLat = parseFloat(asked.get("lat")), askedLon = parseFloat(asked.get("lon"));
+  loadMap().then(() => {
+    if (isFinite(askedLat) && isFinite(askedLon)) map.setView([askedLat, askedLon], 17, { animate: false });
+  });
 })();

@@ -54,6 +54,11 @@ EXAMPLES = {
     "notifications:service-worker": ["/sw.js"],
     "inbox-manifest": ["/satgas/manifest.webmanifest"],
     "notifications:push-key": ["/api/v1/push/key/"],
+    "alerts:feed-atom": ["/feeds/complaints.atom", "/feeds/complaints.atom?category=sampah"],
+    "alerts:feed-rss": ["/feeds/complaints.rss"],
+    "alerts:confirm": ["/ikuti/konfirmasi/not-a-token/"],
+    "alerts:unsubscribe": ["/ikuti/berhenti/not-a-token/"],
+    "alerts:subscription-detail": ["/api/v1/subscriptions/not-a-token/"],
 }
 
 

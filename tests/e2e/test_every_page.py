@@ -123,6 +123,13 @@ def citizen_at(step: str):
     return act
 
 
+def follow_area(page, world):
+    """The citizen map with the pin placed and the "Ikuti area ini" form open."""
+    citizen_at("category")(page, world)
+    page.locator("#follow-open").click()
+    expect(page.locator("#follow-form")).to_be_visible()
+
+
 def satgas_detail(page, world):
     page.locator("#list .item").first.click()
     expect(page.locator("#detail")).to_be_visible()
@@ -149,6 +156,9 @@ SCREENS = [
     Screen("satgas-list", lambda w: "/satgas/", user="satgas", act=wait_for_list),
     Screen("satgas-detail", lambda w: "/satgas/", user="satgas", act=lambda p, w: (wait_for_list(p, w), satgas_detail(p, w))),
     Screen("satgas-caller", lambda w: "/satgas/", user="satgas", act=lambda p, w: (wait_for_list(p, w), satgas_caller(p, w))),
+    Screen("citizen-follow", lambda w: "/", act=follow_area),
+    Screen("ikuti-berhenti", lambda w: f"/ikuti/berhenti/{w.objects['subscription']}/"),
+    Screen("ikuti-konfirmasi-invalid", lambda w: "/ikuti/konfirmasi/tidak-berlaku/", status=404),
     Screen("peta-panas", lambda w: "/peta-panas/"),
     Screen("rapor", lambda w: "/rapor/"),
     Screen("masuk", lambda w: "/masuk/"),
@@ -228,7 +238,9 @@ def world(django_db_setup, django_db_blocker):
                 )
             world.complaints[str(status)] = complaint.tracking_code
         # A PLN pole 30 m east of the pin, and a complaint on it: forwarded to PLN at filing.
+        from alerts.models import Subscription
         from assets.models import Asset, AssetKind
+        from boundaries.models import Kelurahan
         from complaints.intake import complaint_create
         from geo.spatial import offset_point
 
@@ -245,9 +257,14 @@ def world(django_db_setup, django_db_blocker):
             asset=pole,
         )
         world.complaints["diteruskan"] = forwarded.tracking_code
+        kelurahan = Kelurahan.objects.get(code="14.71.01.1003")
+        followed = Subscription.objects.create(
+            email="ikut@contoh.id", contact_hash="-", place_kind="kelurahan", place_code=kelurahan.code, area=kelurahan.boundary
+        )
         world.objects = {
             "assets/asset": pole.pk,
             "forwarding/forwarding": forwarded.forwarding.pk,
+            "subscription": followed.token,
             "complaints/category": sampah.pk,
             "boundaries/agency": Agency.objects.get(code="DLHK").pk,
             "boundaries/taskforce": TaskForce.objects.get(code="DLHK-TENGAH").pk,
