@@ -143,7 +143,7 @@ def test_a_rolled_back_change_leaves_the_rollups_as_they_were(loaded):
 
 def test_the_comparison_sees_a_change_the_triggers_missed(loaded):
     with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE complaints_complaint DISABLE TRIGGER rollups_update")
+        cursor.execute("SET LOCAL session_replication_role = replica")  # no trigger fires
         Complaint.objects.filter(pk=loaded[0].pk).update(status=Status.DITOLAK, closed_at=NOW)
-        cursor.execute("ALTER TABLE complaints_complaint ENABLE TRIGGER rollups_update")
+        cursor.execute("SET LOCAL session_replication_role = origin")
     assert set(differences()) == {"rollups_areaday", "rollups_cellday", "rollups_flowday"}
