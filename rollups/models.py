@@ -89,9 +89,7 @@ class FlowDay(models.Model):
     closed = models.IntegerField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["dim", "day", "dim_id", "private"], name="rollups_flowday_key")
-        ]
+        constraints = [models.UniqueConstraint(fields=["dim", "day", "dim_id", "private"], name="rollups_flowday_key")]
 
 
 class ResolutionDay(models.Model):

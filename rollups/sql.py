@@ -151,6 +151,7 @@ $body$;
 _NEW = "SELECT 1 AS sign, new_rows.* FROM new_rows"
 _OLD = "SELECT -1 AS sign, old_rows.* FROM old_rows"
 
+
 # An "after" photo added to or removed from a resolved complaint moves it in or out of
 # without_after_photo (the complaint triggers count it with the photos present at their time).
 # Per statement: a complaint that had no "after" photo before it and has one now counts -1, and back.

@@ -40,7 +40,12 @@ def differences() -> dict[str, list]:
             cursor.execute(statement)
         for table, columns in _COLUMNS.items():
             shown = ", ".join(f"round({c}::numeric, 6)" if c in ("sx", "sy") else c for c in columns)
-            counts = [c for c in columns if c in ("n", "received", "closed", "within_sla", "reopened", "rated", "rating_sum", "without_after_photo")]
+            counts = [
+                c
+                for c in columns
+                if c
+                in ("n", "received", "closed", "within_sla", "reopened", "rated", "rating_sum", "without_after_photo")
+            ]
             nonzero = " OR ".join(f"{c} <> 0" for c in counts)
             cursor.execute(
                 f"""
