@@ -41,13 +41,42 @@ DO UPDATE SET n = t.n + excluded.n
 """
 
 _GRID_VALUES = ", ".join(f"({g})" for g in GRIDS)
+
+
+def cell_of(x: str, y: str, lon: str, lat: str, grid: str) -> tuple[str, str, str]:
+    """(LATERAL joins, i, j) of the cell of a point on a grid, as SQL text over the columns named:
+    the flat-topped hexagon (ST_Hexagon's i, j) of edge ``grid`` metres containing the UTM point
+    (axial coordinates rounded in cube space, odd columns shifted up), or for the heat grid the
+    HEAT_CELL_DEG-degree square (ST_SnapToGrid's cells) containing the point.
+
+    Written out inline, not as SQL functions: PostgreSQL flattens these LATERAL subqueries into plain
+    arithmetic, where a function call per point and grid costs more than the rest of the work."""
+    joins = f"""
+    CROSS JOIN LATERAL (
+        SELECT (2.0 / 3.0 * {x}) / nullif({grid}, 0) AS qf,
+               (-1.0 / 3.0 * {x} + sqrt(3.0) / 3.0 * {y}) / nullif({grid}, 0) AS rf
+    ) hf
+    CROSS JOIN LATERAL (SELECT round(hf.qf) AS q0, round(hf.rf) AS r0, round(-hf.qf - hf.rf) AS s0) hr
+    CROSS JOIN LATERAL (
+        SELECT abs(hr.q0 - hf.qf) AS dq, abs(hr.r0 - hf.rf) AS dr, abs(hr.s0 + hf.qf + hf.rf) AS ds
+    ) hd
+    CROSS JOIN LATERAL (
+        SELECT (CASE WHEN hd.dq > hd.dr AND hd.dq > hd.ds THEN -hr.r0 - hr.s0 ELSE hr.q0 END)::int AS q,
+               (CASE WHEN NOT (hd.dq > hd.dr AND hd.dq > hd.ds) AND hd.dr > hd.ds THEN -hr.q0 - hr.s0 ELSE hr.r0 END)::int AS r
+    ) hc"""
+    i = f"CASE WHEN {grid} = {HEAT_GRID} THEN round({lon} / {HEAT_CELL_DEG})::int ELSE hc.q END"
+    j = f"CASE WHEN {grid} = {HEAT_GRID} THEN round({lat} / {HEAT_CELL_DEG})::int ELSE hc.r + (hc.q - (hc.q & 1)) / 2 END"
+    return joins, i, j
+
+
+_CELL_JOINS, _CELL_I, _CELL_J = cell_of("src.utm_x", "src.utm_y", "ST_X(src.location)", "ST_Y(src.location)", "g.grid")
 _CELL = f"""
 INSERT INTO {CellDay._meta.db_table} AS t (grid, day, category_id, status, kecamatan_id, i, j, n, sx, sy)
-SELECT g.grid, {_day("created_at")}, category_id, status, kecamatan_id, cell.i, cell.j, sum(sign),
+SELECT g.grid, {_day("created_at")}, category_id, status, kecamatan_id, {_CELL_I}, {_CELL_J}, sum(sign),
        sum(sign * ST_X(location)), sum(sign * ST_Y(location))
 FROM {{src}} src
 CROSS JOIN (VALUES {_GRID_VALUES}) g(grid)
-CROSS JOIN LATERAL rollups_cell(g.grid, src.utm_x, src.utm_y, src.location) cell
+{_CELL_JOINS}
 WHERE NOT src.private
 GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(sign) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7
 ON CONFLICT (grid, day, category_id, status, kecamatan_id, i, j)
@@ -98,32 +127,7 @@ DO UPDATE SET n = t.n + excluded.n, within_sla = t.within_sla + excluded.within_
 CONTRIBUTIONS = (_AREA, _CELL, _FLOW, _RESOLUTION)
 TABLES = tuple(m._meta.db_table for m in (AreaDay, CellDay, FlowDay, ResolutionDay))
 
-# The cell of a point on a grid: the flat-topped hexagon (ST_Hexagon's i, j) of edge ``grid`` metres
-# containing the UTM point (axial coordinates rounded in cube space, odd columns shifted up), or
-# for the heat grid the HEAT_CELL_DEG-degree square (ST_SnapToGrid's cells) containing the point.
 FUNCTIONS = f"""
-CREATE OR REPLACE FUNCTION rollups_hex(x float8, y float8, size float8, OUT i int, OUT j int)
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT c.q, (c.r + (c.q - (c.q & 1)) / 2)
-    FROM (SELECT (2.0 / 3.0 * x) / size AS qf, (-1.0 / 3.0 * x + sqrt(3.0) / 3.0 * y) / size AS rf) f
-    CROSS JOIN LATERAL (SELECT round(f.qf) AS q0, round(f.rf) AS r0, round(-f.qf - f.rf) AS s0) rr
-    CROSS JOIN LATERAL (
-        SELECT abs(rr.q0 - f.qf) AS dq, abs(rr.r0 - f.rf) AS dr, abs(rr.s0 + f.qf + f.rf) AS ds
-    ) d
-    CROSS JOIN LATERAL (
-        SELECT (CASE WHEN d.dq > d.dr AND d.dq > d.ds THEN -rr.r0 - rr.s0 ELSE rr.q0 END)::int AS q,
-               (CASE WHEN NOT (d.dq > d.dr AND d.dq > d.ds) AND d.dr > d.ds THEN -rr.q0 - rr.s0 ELSE rr.r0 END)::int AS r
-    ) c
-$$;
-
-CREATE OR REPLACE FUNCTION rollups_cell(grid int, x float8, y float8, location geometry, OUT i int, OUT j int)
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT h.i, h.j FROM rollups_hex(x, y, grid) h WHERE grid <> {HEAT_GRID}
-    UNION ALL
-    SELECT round(ST_X(location) / {HEAT_CELL_DEG})::int, round(ST_Y(location) / {HEAT_CELL_DEG})::int
-    WHERE grid = {HEAT_GRID}
-$$;
-
 -- Working days after the day of filing up to the day of resolution (Asia/Jakarta), weekends and
 -- national holidays excluded: the report card's resolution time.
 CREATE OR REPLACE FUNCTION rollups_working_days(filed timestamptz, resolved timestamptz) RETURNS int
@@ -227,8 +231,6 @@ DROP FUNCTION IF EXISTS rollups_on_insert(), rollups_on_update(), rollups_on_del
 DROP FUNCTION IF EXISTS rollups_on_photo_insert(), rollups_on_photo_update(), rollups_on_photo_delete();
 DROP FUNCTION IF EXISTS rollups_photo_change(bigint, int);
 DROP FUNCTION IF EXISTS rollups_working_days(timestamptz, timestamptz);
-DROP FUNCTION IF EXISTS rollups_cell(int, float8, float8, geometry);
-DROP FUNCTION IF EXISTS rollups_hex(float8, float8, float8);
 """
 
 _ALL = f"SELECT 1 AS sign, c.* FROM {COMPLAINTS} c"
