@@ -79,7 +79,7 @@ _COUNTED = "(NOT {t}.private OR ({t}.dim = 'agency' AND %(with_private)s))"
 
 # One statement over the rollups: flows give received and the backlog (filed before the period's
 # end less closed before it), the resolution histogram gives every figure of the resolved. Only the
-# age of the oldest complaint in the backlog reads complaints themselves.
+# age of the oldest complaint in the backlog reads complaints, from two indexes (rollups 0003).
 _SQL = f"""
 WITH flows AS (
     SELECT f.dim, f.dim_id, bool_or(f.private) FILTER (WHERE f.received <> 0 OR f.closed <> 0) AS has_private,
@@ -106,13 +106,19 @@ resolved AS (
 ),
 oldest AS (
     SELECT g.dim, g.dim_id, max(extract(epoch FROM %(until_at)s - c.created_at) / 86400) AS oldest_days
-    FROM complaints_complaint c
+    FROM (
+        -- The backlog at the period's end: still open, or closed after it (two index-only scans).
+        SELECT created_at, agency_id, task_force_id, kecamatan_id, category_id, private
+        FROM complaints_complaint WHERE closed_at IS NULL AND created_at < %(until_at)s
+        UNION ALL
+        SELECT created_at, agency_id, task_force_id, kecamatan_id, category_id, private
+        FROM complaints_complaint WHERE closed_at >= %(until_at)s AND created_at < %(until_at)s
+    ) c
     CROSS JOIN LATERAL (
         VALUES ('agency', c.agency_id), ('task_force', c.task_force_id), ('kecamatan', c.kecamatan_id),
                ('category', c.category_id)
     ) g(dim, dim_id)
-    WHERE c.created_at < %(until_at)s AND (c.closed_at IS NULL OR c.closed_at >= %(until_at)s)
-      AND g.dim_id IS NOT NULL AND (NOT c.private OR (g.dim = 'agency' AND %(with_private)s))
+    WHERE g.dim_id IS NOT NULL AND (NOT c.private OR (g.dim = 'agency' AND %(with_private)s))
     GROUP BY g.dim, g.dim_id
 ),
 names AS (
