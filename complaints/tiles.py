@@ -115,7 +115,8 @@ def _feature_rows(z: int, x: int, y: int, complaints: QuerySet[Complaint]) -> tu
                NULL::text AS status, NULL::text AS created_at, NULL::int AS support_count, n AS count
         FROM cells WHERE n >= {minimum}
         UNION ALL
-        SELECT g, {complaint_feature} FROM inside WHERE id IN (SELECT unnest(ids) FROM cells WHERE n < {minimum})"""
+        SELECT g, {complaint_feature}
+        FROM inside JOIN (SELECT DISTINCT unnest(ids) AS id FROM cells WHERE n < {minimum}) small USING (id)"""
     if z < DETAIL_ZOOM:
         return f"WITH inside AS MATERIALIZED ({inside}), {counted} {cell_features}", params
     # A detail tile: its complaints, or, above the cap, its cells (only the first FEATURE_CAP + 1 are
