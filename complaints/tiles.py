@@ -110,15 +110,25 @@ def _feature_rows(z: int, x: int, y: int, complaints: QuerySet[Complaint]) -> tu
                    array_agg(lo) || array_agg(hi) AS ids
             FROM by_category GROUP BY i, j
         )"""
-    cell_features = f"""
+    counts = f"""
         SELECT ST_SetSRID(ST_MakePoint(x, y), {WEB_MERCATOR}) AS geom, NULL::text AS tracking_code, category,
                NULL::text AS status, NULL::text AS created_at, NULL::int AS support_count, n AS count
-        FROM cells WHERE n >= {minimum}
-        UNION ALL
-        SELECT g, {complaint_feature}
-        FROM inside JOIN (SELECT DISTINCT unnest(ids) AS id FROM cells WHERE n < {minimum}) small USING (id)"""
+        FROM cells WHERE n >= {minimum}"""
+    small = f"SELECT DISTINCT unnest(ids) AS id FROM cells WHERE n < {minimum}"
     if z < DETAIL_ZOOM:
-        return f"WITH inside AS MATERIALIZED ({inside}), {counted} {cell_features}", params
+        # A low-zoom tile's points are many and only counted once: they stream through the count, and
+        # the few complaints of small cells are read again by id.
+        sql = f"""
+            WITH inside AS ({inside}), {counted}
+            {counts}
+            UNION ALL
+            SELECT ST_Transform(s.location, {WEB_MERCATOR}), {complaint_feature}
+            FROM ({source}) s({columns}) WHERE s.id IN ({small})
+        """
+        return sql, params + params
+    cell_features = f"""{counts}
+        UNION ALL
+        SELECT g, {complaint_feature} FROM inside JOIN ({small}) small USING (id)"""
     # A detail tile: its complaints, or, above the cap, its cells (only the first FEATURE_CAP + 1 are
     # counted to decide).
     sql = f"""
