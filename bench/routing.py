@@ -31,6 +31,7 @@ def main() -> None:
     route_one_point()
     bulk_import()
     reroute_everything()
+    reroute_in_parallel()
 
 
 def route_one_point() -> None:
@@ -200,6 +201,43 @@ def reroute_everything() -> None:
         f"(≈ {results['open'] / results['per_row_rate']:,.0f} s)   ratio {rate / results['per_row_rate']:.1f}x   target <= 20 s",
         flush=True,
     )
+
+
+def reroute_in_parallel() -> None:
+    """Routing the open complaints as they are (committed: the shares' connections must see them)
+    after a committed jurisdiction change, as a dry run: on one connection, then in two shares on two
+    connections at once (complaints.rerouting.WORKERS), in the same process. The change is undone."""
+    from boundaries.models import Agency, Jurisdiction, Layer
+    from boundaries.services import jurisdiction_save, kecamatan_union, pieces_rebuild
+    from complaints import rerouting
+
+    jurisdiction = jurisdiction_save(
+        Jurisdiction(
+            code="BENCH-PARALLEL",
+            agency=Agency.objects.get(code="DLHK"),
+            categories=["sampah"],
+            area=kecamatan_union(["14.71.01", "14.71.02"]),
+            priority=50,
+        )
+    )
+    try:
+        times = {}
+        for workers in (1, 2):
+            rerouting.WORKERS = workers
+            start = time.perf_counter()
+            report = rerouting.complaints_reroute(commit=False)
+            times[workers] = time.perf_counter() - start
+        print(
+            f"{'re-route the open complaints, dry run':<48} two shares {times[2]:6.1f} s   one connection "
+            f"{times[1]:6.1f} s   ratio {times[1] / times[2]:.2f}x   ({report.checked:,} open, "
+            f"{report.moved_complaints:,} would move)",
+            flush=True,
+        )
+    finally:
+        rerouting.WORKERS = 2
+        pk = jurisdiction.pk
+        jurisdiction.delete()
+        pieces_rebuild(Layer.JURISDICTION, ids=[pk])  # its pieces go with it
 
 
 if __name__ == "__main__":
