@@ -107,12 +107,17 @@ resolved AS (
 oldest AS (
     SELECT g.dim, g.dim_id, max(extract(epoch FROM %(until_at)s - c.created_at) / 86400) AS oldest_days
     FROM (
-        -- The backlog at the period's end: still open, or closed after it (two index-only scans).
-        SELECT created_at, agency_id, task_force_id, kecamatan_id, category_id, private
-        FROM complaints_complaint WHERE closed_at IS NULL AND created_at < %(until_at)s
-        UNION ALL
-        SELECT created_at, agency_id, task_force_id, kecamatan_id, category_id, private
-        FROM complaints_complaint WHERE closed_at >= %(until_at)s AND created_at < %(until_at)s
+        -- The oldest of each combination of groups first (a thousand rows, not one per complaint),
+        -- over the backlog at the period's end: still open, or closed after it (two index-only scans).
+        SELECT agency_id, task_force_id, kecamatan_id, category_id, private, min(created_at) AS created_at
+        FROM (
+            SELECT created_at, agency_id, task_force_id, kecamatan_id, category_id, private
+            FROM complaints_complaint WHERE closed_at IS NULL AND created_at < %(until_at)s
+            UNION ALL
+            SELECT created_at, agency_id, task_force_id, kecamatan_id, category_id, private
+            FROM complaints_complaint WHERE closed_at >= %(until_at)s AND created_at < %(until_at)s
+        ) backlog
+        GROUP BY agency_id, task_force_id, kecamatan_id, category_id, private
     ) c
     CROSS JOIN LATERAL (
         VALUES ('agency', c.agency_id), ('task_force', c.task_force_id), ('kecamatan', c.kecamatan_id),
