@@ -1,7 +1,7 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class RollupsConfig(AppConfig):
+    """Counts of complaints kept by the database itself (no admin, no pages of its own)."""
+
     name = "rollups"
-    verbose_name = _("Rollups")
