@@ -115,6 +115,8 @@ class ResolutionDay(models.Model):
                 fields=["dim", "day", "dim_id", "private", "days"], name="rollups_resolutionday_key"
             )
         ]
+        # A period is a range of days across every group (the report card).
+        indexes = [models.Index(fields=["day"], name="rollups_resolutionday_day")]
 
 
 class Holiday(models.Model):
