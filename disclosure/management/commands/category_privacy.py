@@ -27,9 +27,7 @@ class Command(BaseCommand):
             if not Category.objects.filter(code=category).exists():
                 raise CommandError(f"Unknown category {category}.")
             differing = differing.filter(category__code=category)
-        summary = (
-            differing.values("category__code", "category__sensitive").annotate(n=Count("id")).order_by("category__code")
-        )
+        summary = differing.values("category__code", "category__sensitive").annotate(n=Count("id")).order_by("category__code")
         if not summary:
             self.stdout.write("Every complaint's privacy matches its category.")
             return
