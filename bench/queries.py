@@ -138,11 +138,41 @@ def report_card_month() -> None:
 
     month = (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
 
+    from bench.baselines import scanned_report_card
+    from hotspots.report_card import period_of
+
     def cold():
         cache.clear()
         report_card_answer({"month": month})
 
-    report(f"report card for a month ({month}), both periods", timed(cold, runs=5), target="<= 200 ms")
+    period = period_of(None, None, month, now=timezone.now())
+
+    def scanned():
+        for p in (period, period.previous):
+            scanned_report_card(p, with_private=True)
+
+    report(
+        f"report card for a month ({month}), both periods, cold",
+        timed(cold, runs=5),
+        target="<= 200 ms",
+        baseline=timed(scanned, runs=2),
+    )
+    default = period_of(None, None, None, now=timezone.now())
+
+    def cold_default():
+        cache.clear()
+        report_card_answer({})
+
+    def scanned_default():
+        for p in (default, default.previous):
+            scanned_report_card(p, with_private=False)
+
+    report(
+        "report card, the default 30 days, cold",
+        timed(cold_default, runs=5),
+        target="<= 200 ms",
+        baseline=timed(scanned_default, runs=2),
+    )
     report("report card again, from the cache", timed(lambda: report_card_answer({"month": month}), runs=5))
 
 

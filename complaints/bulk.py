@@ -8,7 +8,8 @@ back to Python row by row. The rules, fallbacks and stored reasons are those of 
 """
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -110,6 +111,37 @@ def complaints_load(rows: Iterable[NewComplaint]) -> LoadReport:
         )
         accepted, ids = cursor.fetchone()
     return LoadReport(ids, refused=count - accepted, existing=accepted - len(ids))
+
+
+@contextmanager
+def initial_load() -> Iterator[None]:
+    """A first, large load (a city's history, the benchmark's million): every ``complaints_load``
+    inside runs in one transaction with the complaint table's secondary indexes dropped and the
+    rollups counted once at the end, then the indexes are built again from their own definitions.
+    The unique indexes stay (a repeated row must still be refused). Nobody else can write complaints
+    meanwhile: dropping an index locks the table until the transaction ends."""
+    from rollups.maintenance import counted_at_the_end
+
+    table = Complaint._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.relname, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            WHERE i.indrelid = %s::regclass AND NOT i.indisunique AND NOT i.indisprimary
+            """,
+            [table],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        with counted_at_the_end(cursor):
+            yield
+            # The loads' deferred foreign-key checks run now: a table with pending checks cannot be indexed.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for _name, definition in indexes:
+                cursor.execute(definition)
+        cursor.execute(f"ANALYZE {table}")
 
 
 def _copy_line(i: int, row: NewComplaint) -> str:

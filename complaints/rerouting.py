@@ -3,9 +3,16 @@
 Set-based, like a bulk load: the open complaints' points go into an indexed staging table, the
 routing statement (complaints.routing.assignment_sql) runs over all of them at once, and one UPDATE
 moves those whose kecamatan, kelurahan, agency or jurisdiction changed, with one event each.
+
+PostgreSQL runs the routing statement on one core (its plan has no parallel form), so when re-routing
+is its own transaction the open complaints are split by id into ``WORKERS`` shares, each routed on its
+own connection at the same time; only the complaints that move come back, and one transaction then
+moves them all. Called inside a transaction (which may hold changes the other connections cannot
+see), it routes everything on the caller's connection instead.
 """
 
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -42,6 +49,58 @@ _COMPARED = {
 }
 
 
+WORKERS = 2  # the machine's cores
+
+
+def _moves_sql(assigned: str, points: str) -> str:
+    """The complaints of ``points`` whose routing differs, with what they had and what they get."""
+    table = Complaint._meta.db_table
+    differs = " OR ".join(f"c.{column} IS DISTINCT FROM a.{column}" for column, _model in _COMPARED.values())
+    return f"""
+        SELECT c.id, c.version, {", ".join(f"c.{col} AS old_{col}, a.{col}" for col, _m in _COMPARED.values())},
+               c.task_force_id AS old_task_force_id, a.task_force_id, a.area_rule, a.assignment_rule,
+               a.routing_reason, c.jurisdiction_id IS DISTINCT FROM a.jurisdiction_id AS jurisdiction_changed
+        FROM ({assigned}) a JOIN {table} c ON c.id = a.i
+        WHERE {differs}
+    """
+
+
+def _stage(cursor, name: str, *, share: int = 0, shares: int = 1) -> int:
+    """The open complaints' points (those with ``id % shares = share``) in an indexed temporary table."""
+    cursor.execute(
+        f"""
+        DROP TABLE IF EXISTS {name};
+        CREATE TEMP TABLE {name} ON COMMIT DROP AS
+            SELECT c.id AS i, cat.code AS category, c.location AS g
+            FROM {Complaint._meta.db_table} c JOIN {Category._meta.db_table} cat ON cat.id = c.category_id
+            WHERE c.status = ANY(%(open)s) AND c.id %% %(shares)s = %(share)s
+              -- The asset's owner decided these, not the polygons (docs/rules.md, routing rule 3).
+              AND c.assignment_rule <> %(asset_owner)s;
+        CREATE INDEX ON {name} USING gist (g);
+        ANALYZE {name}
+        """,
+        {
+            "open": list(OPEN_STATUSES),
+            "share": share,
+            "shares": shares,
+            "asset_owner": AssignmentRule.ASSET_OWNER.value,
+        },
+    )
+    return _count(cursor, name)
+
+
+def _route_share(share: int, shares: int) -> tuple[int, list[tuple]]:
+    """On this thread's own connection: route one share of the open complaints; (checked, moves)."""
+    assigned, params = assignment_sql("reroute_points")
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            checked = _stage(cursor, "reroute_points", share=share, shares=shares)
+            cursor.execute(_moves_sql(assigned, "reroute_points"), params)
+            return checked, cursor.fetchall()
+    finally:
+        connection.close()
+
+
 def complaints_reroute(*, commit: bool = False) -> RerouteReport:
     """Route every open complaint again; move those whose kecamatan, kelurahan, agency or jurisdiction
     changed. A task force a supervisor chose by hand is kept unless the jurisdiction itself changed.
@@ -54,35 +113,30 @@ def complaints_reroute(*, commit: bool = False) -> RerouteReport:
     report = RerouteReport(committed=commit)
     assigned, params = assignment_sql("reroute_points")
     table = Complaint._meta.db_table
-    differs = " OR ".join(f"c.{column} IS DISTINCT FROM a.{column}" for column, _model in _COMPARED.values())
+    parallel = not connection.in_atomic_block and WORKERS > 1
+    shares = []
+    if parallel:
+        with ThreadPoolExecutor(WORKERS) as pool:
+            shares = list(pool.map(_route_share, range(WORKERS), [WORKERS] * WORKERS))
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            DROP TABLE IF EXISTS reroute_points, rerouted;
-            CREATE TEMP TABLE reroute_points ON COMMIT DROP AS
-                SELECT c.id AS i, cat.code AS category, c.location AS g
-                FROM {table} c JOIN {Category._meta.db_table} cat ON cat.id = c.category_id
-                WHERE c.status = ANY(%(open)s)
-                  -- The asset's owner decided these, not the polygons (docs/rules.md, routing rule 3).
-                  AND c.assignment_rule <> %(asset_owner)s;
-            CREATE INDEX ON reroute_points USING gist (g);
-            ANALYZE reroute_points
-            """,
-            {"open": list(OPEN_STATUSES), "asset_owner": AssignmentRule.ASSET_OWNER.value},
-        )
-        report.checked = _count(cursor, "reroute_points")
-        # Raw SQL: an UPDATE … FROM a routing statement is beyond the ORM.
-        cursor.execute(
-            f"""
-            CREATE TEMP TABLE rerouted ON COMMIT DROP AS
-            SELECT c.id, c.version, {", ".join(f"c.{col} AS old_{col}, a.{col}" for col, _m in _COMPARED.values())},
-                   c.task_force_id AS old_task_force_id, a.task_force_id, a.area_rule, a.assignment_rule, a.routing_reason,
-                   c.jurisdiction_id IS DISTINCT FROM a.jurisdiction_id AS jurisdiction_changed
-            FROM ({assigned}) a JOIN {table} c ON c.id = a.i
-            WHERE {differs}
-            """,
-            params,
-        )
+        cursor.execute("DROP TABLE IF EXISTS rerouted")
+        if parallel:
+            report.checked = sum(checked for checked, _moves in shares)
+            # The moves the shares found, into a table shaped by the same statement over no points.
+            _stage(cursor, "reroute_points", share=-1)
+            cursor.execute(
+                f"CREATE TEMP TABLE rerouted ON COMMIT DROP AS {_moves_sql(assigned, 'reroute_points')}", params
+            )
+            with cursor.copy("COPY rerouted FROM STDIN") as copy:
+                for _checked, moves in shares:
+                    for row in moves:
+                        copy.write_row(row)
+        else:
+            report.checked = _stage(cursor, "reroute_points")
+            # Raw SQL: an UPDATE … FROM a routing statement is beyond the ORM.
+            cursor.execute(
+                f"CREATE TEMP TABLE rerouted ON COMMIT DROP AS {_moves_sql(assigned, 'reroute_points')}", params
+            )
         if commit:
             cursor.execute(
                 f"""

@@ -5,7 +5,9 @@ belongs to exactly one tile per zoom: a tile holds the points with west <= x < e
 south < y <= north, so a point on an edge is drawn once, by one tile.
 
 * From ``DETAIL_ZOOM`` (14) on, a tile has one feature per complaint: ``tracking_code``, ``category``,
-  ``status``, ``created_at`` (the date in Asia/Jakarta) and ``support_count``. No reporter data.
+  ``status``, ``created_at`` (the date in Asia/Jakarta) and ``support_count``. No reporter data. A tile
+  holding more than ``FEATURE_CAP`` complaints (the city centre's densest z14 and z15 tiles) is
+  counted in cells like a tile below z14: its points would be too many to draw, and too heavy to send.
 * Below it, points are counted in square cells of ``CELL`` extent units (64 of 4096, 64 × 64 cells per
   tile, aligned to the tile so a cell never straddles two tiles). A cell with at least
   ``suppress_below()`` (3) complaints becomes one point at their mean position with ``count`` and its most
@@ -27,6 +29,7 @@ MAX_ZOOM = 22
 DETAIL_ZOOM = 14
 EXTENT = 4096  # MVT coordinate units per tile side (the spec's default)
 CELL = 64  # aggregation cell side, in extent units: 64 × 64 cells per tile
+FEATURE_CAP = 2000  # above this many complaints, a detail tile is counted in cells too
 LAYER = "complaints"
 WEB_MERCATOR = 3857
 
@@ -85,16 +88,14 @@ def _feature_rows(z: int, x: int, y: int, complaints: QuerySet[Complaint]) -> tu
         "tracking_code, category, status, to_char(created_at, 'YYYY-MM-DD') AS created_at, "
         "support_count::int AS support_count, NULL::int AS count"
     )
-    if z >= DETAIL_ZOOM:
-        return f"SELECT g AS geom, {complaint_feature} FROM ({inside}) t", params
-
     cell = f"((ST_XMax({envelope}) - ST_XMin({envelope})) * {CELL} / {EXTENT})"
-    sql = f"""
-        WITH points AS (
+    minimum = int(suppress_below())
+    counted = f"""
+        points AS (
             SELECT id, category, mx, my,
                    floor((mx - ST_XMin({envelope})) / {cell})::int AS i,
                    floor((ST_YMax({envelope}) - my) / {cell})::int AS j
-            FROM ({inside}) t
+            FROM inside
         ),
         -- Counting by cell and category first keeps every step a hash aggregate (no sort of the
         -- points), and gives the dominant category cheaply. In a cell of one or two complaints each
@@ -108,16 +109,37 @@ def _feature_rows(z: int, x: int, y: int, complaints: QuerySet[Complaint]) -> tu
                    (array_agg(category ORDER BY n DESC, category))[1] AS category,
                    array_agg(lo) || array_agg(hi) AS ids
             FROM by_category GROUP BY i, j
-        )
+        )"""
+    counts = f"""
         SELECT ST_SetSRID(ST_MakePoint(x, y), {WEB_MERCATOR}) AS geom, NULL::text AS tracking_code, category,
                NULL::text AS status, NULL::text AS created_at, NULL::int AS support_count, n AS count
-        FROM cells WHERE n >= {int(suppress_below())}
+        FROM cells WHERE n >= {minimum}"""
+    small = f"SELECT DISTINCT unnest(ids) AS id FROM cells WHERE n < {minimum}"
+    if z < DETAIL_ZOOM:
+        # A low-zoom tile's points are many and only counted once: they stream through the count, and
+        # the few complaints of small cells are read again by id.
+        sql = f"""
+            WITH inside AS ({inside}), {counted}
+            {counts}
+            UNION ALL
+            SELECT ST_Transform(s.location, {WEB_MERCATOR}), {complaint_feature}
+            FROM ({source}) s({columns}) WHERE s.id IN ({small})
+        """
+        return sql, params + params
+    cell_features = f"""{counts}
         UNION ALL
-        SELECT ST_Transform(s.location, {WEB_MERCATOR}), {complaint_feature}
-        FROM ({source}) s({columns})
-        WHERE s.id IN (SELECT unnest(ids) FROM cells WHERE n < {int(suppress_below())})
+        SELECT g, {complaint_feature} FROM inside JOIN ({small}) small USING (id)"""
+    # A detail tile: its complaints, or, above the cap, its cells (only the first FEATURE_CAP + 1 are
+    # counted to decide).
+    sql = f"""
+        WITH inside AS MATERIALIZED ({inside}),
+        dense AS (SELECT count(*) > {FEATURE_CAP} AS dense FROM (SELECT 1 FROM inside LIMIT {FEATURE_CAP + 1}) f),
+        {counted}
+        SELECT g AS geom, {complaint_feature} FROM inside WHERE NOT (SELECT dense FROM dense)
+        UNION ALL
+        SELECT * FROM ({cell_features}) c WHERE (SELECT dense FROM dense)
     """
-    return sql, params + params
+    return sql, params
 
 
 def complaint_tile_mvt(z: int, x: int, y: int, complaints: QuerySet[Complaint] | None = None) -> bytes:

@@ -52,9 +52,17 @@ PUBLIC_FIELDS = (
 )
 
 
-def only_public(complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
-    """``complaints`` without any that is private, ever (privacy rule 2)."""
+def only_public(complaints: QuerySet) -> QuerySet:
+    """``complaints`` without any that is private, ever (privacy rule 2); also a rollup's rows
+    (rollups.models), which carry the complaints' ``private`` flag."""
     return complaints.filter(private=False)
+
+
+def public_rollup(alias: str) -> str:
+    """The SQL condition that keeps a rollup row (rollups.models) to public complaints: rollups that
+    count private complaints carry them in a ``private`` column, and a public read leaves them out.
+    (The cell rollup holds no private complaint at all.)"""
+    return f"NOT {alias}.private"
 
 
 def public_complaints() -> QuerySet[Complaint]:

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "complaints",
     "disclosure",
     "hotspots",
+    "rollups",
     "open311",
     "procrastinate.contrib.django",
     "notifications",

@@ -1,41 +1,52 @@
-"""Complaints counted in hexagons, per kecamatan and as heat, all aggregated in PostGIS.
+"""Complaints counted in hexagons, per kecamatan and as heat, read from the rollups (rollups.models).
 
 Hexagons are those of ST_HexagonGrid / ST_Hexagon in UTM 47N (EPSG:32647), so their size is true
 metres; the grid is anchored at the projection's origin, so a hexagon's (i, j) is the same whatever
-the filters, which is what lets two periods be compared. Each complaint's hexagon is computed with
-plain arithmetic in the query (axial coordinates, rounded in cube space) on its stored UTM
-coordinates (Complaint.utm_x, utm_y), not by a spatial join or a projection per point: one pass over
-the points, then one ST_Hexagon per occupied cell.
+the filters, which is what lets two periods be compared. Each complaint's cell at every offered size
+is counted when the complaint is written (the rollups' triggers, rollups_cell in rollups.sql); a
+reading sums the cells' counts over the window's days and draws one ST_Hexagon per occupied cell.
+Windows are whole days in Asia/Jakarta (rollups.windows), which is also the disclosure rule.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import F
-
 from complaints.models import Complaint
-from disclosure.public import suppress_below
+from disclosure.public import public_rollup, suppress_below
 from geo.db_router import reading
 from geo.spatial import UTM47N
 from hotspots.query import HotspotQuery
+from rollups.classes import statuses_of
+from rollups.models import HEAT_GRID, AreaDay, CellDay
+from rollups.windows import day_range
 
-# Flat-topped hexagons of edge s, odd columns shifted up: column i, row j (PostGIS's convention).
-# Fractional axial coordinates q, r of a point; cube rounding; then the odd-q offset row.
-_CELL_SQL = """
-    SELECT c.q AS i, (c.r + (c.q - (c.q & 1)) / 2) AS j, count(*) AS n
-    FROM ({points}) xy
-    CROSS JOIN LATERAL (
-        SELECT (2.0 / 3.0 * xy.x) / {size} AS qf, (-1.0 / 3.0 * xy.x + sqrt(3.0) / 3.0 * xy.y) / {size} AS rf
-    ) f
-    CROSS JOIN LATERAL (SELECT round(f.qf) AS q0, round(f.rf) AS r0, round(-f.qf - f.rf) AS s0) rr
-    CROSS JOIN LATERAL (
-        SELECT abs(rr.q0 - f.qf) AS dq, abs(rr.r0 - f.rf) AS dr, abs(rr.s0 + f.qf + f.rf) AS ds
-    ) d
-    CROSS JOIN LATERAL (
-        SELECT (CASE WHEN d.dq > d.dr AND d.dq > d.ds THEN -rr.r0 - rr.s0 ELSE rr.q0 END)::int AS q,
-               (CASE WHEN NOT (d.dq > d.dr AND d.dq > d.ds) AND d.dr > d.ds THEN -rr.q0 - rr.s0 ELSE rr.r0 END)::int AS r
-    ) c
-    GROUP BY 1, 2
-"""
+
+def _where(query: HotspotQuery, alias: str) -> tuple[str, dict]:
+    """The rollup rows a query is about: its days, category, statuses and kecamatan."""
+    since, until = day_range(query.since, query.until)
+    conditions = [f"{alias}.day >= %(since)s", f"{alias}.day < %(until)s"]
+    params = {"since": since, "until": until}
+    if query.category:
+        conditions.append(f"{alias}.category_id = %(category)s")
+        params["category"] = query.category.id
+    if (statuses := statuses_of(query.status)) is not None:
+        conditions.append(f"{alias}.status = ANY(%(statuses)s)")
+        params["statuses"] = statuses
+    if query.kecamatan:
+        conditions.append(f"{alias}.kecamatan_id = %(kecamatan)s")
+        params["kecamatan"] = query.kecamatan.id
+    return " AND ".join(conditions), params
+
+
+def _cells(query: HotspotQuery, grid: int) -> tuple[str, dict]:
+    """SQL of (i, j, n, sx, sy) per occupied cell of ``grid``: the cell rollup holds public complaints only."""
+    where, params = _where(query, "r")
+    sql = f"""
+        SELECT r.i, r.j, sum(r.n)::int AS n, sum(r.sx) AS sx, sum(r.sy) AS sy
+        FROM {CellDay._meta.db_table} r
+        WHERE r.grid = %(grid)s AND {where}
+        GROUP BY r.i, r.j HAVING sum(r.n) > 0
+    """
+    return sql, {**params, "grid": grid}
 
 
 @dataclass(frozen=True)
@@ -51,13 +62,11 @@ def hex_counts(query: HotspotQuery, *, with_empty: bool = False) -> list[Hexagon
     """The occupied hexagons with their counts; ``with_empty`` adds every empty hexagon touching the
     area (the city, or the filtered kecamatan), as Gi* needs the zeros too.
 
-    Raw SQL: the cell arithmetic, ST_Hexagon and ST_HexagonGrid are beyond the ORM. The size and
-    the kecamatan id are integers from a validated query, so they are written into the SQL; the
-    complaint filters stay parameters.
+    Raw SQL: ST_Hexagon and ST_HexagonGrid are beyond the ORM. The size and the kecamatan id are
+    integers from a validated query, so they are written into the SQL; the filters stay parameters.
     """
-    points, params = query.complaints().order_by().values(x=F("utm_x"), y=F("utm_y")).query.sql_with_params()
     size = int(query.size_m)
-    cells = _CELL_SQL.format(points=points, size=size)
+    cells, params = _cells(query, size)
     if with_empty:
         area_filter = f"WHERE id = {int(query.kecamatan.id)}" if query.kecamatan else ""
         source = f"""
@@ -97,41 +106,34 @@ class KecamatanCount:
 
 def kecamatan_counts(query: HotspotQuery, *, by_category: bool = False) -> list[KecamatanCount]:
     """Complaints per kecamatan (and per category), with the kecamatan's area in km² (UTM 47N)."""
-    complaints = query.complaints()
-    sql, params = complaints.order_by().values("kecamatan_id", "category__code").query.sql_with_params()
+    where, params = _where(query, "a")
     category = "p.code" if by_category else "NULL::text"
     sql = f"""
-        SELECT k.code, k.name, {category}, count(p.kecamatan_id),
+        SELECT k.code, k.name, {category}, coalesce(sum(p.n), 0)::int,
                ST_Area(ST_Transform(k.boundary, {UTM47N})) / 1e6, ST_AsGeoJSON(k.boundary, 6)
         FROM boundaries_kecamatan k
-        LEFT JOIN ({sql}) p(kecamatan_id, code) ON p.kecamatan_id = k.id
-        {"WHERE k.id = %s" if query.kecamatan else ""}
+        LEFT JOIN (
+            SELECT a.kecamatan_id, cat.code, a.n
+            FROM {AreaDay._meta.db_table} a JOIN complaints_category cat ON cat.id = a.category_id
+            WHERE {public_rollup("a")} AND a.n <> 0 AND {where}
+        ) p ON p.kecamatan_id = k.id
+        {"WHERE k.id = %(kecamatan)s" if query.kecamatan else ""}
         GROUP BY k.id, {category}
         ORDER BY k.code, 3
     """
     with reading(Complaint).cursor() as cursor:
-        cursor.execute(sql, [*params, *([query.kecamatan.id] if query.kecamatan else [])])
+        cursor.execute(sql, params)
         return [KecamatanCount(*row) for row in cursor.fetchall()]
 
 
-# Heat cells: about 100 m at Pekanbaru's latitude.
-HEAT_CELL_DEG = 0.001
-
-
 def heat_points(query: HotspotQuery) -> list[tuple[float, float, int]]:
-    """(lat, lon, weight) per ~100 m grid cell: what Leaflet.heat draws, never one point per complaint.
+    """(lat, lon, weight) per heat cell (HEAT_CELL_DEG, about 100 m), at the centroid of its complaints:
+    what Leaflet.heat draws, never one point per complaint.
 
     Cells with fewer than disclosure.public.suppress_below() complaints are left out, like every public aggregate.
     """
-    sql, params = query.complaints().order_by().values("location").query.sql_with_params()
-    sql = f"""
-        SELECT ST_Y(c), ST_X(c), n FROM (
-            SELECT ST_Centroid(ST_Collect(p.location)) AS c, count(*) AS n
-            FROM ({sql}) p
-            GROUP BY ST_SnapToGrid(p.location, %s)
-        ) cells
-        WHERE n >= %s
-    """
+    cells, params = _cells(query, HEAT_GRID)
+    sql = f"SELECT sy / n, sx / n, n FROM ({cells}) cells WHERE n >= %(minimum)s ORDER BY i, j"
     with reading(Complaint).cursor() as cursor:
-        cursor.execute(sql, [*params, HEAT_CELL_DEG, suppress_below()])
+        cursor.execute(sql, {**params, "minimum": suppress_below()})
         return [(round(lat, 6), round(lon, 6), n) for lat, lon, n in cursor.fetchall()]

@@ -79,3 +79,38 @@ def test_a_task_force_chosen_by_hand_is_kept_while_the_jurisdiction_stands(filed
     assert "re-routed: 0" in reroute("--commit")
     open_one.refresh_from_db()
     assert open_one.task_force.code == "DLHK-UTARA"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_its_own_the_shares_are_routed_on_their_own_connections_and_moved_at_once(
+    committed_city, file_complaint, monkeypatch
+):
+    from complaints import rerouting
+    from tests.rollups.test_exact import differences
+
+    moving = [file_complaint(*SUKAJADI, category="sampah") for _ in range(5)]
+    staying = file_complaint(101.4445, 0.4608, category="sampah")
+    dlhk = Agency.objects.get(code="DLHK")
+    squad = TaskForce.objects.create(agency=dlhk, code="DLHK-SUKAJADI", name="Satgas Sukajadi")
+    jurisdiction_save(
+        Jurisdiction(
+            code="DLHK-SUKAJADI",
+            agency=dlhk,
+            task_force=squad,
+            categories=["sampah"],
+            area=kecamatan_union(["14.71.01"]),
+            priority=20,
+        )
+    )
+    shares = []
+    route_share = rerouting._route_share
+    monkeypatch.setattr(rerouting, "_route_share", lambda *a: shares.append(a) or route_share(*a))
+    report = rerouting.complaints_reroute(commit=True)
+    assert sorted(shares) == [(0, 2), (1, 2)]
+    assert report.checked == 6 and report.moved_complaints == 5
+    assert {c.task_force.code for c in Complaint.objects.filter(pk__in=[m.pk for m in moving])} == {"DLHK-SUKAJADI"}
+    assert Complaint.objects.get(pk=staying.pk).task_force.code != "DLHK-SUKAJADI"
+    assert all(
+        c.events.filter(kind="rerouted").count() == 1 for c in Complaint.objects.filter(pk__in=[m.pk for m in moving])
+    )
+    assert differences() == {}

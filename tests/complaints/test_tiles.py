@@ -273,3 +273,17 @@ def test_old_complaints_keep_their_local_date(client, plant):
     x, y = tile_of(*SUKAJADI, 14)
     [feature] = tile_json(client, 14, x, y)["features"]
     assert feature["properties"]["created_at"] == (late + timedelta(hours=7)).date().isoformat()
+
+
+def test_a_detail_tile_above_the_feature_cap_is_counted_in_cells(client, plant, monkeypatch):
+    from complaints import tiles
+
+    z = 14
+    centre = cell_centre(*SUKAJADI, z)
+    planted = plant(around(*centre, 12))
+    x, y = tile_of(*centre, z)
+    assert len(codes(tile_mvt(client, z, x, y))) == 12  # under the cap: one feature each
+    monkeypatch.setattr(tiles, "FEATURE_CAP", 10)
+    for features in (tile_mvt(client, z, x, y), tile_json(client, z, x, y)["features"]):
+        assert not codes(features)  # counted now: no complaint of its own
+        assert total(features) == len(planted) == 12

@@ -1,0 +1,293 @@
+"""The rollups' one definition, in SQL: what each complaint row contributes to each rollup table.
+
+The same text serves three uses, so they cannot drift apart:
+* the complaint table's statement-level triggers (every INSERT, UPDATE and DELETE, whoever runs it:
+  the intake service, the workflow, a bulk load's INSERT … SELECT, re-routing's UPDATE … FROM) add the
+  new rows' contributions and subtract the old rows', from the statement's transition tables, in the
+  statement's own transaction;
+* ``rollups_rebuild`` (and the migration that creates the tables) recounts from scratch;
+* the tests' full recount, which the triggers' tables must equal.
+
+Each contribution is a grouped ``INSERT … ON CONFLICT DO UPDATE`` that adds signed counts; groups
+whose sum is zero (an UPDATE that changed nothing a rollup keys on) write nothing. Rows are written
+in key order, so two statements touching the same rows wait for each other instead of deadlocking.
+"""
+
+from complaints.models import Complaint, Photo, Status
+from rollups.models import (
+    DIMENSIONS,
+    GRIDS,
+    HEAT_CELL_DEG,
+    HEAT_GRID,
+    ZONE,
+    AreaDay,
+    CellDay,
+    FlowDay,
+    Holiday,
+    ResolutionDay,
+)
+
+COMPLAINTS = Complaint._meta.db_table
+PHOTOS = Photo._meta.db_table
+RESOLVED = Status.SELESAI
+AFTER_PHOTO = "after"
+
+
+def _day(column: str) -> str:
+    return f"({column} AT TIME ZONE '{ZONE}')::date"
+
+
+_DIMENSION_VALUES = ", ".join(f"('{d}', src.{d}_id)" for d in DIMENSIONS)
+
+# {src}: a relation with every complaint column and a signed weight ``sign`` (+1 or -1).
+_AREA = f"""
+INSERT INTO {AreaDay._meta.db_table} AS t
+    (day, category_id, status, private, kecamatan_id, kelurahan_id, agency_id, task_force_id, n)
+SELECT {_day("created_at")}, category_id, status, private, kecamatan_id, kelurahan_id, agency_id,
+       task_force_id, sum(sign)
+FROM {{src}} src
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 HAVING sum(sign) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
+ON CONFLICT (day, category_id, status, private, kecamatan_id, kelurahan_id, agency_id, task_force_id)
+DO UPDATE SET n = t.n + excluded.n
+"""
+
+_GRID_VALUES = ", ".join(f"({g})" for g in GRIDS)
+
+
+def cell_of(x: str, y: str, lon: str, lat: str, grid: str) -> tuple[str, str, str]:
+    """(LATERAL joins, i, j) of the cell of a point on a grid, as SQL text over the columns named:
+    the flat-topped hexagon (ST_Hexagon's i, j) of edge ``grid`` metres containing the UTM point
+    (axial coordinates rounded in cube space, odd columns shifted up), or for the heat grid the
+    HEAT_CELL_DEG-degree square (ST_SnapToGrid's cells) containing the point.
+
+    Written out inline, not as SQL functions: PostgreSQL flattens these LATERAL subqueries into plain
+    arithmetic, where a function call per point and grid costs more than the rest of the work."""
+    joins = f"""
+    CROSS JOIN LATERAL (
+        SELECT (2.0 / 3.0 * {x}) / nullif({grid}, 0) AS qf,
+               (-1.0 / 3.0 * {x} + sqrt(3.0) / 3.0 * {y}) / nullif({grid}, 0) AS rf
+    ) hf
+    CROSS JOIN LATERAL (SELECT round(hf.qf) AS q0, round(hf.rf) AS r0, round(-hf.qf - hf.rf) AS s0) hr
+    CROSS JOIN LATERAL (
+        SELECT abs(hr.q0 - hf.qf) AS dq, abs(hr.r0 - hf.rf) AS dr, abs(hr.s0 + hf.qf + hf.rf) AS ds
+    ) hd
+    CROSS JOIN LATERAL (
+        SELECT (CASE WHEN hd.dq > hd.dr AND hd.dq > hd.ds THEN -hr.r0 - hr.s0 ELSE hr.q0 END)::int AS q,
+               (CASE WHEN NOT (hd.dq > hd.dr AND hd.dq > hd.ds) AND hd.dr > hd.ds THEN -hr.q0 - hr.s0 ELSE hr.r0 END)::int AS r
+    ) hc"""
+    i = f"CASE WHEN {grid} = {HEAT_GRID} THEN round({lon} / {HEAT_CELL_DEG})::int ELSE hc.q END"
+    j = f"CASE WHEN {grid} = {HEAT_GRID} THEN round({lat} / {HEAT_CELL_DEG})::int ELSE hc.r + (hc.q - (hc.q & 1)) / 2 END"
+    return joins, i, j
+
+
+_CELL_JOINS, _CELL_I, _CELL_J = cell_of("src.utm_x", "src.utm_y", "ST_X(src.location)", "ST_Y(src.location)", "g.grid")
+_CELL = f"""
+INSERT INTO {CellDay._meta.db_table} AS t (grid, day, category_id, status, kecamatan_id, i, j, n, sx, sy)
+SELECT g.grid, {_day("created_at")}, category_id, status, kecamatan_id, {_CELL_I}, {_CELL_J}, sum(sign),
+       sum(sign * ST_X(location)), sum(sign * ST_Y(location))
+FROM {{src}} src
+CROSS JOIN (VALUES {_GRID_VALUES}) g(grid)
+{_CELL_JOINS}
+WHERE NOT src.private
+GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(sign) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7
+ON CONFLICT (grid, day, category_id, status, kecamatan_id, i, j)
+DO UPDATE SET n = t.n + excluded.n, sx = t.sx + excluded.sx, sy = t.sy + excluded.sy
+"""
+
+_FLOW = f"""
+INSERT INTO {FlowDay._meta.db_table} AS t (dim, day, dim_id, private, received, closed)
+SELECT d.dim, x.day, d.dim_id, src.private, sum(x.received), sum(x.closed)
+FROM {{src}} src
+CROSS JOIN LATERAL (
+    SELECT {_day("src.created_at")} AS day, src.sign AS received, 0 AS closed
+    UNION ALL
+    SELECT {_day("src.closed_at")}, 0, src.sign WHERE src.closed_at IS NOT NULL
+) x
+CROSS JOIN LATERAL (VALUES {_DIMENSION_VALUES}) d(dim, dim_id)
+WHERE d.dim_id IS NOT NULL
+GROUP BY 1, 2, 3, 4 HAVING sum(x.received) <> 0 OR sum(x.closed) <> 0 ORDER BY 1, 2, 3, 4
+ON CONFLICT (dim, day, dim_id, private)
+DO UPDATE SET received = t.received + excluded.received, closed = t.closed + excluded.closed
+"""
+
+_WITHOUT_AFTER_PHOTO = (
+    f"NOT EXISTS (SELECT 1 FROM {PHOTOS} p WHERE p.complaint_id = src.id AND p.kind = '{AFTER_PHOTO}')"
+)
+
+
+def working_days(filed: str, resolved: str) -> str:
+    """SQL of the working days after the day of filing up to the day of resolution (Asia/Jakarta),
+    weekends and national holidays excluded: the report card's resolution time.
+
+    Arithmetic, not a walk over the days: weekdays up to a day are counted from a Monday long ago
+    (1900-01-01), and the holidays in between are an index range of rollups_holiday."""
+
+    def weekdays_to(day: str) -> str:
+        offset = f"({day} - date '1900-01-01')"
+        return f"(5 * ({offset} / 7) + least({offset} % 7 + 1, 5))"
+
+    first, last = _day(filed), _day(resolved)
+    holidays = (
+        f"(SELECT count(*) FROM {Holiday._meta.db_table} h "
+        f"WHERE h.day > {first} AND h.day <= {last} AND extract(isodow FROM h.day) < 6)"
+    )
+    return f"greatest({weekdays_to(last)} - {weekdays_to(first)} - {holidays}, 0)::int"
+
+
+# Each resolved complaint's figures once (OFFSET 0 keeps them from being computed again for each of
+# the four groups it counts in).
+_RESOLUTION = f"""
+INSERT INTO {ResolutionDay._meta.db_table} AS t
+    (dim, day, dim_id, private, days, n, within_sla, reopened, rated, rating_sum, without_after_photo)
+SELECT d.dim, r.day, d.dim_id, r.private, r.days, sum(r.sign), sum(r.within_sla), sum(r.reopened),
+       sum(r.rated), sum(r.rating_sum), sum(r.without_after_photo)
+FROM (
+    SELECT src.sign, src.private, {_day("src.resolved_at")} AS day,
+           {working_days("src.created_at", "src.resolved_at")} AS days,
+           src.sign * (src.resolved_at <= src.due_at)::int AS within_sla,
+           src.sign * (src.reopen_count > 0)::int AS reopened,
+           src.sign * (src.rating IS NOT NULL)::int AS rated, src.sign * coalesce(src.rating, 0) AS rating_sum,
+           src.sign * ({_WITHOUT_AFTER_PHOTO})::int AS without_after_photo,
+           src.agency_id, src.task_force_id, src.kecamatan_id, src.category_id
+    FROM {{src}} src
+    WHERE src.status = '{RESOLVED}' AND src.resolved_at IS NOT NULL
+    OFFSET 0
+) r
+CROSS JOIN LATERAL (VALUES {_DIMENSION_VALUES.replace("src.", "r.")}) d(dim, dim_id)
+WHERE d.dim_id IS NOT NULL
+GROUP BY 1, 2, 3, 4, 5
+HAVING sum(r.sign) <> 0 OR sum(r.within_sla) <> 0 OR sum(r.reopened) <> 0 OR sum(r.rated) <> 0
+    OR sum(r.rating_sum) <> 0 OR sum(r.without_after_photo) <> 0
+ORDER BY 1, 2, 3, 4, 5
+ON CONFLICT (dim, day, dim_id, private, days)
+DO UPDATE SET n = t.n + excluded.n, within_sla = t.within_sla + excluded.within_sla,
+    reopened = t.reopened + excluded.reopened, rated = t.rated + excluded.rated,
+    rating_sum = t.rating_sum + excluded.rating_sum,
+    without_after_photo = t.without_after_photo + excluded.without_after_photo
+"""
+
+CONTRIBUTIONS = (_AREA, _CELL, _FLOW, _RESOLUTION)
+TABLES = tuple(m._meta.db_table for m in (AreaDay, CellDay, FlowDay, ResolutionDay))
+
+FUNCTIONS = f"""
+-- The working days between two moments (rollups.sql.working_days), for reading by hand.
+CREATE OR REPLACE FUNCTION rollups_working_days(filed timestamptz, resolved timestamptz) RETURNS int
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT {working_days("filed", "resolved")}
+$$;
+"""
+
+
+def _trigger_function(name: str, src: str) -> str:
+    body = ";\n".join(f"WITH changes AS ({src}) {sql.format(src='changes')}" for sql in CONTRIBUTIONS)
+    return f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body$
+BEGIN
+{body};
+RETURN NULL;
+END
+$body$;
+"""
+
+
+_NEW = "SELECT 1 AS sign, new_rows.* FROM new_rows"
+_OLD = "SELECT -1 AS sign, old_rows.* FROM old_rows"
+
+
+# An "after" photo added to or removed from a resolved complaint moves it in or out of
+# without_after_photo (the complaint triggers count it with the photos present at their time).
+# Per statement: a complaint that had no "after" photo before it and has one now counts -1, and back.
+def _photo_function(name: str, src: str) -> str:
+    return f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body$
+DECLARE
+    changed int;
+BEGIN
+    WITH changes AS ({src}),
+    moved AS (
+        SELECT ch.complaint_id, sum(ch.sign) AS added,
+               (SELECT count(*) FROM {PHOTOS} p WHERE p.complaint_id = ch.complaint_id AND p.kind = '{AFTER_PHOTO}') AS present
+        FROM changes ch WHERE ch.kind = '{AFTER_PHOTO}' GROUP BY ch.complaint_id
+    )
+    SELECT count(rollups_photo_change(complaint_id, CASE WHEN present > 0 THEN -1 ELSE 1 END))
+    INTO STRICT changed
+    FROM moved WHERE (present > 0) <> (present - added > 0);
+    RETURN NULL;
+END
+$body$;
+"""
+
+
+_PHOTO_NEW = "SELECT 1 AS sign, complaint_id, kind FROM new_rows"
+_PHOTO_OLD = "SELECT -1 AS sign, complaint_id, kind FROM old_rows"
+_PHOTO_FUNCTIONS = f"""
+CREATE OR REPLACE FUNCTION rollups_photo_change(complaint bigint, change int) RETURNS int LANGUAGE sql AS $body$
+    WITH changed AS (
+        UPDATE {ResolutionDay._meta.db_table} t SET without_after_photo = t.without_after_photo + change
+        FROM {COMPLAINTS} src
+        CROSS JOIN LATERAL (VALUES {_DIMENSION_VALUES}) d(dim, dim_id)
+        WHERE src.id = complaint AND src.status = '{RESOLVED}' AND src.resolved_at IS NOT NULL
+          AND t.dim = d.dim AND t.dim_id = d.dim_id AND t.day = {_day("src.resolved_at")}
+          AND t.private = src.private AND t.days = {working_days("src.created_at", "src.resolved_at")}
+        RETURNING 1
+    )
+    SELECT count(*)::int FROM changed
+$body$;
+{_photo_function("rollups_on_photo_insert", _PHOTO_NEW)}
+{_photo_function("rollups_on_photo_update", f"{_PHOTO_NEW} UNION ALL {_PHOTO_OLD}")}
+{_photo_function("rollups_on_photo_delete", _PHOTO_OLD)}
+"""
+
+TRIGGERS = f"""
+{FUNCTIONS}
+{_trigger_function("rollups_on_insert", _NEW)}
+{_trigger_function("rollups_on_update", f"{_NEW} UNION ALL {_OLD}")}
+{_trigger_function("rollups_on_delete", _OLD)}
+{_PHOTO_FUNCTIONS}
+CREATE TRIGGER rollups_insert AFTER INSERT ON {COMPLAINTS}
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollups_on_insert();
+CREATE TRIGGER rollups_update AFTER UPDATE ON {COMPLAINTS}
+    REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollups_on_update();
+CREATE TRIGGER rollups_delete AFTER DELETE ON {COMPLAINTS}
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollups_on_delete();
+CREATE TRIGGER rollups_photo_insert AFTER INSERT ON {PHOTOS}
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollups_on_photo_insert();
+CREATE TRIGGER rollups_photo_update AFTER UPDATE ON {PHOTOS}
+    REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollups_on_photo_update();
+CREATE TRIGGER rollups_photo_delete AFTER DELETE ON {PHOTOS}
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollups_on_photo_delete();
+"""
+
+DROP_TRIGGERS = f"""
+DROP TRIGGER IF EXISTS rollups_insert ON {COMPLAINTS};
+DROP TRIGGER IF EXISTS rollups_update ON {COMPLAINTS};
+DROP TRIGGER IF EXISTS rollups_delete ON {COMPLAINTS};
+DROP TRIGGER IF EXISTS rollups_photo_insert ON {PHOTOS};
+DROP TRIGGER IF EXISTS rollups_photo_update ON {PHOTOS};
+DROP TRIGGER IF EXISTS rollups_photo_delete ON {PHOTOS};
+DROP FUNCTION IF EXISTS rollups_on_insert(), rollups_on_update(), rollups_on_delete();
+DROP FUNCTION IF EXISTS rollups_on_photo_insert(), rollups_on_photo_update(), rollups_on_photo_delete();
+DROP FUNCTION IF EXISTS rollups_photo_change(bigint, int);
+DROP FUNCTION IF EXISTS rollups_working_days(timestamptz, timestamptz);
+"""
+
+_ALL = f"SELECT 1 AS sign, c.* FROM {COMPLAINTS} c"
+
+
+def recount_statements(suffix: str = "") -> list[str]:
+    """Statements that count every rollup from scratch into its table (``suffix`` appended to each
+    table's name: a copy to compare with)."""
+    statements = []
+    for table, sql in zip(TABLES, CONTRIBUTIONS, strict=True):
+        statements.append(sql.format(src=f"({_ALL})").replace(f"INTO {table} ", f"INTO {table}{suffix} ", 1))
+    return statements
+
+
+def rebuild(cursor) -> None:
+    """Empty every rollup and count it again from the complaint table (after a holiday calendar
+    change, or to drop the rows whose counts fell to zero). Takes a lock that keeps complaints from
+    changing meanwhile, so nothing is counted twice or missed."""
+    cursor.execute(f"LOCK TABLE {COMPLAINTS}, {PHOTOS} IN SHARE MODE")
+    cursor.execute(f"TRUNCATE {', '.join(TABLES)}")
+    for statement in recount_statements():
+        cursor.execute(statement)

@@ -1,0 +1,175 @@
+"""Every rollup equals a full recount after each kind of change a complaint goes through: intake,
+a bulk load, status changes, edits of dates and ratings, re-routing, "after" photos, deletions."""
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from boundaries.models import Agency, Jurisdiction, TaskForce
+from boundaries.services import jurisdiction_save, kecamatan_union
+from complaints import workflow
+from complaints.bulk import complaints_load
+from complaints.demo import demo_complaints
+from complaints.models import Complaint, Photo, Role, Status
+from complaints.rerouting import complaints_reroute
+from complaints.tracking import new_tracking_code
+from rollups.models import AreaDay, CellDay, FlowDay, ResolutionDay
+from rollups.sql import TABLES, recount_statements
+
+pytestmark = pytest.mark.django_db
+NOW = timezone.now()
+# Each table's key and its counts (sx, sy: sums of coordinates, compared to 1e-6 degrees).
+_COLUMNS = {
+    model._meta.db_table: [f.column for f in model._meta.fields if f.column != "id"]
+    for model in (AreaDay, CellDay, FlowDay, ResolutionDay)
+}
+
+
+def differences() -> dict[str, list]:
+    """Rows (with their counts) in which each rollup and a recount from scratch differ; rows whose
+    counts are all zero are no rows."""
+    found = {}
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}_recount")
+            cursor.execute(f"CREATE TEMP TABLE {table}_recount (LIKE {table} INCLUDING ALL)")
+        for statement in recount_statements("_recount"):
+            cursor.execute(statement)
+        for table, columns in _COLUMNS.items():
+            shown = ", ".join(f"round({c}::numeric, 6)" if c in ("sx", "sy") else c for c in columns)
+            counts = [
+                c
+                for c in columns
+                if c
+                in ("n", "received", "closed", "within_sla", "reopened", "rated", "rating_sum", "without_after_photo")
+            ]
+            nonzero = " OR ".join(f"{c} <> 0" for c in counts)
+            cursor.execute(
+                f"""
+                (SELECT 'live', {shown} FROM {table} WHERE {nonzero}
+                 EXCEPT SELECT 'live', {shown} FROM {table}_recount)
+                UNION ALL
+                (SELECT 'recount', {shown} FROM {table}_recount
+                 EXCEPT SELECT 'recount', {shown} FROM {table} WHERE {nonzero})
+                """
+            )
+            if rows := cursor.fetchall():
+                found[table] = rows[:10]
+    return found
+
+
+def test_an_empty_database_has_empty_rollups():
+    assert differences() == {}
+
+
+@pytest.fixture
+def loaded(tmp_path, settings):
+    """A bulk load of 300 demo complaints over 60 days (statuses, resolutions and closures by age)."""
+    settings.MEDIA_ROOT = tmp_path
+    return complaints_load(demo_complaints(300, seed=8, days=60, now=NOW)).complaints()
+
+
+def test_a_bulk_load_is_counted(loaded):
+    assert AreaDay.objects.exists() and CellDay.objects.exists() and FlowDay.objects.exists()
+    assert differences() == {}
+
+
+def test_every_kind_of_change_keeps_every_rollup_exact(loaded, file_complaint, staff_user):
+    rng = random.Random(19)
+    admin = staff_user("admin-kota", Role.CITY_ADMIN)
+    # Intake, sensitive categories (private) included.
+    filed = [file_complaint(category=rng.choice(["sampah", "kdrt", "jalan-rusak"])) for _ in range(6)]
+    assert differences() == {}
+    # Status changes through the workflow: acknowledge, work, resolve, reopen-like edits.
+    for complaint in filed[:4]:
+        for to in (Status.DIVERIFIKASI, Status.DIKERJAKAN, Status.SELESAI):
+            workflow.complaint_transition(complaint=Complaint.objects.get(pk=complaint.pk), actor=admin, to_status=to)
+    assert differences() == {}
+    # Edits that bypass the services: dates, ratings, reopen counts, statuses, privacy.
+    some = rng.sample([c.pk for c in loaded], 60)
+    Complaint.objects.filter(pk__in=some[:20]).update(created_at=NOW - timedelta(days=40))
+    Complaint.objects.filter(pk__in=some[20:40], status=Status.SELESAI).update(rating=4, reopen_count=1)
+    Complaint.objects.filter(pk__in=some[40:50]).update(
+        status=Status.SELESAI, resolved_at=NOW - timedelta(days=2), closed_at=NOW - timedelta(days=2)
+    )
+    Complaint.objects.filter(pk__in=some[50:]).update(private=True)
+    assert differences() == {}
+    # "After" photos added to resolved complaints (two at once for one), one removed again.
+    resolved = list(Complaint.objects.filter(status=Status.SELESAI)[:5])
+    photo = dict(kind="after", image="photos/x.jpg", thumbnail="photos/x-thumb.jpg", width=1, height=1)
+    Photo.objects.bulk_create([Photo(complaint=resolved[0], **photo), Photo(complaint=resolved[0], **photo)])
+    made = [Photo.objects.create(complaint=c, **photo) for c in resolved[1:]]
+    assert differences() == {}
+    made[0].delete()
+    Photo.objects.filter(complaint=resolved[0]).delete()
+    assert differences() == {}
+    # Re-routing after a new jurisdiction over Sukajadi takes garbage there.
+    dlhk = Agency.objects.get(code="DLHK")
+    squad = TaskForce.objects.create(agency=dlhk, code="DLHK-SUKAJADI", name="Satgas Sukajadi")
+    jurisdiction_save(
+        Jurisdiction(
+            code="DLHK-SUKAJADI",
+            agency=dlhk,
+            task_force=squad,
+            categories=["sampah"],
+            area=kecamatan_union(["14.71.01"]),
+            priority=20,
+        )
+    )
+    report = complaints_reroute(commit=True)
+    assert report.moved_complaints > 0
+    assert differences() == {}
+    # Rows inserted and deleted through the ORM (a complaint without events can be deleted).
+    copies = []
+    for original in rng.sample(loaded, 5):
+        original.pk, original.tracking_code, original.idempotency_key = None, new_tracking_code(), None
+        original.save()
+        copies.append(original.pk)
+    assert differences() == {}
+    Complaint.objects.filter(pk__in=copies).delete()
+    assert differences() == {}
+    # A second bulk load on top.
+    complaints_load(demo_complaints(100, seed=9, days=30, now=NOW))
+    assert differences() == {}
+
+
+def test_a_rolled_back_change_leaves_the_rollups_as_they_were(loaded):
+    from django.db import transaction
+
+    before = sorted(AreaDay.objects.values_list("day", "status", "n"))
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Complaint.objects.update(status=Status.DITOLAK)
+        raise RuntimeError
+    assert sorted(AreaDay.objects.values_list("day", "status", "n")) == before
+
+
+def test_the_comparison_sees_a_change_the_triggers_missed(loaded):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")  # no trigger fires
+        Complaint.objects.filter(pk=loaded[0].pk).update(status=Status.DITOLAK, closed_at=NOW)
+        cursor.execute("SET LOCAL session_replication_role = origin")
+    assert set(differences()) == {"rollups_areaday", "rollups_cellday", "rollups_flowday"}
+
+
+def test_an_initial_load_counts_once_at_the_end_and_rebuilds_the_indexes(tmp_path, settings):
+    from complaints.bulk import initial_load
+
+    def indexes():
+        with connection.cursor() as cursor:
+            # Names only: a rebuilt partial index's condition may be written back differently.
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'complaints_complaint'")
+            return sorted(cursor.fetchall())
+
+    before = indexes()
+    with initial_load():
+        complaints_load(demo_complaints(150, seed=3, days=40, now=NOW))
+        assert not AreaDay.objects.exists()  # not counted yet
+        complaints_load(demo_complaints(50, seed=4, days=40, now=NOW))
+    assert AreaDay.objects.exists() and differences() == {}
+    assert indexes() == before
+    # The triggers are on again.
+    Complaint.objects.filter(pk=Complaint.objects.first().pk).update(status=Status.DITOLAK, closed_at=NOW)
+    assert differences() == {}
