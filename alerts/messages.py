@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from alerts.contacts import subscription_of
-from disclosure.public import public_complaints
+from disclosure.public import public_complaints, public_description
 from notifications.messages import Message, absolute, tracking_url
 from notifications.models import Delivery, Kind
 
@@ -32,7 +32,7 @@ def complaint_line(complaint) -> str:
     return _("%(category)s in %(kelurahan)s: %(description)s") % {
         "category": complaint.category.name,
         "kelurahan": kelurahan,
-        "description": complaint.description,
+        "description": public_description(complaint),
     }
 
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from disclosure.public import public_description
 from forwarding.models import Delivery, Forwarding, ForwardingStatus
 
 log = logging.getLogger("peka.forwarding")
@@ -83,7 +84,7 @@ def _text(forwarding: Forwarding) -> str:
     ]
     if c.asset_id:
         lines.append(f"Aset: {c.asset.kind.name_id} {c.asset.ref}")
-    lines += [f"Dilaporkan: {timezone.localtime(c.created_at):%Y-%m-%d %H:%M}", "", c.description, ""]
+    lines += [f"Dilaporkan: {timezone.localtime(c.created_at):%Y-%m-%d %H:%M}", "", public_description(c), ""]
     lines += [f"{code}: {value}" for code, value in sorted(c.answers.items())]
     lines += [
         "",
@@ -123,7 +124,7 @@ def open311_fields(forwarding: Forwarding) -> dict:
             "service_code": forwarding.body.service_code or c.category.code,
             "lat": f"{c.location.y:.7f}",
             "long": f"{c.location.x:.7f}",
-            "description": c.description,
+            "description": public_description(c),
             "media_url": "",
             "attribute[peka_reference]": forwarding.reference,
             "attribute[peka_url]": tracking_url(forwarding),

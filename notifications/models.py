@@ -84,7 +84,7 @@ class Delivery(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     # The id WhatsApp gave the sent message (``messages[0].id``); its status webhook names it.
-    whatsapp_message_id = models.CharField(max_length=128, blank=True, db_index=True)
+    whatsapp_message_id = models.CharField(max_length=128, blank=True, default="", db_default="", db_index=True)
 
     class Meta:
         verbose_name = _("notification")

@@ -14,6 +14,9 @@ from django.test import Client
 from boundaries.sources import boundary_dir
 from geo.spatial import WGS84, offset_point
 
+# The SMTP, Graph API and push-service stand-ins and the worker: one of each for the session.
+pytest_plugins = ["tests.queue_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

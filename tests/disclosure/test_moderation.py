@@ -19,7 +19,7 @@ from tests.disclosure.test_surfaces import EXAMPLES, fetched
 
 pytestmark = pytest.mark.django_db
 
-NAME, PHONE = "Pak Joko Santoso", "0812 3456 7890"
+NAME, PHONE = "Pak Joko Santoso", "0813 9876 5432"
 DESCRIPTION = f"Sampah menumpuk di depan rumah {NAME} ({PHONE}), dasar pemalas."
 SUKAJADI = (101.44, 0.51)
 

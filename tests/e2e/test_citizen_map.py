@@ -249,8 +249,9 @@ def phone(browser, live_server):
 
 
 def in_view(page, selector) -> bool:
+    """The top of ``selector`` on the screen (within a pixel: scrolling leaves sub-pixel offsets)."""
     return page.evaluate(
-        "(s) => { const r = document.querySelector(s).getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }",
+        "(s) => { const r = document.querySelector(s).getBoundingClientRect(); return r.top > -1 && r.top < innerHeight; }",
         selector,
     )
 
@@ -266,7 +267,7 @@ def test_on_a_phone_each_next_step_comes_into_view_and_duplicates_come_before_th
         f" m.fire('click', {{latlng: L.latLng({SUKAJADI[1]}, {SUKAJADI[0]})}}); }})()"
     )
     expect(phone.locator("#step-category")).to_be_visible()
-    phone.wait_for_function("() => { const r = document.getElementById('step-category').getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }")
+    phone.wait_for_function("() => { const r = document.getElementById('step-category').getBoundingClientRect(); return r.top > -1 && r.top < innerHeight; }")
     phone.get_by_label("Sampah tidak diangkut").check()
     expect(phone.locator("#step-nearby")).to_contain_text("Sampah menumpuk di sini.")
     assert in_view(phone, "#step-nearby")

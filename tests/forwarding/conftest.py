@@ -3,7 +3,6 @@ worker process, and a body's Open311 endpoint on loopback (tests.servers.Open311
 
 import pytest
 
-from tests.notifications.conftest import graph, smtp, worker, worker_factory  # noqa: F401
 from tests.servers import Open311StandIn
 
 

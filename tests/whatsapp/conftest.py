@@ -9,11 +9,6 @@ import json
 import pytest
 
 from bench.standins import drain
-from tests.notifications import conftest as notifications
-
-# The notification tests' stand-ins and worker, shared (one worker for the session).
-smtp, graph, whatsapp = notifications.smtp, notifications.graph, notifications.whatsapp
-worker_factory, worker = notifications.worker_factory, notifications.worker
 
 SECRET = "rahasia-aplikasi"
 VERIFY_TOKEN = "token-verifikasi"

@@ -1,4 +1,5 @@
-"""The notification tests' real parts: an SMTP server on loopback (aiosmtpd) and the worker process
+"""The real parts of every test of the job queue (notifications, alerts, forwarding, the WhatsApp
+line), registered once for the whole suite (tests/conftest.py) so that a session has one of each: an SMTP server on loopback (aiosmtpd) and the worker process
 (`manage.py procrastinate worker`) against the test database. Tests that need the worker commit
 their data (transactional tests), since the worker reads it from its own connection."""
 
