@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.intake_notifications
     BENCH_LOAD_SECONDS=10 .venv/bin/python -m bench.intake_notifications     # quick
+    BENCH_NOTIFY_RATE=40 .venv/bin/python -m bench.intake_notifications      # another rate
 
 Two gunicorns on the bench database, as bench.intake_load runs one: one with e-mail off, one with
 e-mail on (to a local SMTP server, aiosmtpd on loopback) and a procrastinate worker delivering beside
@@ -9,7 +10,7 @@ it, so the worker's share of the two cores counts against the "on" phases, as it
 Every request carries a reporter with an e-mail address and "kabari saya", so the only difference is
 whether the receipt is decided and queued in the filing's transaction (it is never sent inside it).
 
-Phases of 100 requests/s alternate off, on, off, on (BENCH_LOAD_SECONDS each, default 30), so that a
+Phases of 100 requests/s (BENCH_NOTIFY_RATE) alternate off, on, off, on (BENCH_LOAD_SECONDS each, default 30), so that a
 drift in the machine's load falls on both sides. Printed: each phase, the p95 of each side over its two
 phases, and the difference (target: at most 1 ms), with the receipts the SMTP server accepted.
 """
@@ -22,7 +23,7 @@ from bench.intake_load import print_phase, run_phase, stored_places
 from bench.server import live_server
 from bench.standins import SmtpStandIn, Worker
 
-RATE = 100
+RATE = int(os.environ.get("BENCH_NOTIFY_RATE", "100"))
 TARGET_MS = 1.0
 REPORTER = {"name": "Warga Bench", "email": "warga@bench.example", "notify": True}
 
