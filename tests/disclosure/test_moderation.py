@@ -203,3 +203,20 @@ def test_the_three_forms_of_the_public_description_agree(client, officer):
         redacted.pk: DESCRIPTION.replace(NAME, REDACTED),
         held.pk: "",
     }
+
+
+def test_what_leaves_peka_carries_the_redacted_text(client, officer):
+    """Area alerts and the forwarding to a body outside the city are public faces too."""
+    from alerts.messages import complaint_line
+    from forwarding.models import ExternalBody, Forwarding
+    from forwarding.sending import _text, open311_fields
+
+    complaint = file_with_photo(client)
+    assert staff_post(officer, complaint, "redact", text=NAME, reason="nama orang").status_code == 200
+    complaint.refresh_from_db()
+    assert NAME not in complaint_line(complaint) and REDACTED in complaint_line(complaint)
+    body = ExternalBody(code="PDAM", name="PDAM Tirta Siak", delivery="open311", api_key="k")
+    forwarding = Forwarding(complaint=complaint, body=body, reference=f"PEKA-{complaint.tracking_code}")
+    fields = open311_fields(forwarding)
+    assert NAME not in str(fields) and REDACTED in fields["description"]
+    assert NAME not in _text(forwarding) and REDACTED in _text(forwarding)
