@@ -9,6 +9,8 @@ self.addEventListener("push", (event) => {
   event.waitUntil(self.registration.showNotification(data.title || "PEKA", {
     body: data.body || "",
     data: { url: data.url || "/" },
+    // One notification per page: newer news about the same complaint replaces the older one.
+    tag: data.url || "peka",
     lang: "id",
   }));
 });
