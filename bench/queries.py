@@ -129,6 +129,9 @@ def public_geojson() -> None:
 
 
 def report_card_month() -> None:
+    """The report card runs one statement over complaints (its figures for on-site closings, answers,
+    assignment, channels and forwarding have no rollup yet), so there is no slower way to compare it
+    with: the cold figures are against the target only."""
     from datetime import timedelta
 
     from django.core.cache import cache
@@ -138,41 +141,16 @@ def report_card_month() -> None:
 
     month = (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
 
-    from bench.baselines import scanned_report_card
-    from hotspots.report_card import period_of
-
-    def cold():
+    def cold(params):
         cache.clear()
-        report_card_answer({"month": month})
-
-    period = period_of(None, None, month, now=timezone.now())
-
-    def scanned():
-        for p in (period, period.previous):
-            scanned_report_card(p, with_private=True)
+        report_card_answer(params)
 
     report(
         f"report card for a month ({month}), both periods, cold",
-        timed(cold, runs=5),
+        timed(lambda: cold({"month": month}), runs=5),
         target="<= 200 ms",
-        baseline=timed(scanned, runs=2),
     )
-    default = period_of(None, None, None, now=timezone.now())
-
-    def cold_default():
-        cache.clear()
-        report_card_answer({})
-
-    def scanned_default():
-        for p in (default, default.previous):
-            scanned_report_card(p, with_private=False)
-
-    report(
-        "report card, the default 30 days, cold",
-        timed(cold_default, runs=5),
-        target="<= 200 ms",
-        baseline=timed(scanned_default, runs=2),
-    )
+    report("report card, the default 30 days, cold", timed(lambda: cold({}), runs=5), target="<= 200 ms")
     report("report card again, from the cache", timed(lambda: report_card_answer({"month": month}), runs=5))
 
 
