@@ -242,6 +242,9 @@ class Complaint(models.Model):
     due_at = models.DateTimeField(_("due"))
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The current resolution's on-site verdict (complaints.onsite), copied from its closing event so
+    # the report card's rollup counts it with the resolution; None while not resolved.
+    resolved_on_site = models.BooleanField(_("resolved on site"), null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)
     # Citizens who said "me too" (Dukung) instead of filing a duplicate.
     support_count = models.PositiveIntegerField(_("supporters"), default=0)

@@ -105,6 +105,7 @@ def complaint_transition(
             current.resolved_at = now
             gps = photo.gps if photo else None
             closing = site_check(current.location, photo_gps=gps, device=position).event_fields()
+            current.resolved_on_site = closing["verified_on_site"]
         if to_status in CLOSED_STATUSES:
             current.closed_at = now
         _save(
@@ -217,7 +218,7 @@ def complaint_reopen(*, complaint: Complaint, reason: str, window_from=None) -> 
                 % {"days": settings.PEKA_REOPEN_DAYS}
             )
         current.status = Status.BARU
-        current.resolved_at = current.closed_at = current.rating = None
+        current.resolved_at = current.closed_at = current.rating = current.resolved_on_site = None
         current.rating_comment = ""
         current.reopen_count += 1
         current.due_at = due_at(now, current.category.sla_working_days)

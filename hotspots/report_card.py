@@ -1,6 +1,7 @@
 """The public report card (rapor kinerja): how each agency, task force, kecamatan and category served
 the city in a period, and how many complaints came by each channel (web, Open311, WhatsApp, staff for
-a caller), computed in one SQL statement with GROUPING SETS.
+a caller), summed in one SQL statement from the daily rollups (rollups.models: FlowDay, and
+ResolutionDay's histogram of working days to resolve, so medians and percentiles are exact).
 
 Definitions (the page's methodology section says the same in plain words):
 * received: complaints filed in the period;
@@ -18,15 +19,19 @@ Definitions (the page's methodology section says the same in plain words):
 * backlog: complaints filed before the period's end and not closed by then; oldest: the age in days
   of the oldest of them at the period's end.
 Periods are whole days in Asia/Jakarta. Private complaints (a sensitive category's) count only in their
-agency's row and only when the period is whole months that have ended; a row built from fewer than 3
-complaints shows no figures, and in a row that private complaints touch every figure built from fewer
-than 5 is hidden on its own (docs/rules.md, privacy rules 3 and 4).
+agency's row and only when the period is whole months that have ended; a row none of whose counts
+(received, resolved, forwarded, backlog) reaches 3 shows no figures, and in a row that private
+complaints touch every figure built from fewer than 5 is hidden on its own (docs/rules.md, privacy
+rules 3 and 4).
+
+Beside the rollups the statement reads two small things: the answers to the "sudah beres?" question
+given about the period's resolutions (an index range of their own table), and the age of each
+group's oldest backlog complaint, from two index-only scans of the complaint table (rollups 0007).
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-import holidays
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -35,6 +40,9 @@ from complaints.sla import PEKANBARU
 from disclosure.public import suppress_below, suppressed_label
 from disclosure.windows import is_ended_whole_months, whole_days
 from geo.db_router import reading
+from rollups.models import CHANNEL_IDS, FlowDay, ResolutionDay
+from rollups.sql import dimension_values
+from rollups.windows import day_range
 
 GROUPS = ("agency", "task_force", "kecamatan", "category", "channel")
 FIGURES = (
@@ -77,99 +85,112 @@ def period_of(since: datetime | None, until: datetime | None, month: str | None 
     return Period(*whole_days(since or until - timedelta(days=30), until))
 
 
-def _holidays_between(start: date, end: date) -> list[date]:
-    days = holidays.country_holidays("ID", years=range(start.year, end.year + 1))
-    return sorted(d for d in days if start <= d <= end)
+# Each group's dimension in the rollups, and the rows naming its ids (id, code, name). A channel is
+# named by its code; report_card_answer gives it its label.
+_CHANNELS = ", ".join(f"({i}, '{channel}', '{channel}')" for channel, i in CHANNEL_IDS.items())
+_NAMES = {
+    "agency": "SELECT id, code, name FROM boundaries_agency",
+    "task_force": "SELECT id, code, name FROM boundaries_taskforce",
+    "kecamatan": "SELECT id, code, name FROM boundaries_kecamatan",
+    "category": "SELECT id, code, name_id FROM complaints_category",
+    "channel": f"VALUES {_CHANNELS}",
+}
+# Private complaints count in their agency's row only, and only when the period allows it.
+_COUNTED = "(NOT {t}.private OR ({t}.dim = 'agency' AND %(with_private)s))"
+_GROUP_COLUMNS = "agency_id, task_force_id, kecamatan_id, category_id, channel, private"
 
-
-_SQL = """
-WITH base AS (
-    SELECT c.id, c.created_at, c.resolved_at, c.closed_at, c.due_at, c.status, c.rating, c.reopen_count,
-           c.private, c.assigned_to_id IS NOT NULL AS assigned_now,
-           (SELECT qa.fixed FROM notifications_questionanswer qa
-            WHERE qa.complaint_id = c.id AND qa.resolved_at >= %(since)s AND qa.resolved_at < %(until)s
-            ORDER BY qa.resolved_at DESC LIMIT 1) AS answer_fixed,
-           a.code AS agency, a.name AS agency_name, tf.code AS task_force, tf.name AS task_force_name,
-           k.code AS kecamatan, k.name AS kecamatan_name, cat.code AS category, cat.name_id AS category_name,
-           c.channel,
-           (c.created_at >= %(since)s AND c.created_at < %(until)s) AS received,
-           (c.status = 'selesai' AND c.resolved_at >= %(since)s AND c.resolved_at < %(until)s) AS resolved,
-           (c.status = 'diteruskan' AND c.closed_at >= %(since)s AND c.closed_at < %(until)s) AS forwarded,
-           (c.created_at < %(until)s AND (c.closed_at IS NULL OR c.closed_at >= %(until)s)) AS in_backlog
-    FROM complaints_complaint c
-    JOIN complaints_category cat ON cat.id = c.category_id
-    JOIN boundaries_kecamatan k ON k.id = c.kecamatan_id
-    LEFT JOIN boundaries_agency a ON a.id = c.agency_id
-    LEFT JOIN boundaries_taskforce tf ON tf.id = c.task_force_id
-    WHERE c.created_at < %(until)s AND (%(with_private)s OR NOT c.private)
-      AND (c.created_at >= %(since)s OR c.closed_at IS NULL OR c.closed_at >= %(since)s OR c.resolved_at >= %(since)s)
+_SQL = f"""
+WITH flows AS (
+    SELECT f.dim, f.dim_id,
+           bool_or(f.private) FILTER (WHERE f.received <> 0 OR f.closed <> 0) AS has_private,
+           coalesce(sum(f.received) FILTER (WHERE f.day >= %(since)s), 0) AS received,
+           coalesce(sum(f.assigned) FILTER (WHERE f.day >= %(since)s), 0) AS assigned,
+           coalesce(sum(f.forwarded) FILTER (WHERE f.day >= %(since)s), 0) AS forwarded,
+           coalesce(sum(f.received - f.closed), 0) AS backlog
+    FROM {FlowDay._meta.db_table} f
+    WHERE f.day < %(until)s AND {_COUNTED.format(t="f")}
+    GROUP BY f.dim, f.dim_id
 ),
-measured AS (
-    SELECT base.*,
-           CASE WHEN resolved THEN (
-               SELECT count(*) FROM generate_series(
-                   (created_at AT TIME ZONE 'Asia/Jakarta')::date + 1, (resolved_at AT TIME ZONE 'Asia/Jakarta')::date, interval '1 day'
-               ) d
-               WHERE extract(isodow FROM d) < 6 AND d::date <> ALL(%(holidays)s::date[])
-           ) END AS days,
-           resolved AND NOT EXISTS (
-               SELECT 1 FROM complaints_photo p WHERE p.complaint_id = base.id AND p.kind = 'after'
-           ) AS no_after_photo,
-           CASE WHEN resolved THEN coalesce((
-               SELECT e.verified_on_site FROM complaints_complaintevent e
-               WHERE e.complaint_id = base.id AND e.kind = 'status' AND e.to_status = 'selesai'
-               ORDER BY e.at DESC, e.id DESC LIMIT 1
-           ), false) END AS on_site
-    FROM base
+histogram AS (
+    SELECT r.dim, r.dim_id, r.days, bool_or(r.private) AS has_private, sum(r.n) AS n,
+           sum(r.within_sla) AS within_sla, sum(r.reopened) AS reopened, sum(r.rated) AS rated,
+           sum(r.rating_sum) AS rating_sum, sum(r.without_after_photo) AS without_after_photo,
+           sum(r.on_site) AS on_site
+    FROM {ResolutionDay._meta.db_table} r
+    WHERE r.day >= %(since)s AND r.day < %(until)s AND {_COUNTED.format(t="r")}
+    GROUP BY r.dim, r.dim_id, r.days HAVING sum(r.n) <> 0
+),
+resolved AS (
+    SELECT dim, dim_id, bool_or(has_private) AS has_private, sum(n) AS resolved, sum(within_sla) AS within_sla,
+           sum(reopened) AS reopened, sum(rated) AS rated, sum(rating_sum) AS rating_sum,
+           sum(without_after_photo) AS without_after_photo, sum(on_site) AS on_site,
+           array_agg(days ORDER BY days) AS days, array_agg(n ORDER BY days) AS counts
+    FROM histogram GROUP BY dim, dim_id
+),
+answers AS (
+    -- Each complaint's latest answer about a resolution in the period.
+    SELECT g.dim, g.dim_id, bool_or(a.private) AS has_private, count(*) AS answered,
+           avg(a.fixed::int) AS answered_fixed
+    FROM (
+        SELECT DISTINCT ON (qa.complaint_id) qa.fixed, c.*
+        FROM notifications_questionanswer qa JOIN complaints_complaint c ON c.id = qa.complaint_id
+        WHERE qa.resolved_at >= %(since_at)s AND qa.resolved_at < %(until_at)s
+        ORDER BY qa.complaint_id, qa.resolved_at DESC
+    ) a
+    CROSS JOIN LATERAL (VALUES {dimension_values("a")}) g(dim, dim_id)
+    WHERE g.dim_id IS NOT NULL AND (NOT a.private OR (g.dim = 'agency' AND %(with_private)s))
+    GROUP BY g.dim, g.dim_id
+),
+oldest AS (
+    SELECT g.dim, g.dim_id, max(extract(epoch FROM %(until_at)s - c.created_at) / 86400) AS oldest_days
+    FROM (
+        -- The oldest of each combination of groups first (a few thousand rows, not one per complaint),
+        -- over the backlog at the period's end: still open, or closed after it (two index-only scans).
+        SELECT {_GROUP_COLUMNS}, min(created_at) AS created_at
+        FROM (
+            SELECT created_at, {_GROUP_COLUMNS}
+            FROM complaints_complaint WHERE closed_at IS NULL AND created_at < %(until_at)s
+            UNION ALL
+            SELECT created_at, {_GROUP_COLUMNS}
+            FROM complaints_complaint WHERE closed_at >= %(until_at)s AND created_at < %(until_at)s
+        ) backlog
+        GROUP BY {_GROUP_COLUMNS}
+    ) c
+    CROSS JOIN LATERAL (VALUES {dimension_values("c")}) g(dim, dim_id)
+    WHERE g.dim_id IS NOT NULL AND (NOT c.private OR (g.dim = 'agency' AND %(with_private)s))
+    GROUP BY g.dim, g.dim_id
+),
+names AS (
+    {" UNION ALL ".join(f"SELECT '{dim}' AS named, n.* FROM ({sql}) n(id, code, name)" for dim, sql in _NAMES.items())}
 )
-{agency_rows}
-UNION ALL
-{other_rows}
+SELECT dim AS grp, names.code, names.name,
+       coalesce(flows.received, 0)::int AS received, coalesce(resolved.resolved, 0)::int AS resolved,
+       coalesce(flows.forwarded, 0)::int AS forwarded,
+       resolved.within_sla::float / nullif(resolved.resolved, 0) AS within_sla,
+       resolved.days, resolved.counts,
+       coalesce(flows.backlog, 0)::int AS backlog, oldest.oldest_days,
+       resolved.reopened::float / nullif(resolved.resolved, 0) AS reopen_rate,
+       resolved.rating_sum::float / nullif(resolved.rated, 0) AS rating,
+       coalesce(resolved.rated, 0)::int AS rated,
+       resolved.without_after_photo::float / nullif(resolved.resolved, 0) AS without_after_photo,
+       resolved.on_site::float / nullif(resolved.resolved, 0) AS verified_on_site,
+       coalesce(answers.answered, 0)::int AS answered, answers.answered_fixed,
+       flows.assigned::float / nullif(flows.received, 0) AS assigned,
+       coalesce(flows.has_private, false) OR coalesce(resolved.has_private, false)
+           OR coalesce(answers.has_private, false) AS has_private
+FROM flows
+FULL JOIN resolved USING (dim, dim_id)
+FULL JOIN answers USING (dim, dim_id)
+LEFT JOIN oldest USING (dim, dim_id)
+JOIN names ON names.named = dim AND names.id = dim_id
+WHERE coalesce(flows.received, 0) <> 0 OR coalesce(flows.backlog, 0) <> 0 OR coalesce(flows.forwarded, 0) <> 0
+   OR coalesce(resolved.resolved, 0) <> 0 OR coalesce(answers.answered, 0) <> 0
 ORDER BY 1, 2
 """
 
 
-_FIGURES_SQL = """
-    count(*) FILTER (WHERE received) AS received,
-    count(*) FILTER (WHERE resolved) AS resolved,
-    count(*) FILTER (WHERE forwarded) AS forwarded,
-    avg((resolved_at <= due_at)::int) FILTER (WHERE resolved) AS within_sla,
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY days) FILTER (WHERE resolved) AS median_days,
-    percentile_cont(0.9) WITHIN GROUP (ORDER BY days) FILTER (WHERE resolved) AS p90_days,
-    count(*) FILTER (WHERE in_backlog) AS backlog,
-    max(extract(epoch FROM %(until)s - created_at) / 86400) FILTER (WHERE in_backlog) AS oldest_days,
-    avg((reopen_count > 0)::int) FILTER (WHERE resolved) AS reopen_rate,
-    avg(rating) FILTER (WHERE resolved AND rating IS NOT NULL) AS rating,
-    count(rating) FILTER (WHERE resolved) AS rated,
-    avg(no_after_photo::int) FILTER (WHERE resolved) AS without_after_photo,
-    avg(on_site::int) FILTER (WHERE resolved) AS verified_on_site,
-    count(answer_fixed) AS answered,
-    avg(answer_fixed::int) AS answered_fixed,
-    avg(assigned_now::int) FILTER (WHERE received) AS assigned,
-    bool_or(private) AS has_private,
-    count(*) FILTER (WHERE received OR resolved OR forwarded OR in_backlog) AS involved
-"""
-# Every complaint counts in its agency's row; private ones nowhere else.
-_SQL = _SQL.format(
-    agency_rows=f"SELECT 'agency' AS grp, agency AS code, min(agency_name) AS name, {_FIGURES_SQL} "
-    "FROM measured WHERE agency IS NOT NULL GROUP BY agency",
-    # The channel's row is named by its code; report_card_answer gives it its label.
-    other_rows=(
-        "SELECT CASE WHEN GROUPING(task_force) = 0 THEN 'task_force' WHEN GROUPING(kecamatan) = 0 THEN 'kecamatan' "
-        "WHEN GROUPING(category) = 0 THEN 'category' ELSE 'channel' END, "
-        "COALESCE(task_force, kecamatan, category, channel), "
-        "CASE WHEN GROUPING(task_force) = 0 THEN min(task_force_name) WHEN GROUPING(kecamatan) = 0 "
-        "THEN min(kecamatan_name) WHEN GROUPING(category) = 0 THEN min(category_name) ELSE min(channel) END, "
-        f"{_FIGURES_SQL} FROM measured WHERE NOT private "
-        "GROUP BY GROUPING SETS ((task_force), (kecamatan), (category), (channel)) "
-        "HAVING COALESCE(task_force, kecamatan, category, channel) IS NOT NULL"
-    ),
-)
-
-
-# The card reads every complaint open, received or resolved in the period (seconds at a million), so
-# it is kept for a few minutes: a popular page costs one computation per period and process in that
-# time. Periods are whole days, so every visitor of a day shares the default one.
+# A card is kept for a few minutes: a popular page then costs one computation per period and process
+# in that time. Periods are whole days, so every visitor of a day shares the default one.
 CARD_CACHE_SECONDS = 5 * 60
 # The count each derived figure is built from (a count is built from itself).
 _BUILT_FROM = {
@@ -194,13 +215,13 @@ def report_card(period: Period) -> dict[str, list[dict]]:
     key = f"report-card:{period.since.isoformat()}:{period.until.isoformat()}:{with_private}"
     if (cached := cache.get(key)) is not None:
         return cached
+    since, until = day_range(period.since, period.until)
     params = {
-        "since": period.since,
-        "until": period.until,
+        "since": since,
+        "until": until,
+        "since_at": period.since,
+        "until_at": period.until,
         "with_private": with_private,
-        "holidays": _holidays_between(
-            period.since.astimezone(PEKANBARU).date() - timedelta(days=400), period.until.astimezone(PEKANBARU).date()
-        ),
     }
     with reading(Complaint).cursor() as cursor:
         cursor.execute(_SQL, params)
@@ -208,9 +229,36 @@ def report_card(period: Period) -> dict[str, list[dict]]:
         rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     card = {group: [] for group in GROUPS}
     for row in rows:
+        days, counts = row.pop("days") or [], row.pop("counts") or []
+        row["median_days"] = _percentile(days, counts, 0.5)
+        row["p90_days"] = _percentile(days, counts, 0.9)
+        # A row is shown when one of its counts reaches the threshold: a lower bound of the
+        # complaints it involves (one may be received, resolved and in the backlog at once).
+        row["involved"] = max(row["received"], row["resolved"], row["forwarded"], row["backlog"])
         card[row.pop("grp")].append(_public(row))
     cache.set(key, card, CARD_CACHE_SECONDS)
     return card
+
+
+def _percentile(values: list[int], counts: list[int], q: float) -> float | None:
+    """percentile_cont(q) of ``values`` each repeated ``counts`` times (sorted): the histogram's exact
+    answer, interpolated between neighbours as PostgreSQL does."""
+    total = sum(counts)
+    if not total:
+        return None
+    position = q * (total - 1)
+    below, fraction = int(position), position - int(position)
+
+    def at(k: int) -> int:
+        seen = 0
+        for value, n in zip(values, counts, strict=True):
+            seen += n
+            if k < seen:
+                return value
+        return values[-1]
+
+    low = at(below)
+    return float(low + (at(below + 1) - low) * fraction) if fraction else float(low)
 
 
 def _public(row: dict) -> dict:

@@ -16,8 +16,11 @@ HEX_GRIDS = (250, 500, 1000)
 GRIDS = (HEAT_GRID, *HEX_GRIDS)
 # Heat cells are HEAT_CELL_DEG degrees square (about 100 m at Pekanbaru's latitude).
 HEAT_CELL_DEG = 0.001
-# The report card's groups, as the dimension names of FlowDay and ResolutionDay.
-DIMENSIONS = ("agency", "task_force", "kecamatan", "category")
+# The report card's groups, as the dimension names of FlowDay and ResolutionDay. Each is an id
+# column of the complaint but the channel, a text whose rollup id is its place in CHANNEL_IDS.
+DIMENSIONS = ("agency", "task_force", "kecamatan", "category", "channel")
+# Never renumber: the rows store these ids (a new channel takes the next number).
+CHANNEL_IDS = {"web": 1, "open311": 2, "whatsapp": 3, "staff": 4}
 
 
 class AreaDay(models.Model):
@@ -87,7 +90,8 @@ class CellDay(models.Model):
 
 
 class FlowDay(models.Model):
-    """Per day and report-card group: complaints filed that day and complaints closed that day; the
+    """Per day and report-card group: complaints filed that day (and of them, how many an officer has
+    now) and complaints closed that day (and of them, how many were forwarded outside the city); the
     backlog at a midnight is what was filed before it less what was closed before it."""
 
     day = models.DateField()
@@ -95,7 +99,9 @@ class FlowDay(models.Model):
     dim_id = models.BigIntegerField()
     private = models.BooleanField()
     received = models.IntegerField()
+    assigned = models.IntegerField(db_default=0)
     closed = models.IntegerField()
+    forwarded = models.IntegerField(db_default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["dim", "day", "dim_id", "private"], name="rollups_flowday_key")]
@@ -117,6 +123,7 @@ class ResolutionDay(models.Model):
     rated = models.IntegerField()
     rating_sum = models.IntegerField()
     without_after_photo = models.IntegerField()
+    on_site = models.IntegerField(db_default=0)
 
     class Meta:
         constraints = [

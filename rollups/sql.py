@@ -15,6 +15,7 @@ in key order, so two statements touching the same rows wait for each other inste
 
 from complaints.models import Complaint, Photo, Status
 from rollups.models import (
+    CHANNEL_IDS,
     DIMENSIONS,
     GRIDS,
     HEAT_CELL_DEG,
@@ -30,6 +31,7 @@ from rollups.models import (
 COMPLAINTS = Complaint._meta.db_table
 PHOTOS = Photo._meta.db_table
 RESOLVED = Status.SELESAI
+FORWARDED = Status.DITERUSKAN
 AFTER_PHOTO = "after"
 
 
@@ -37,7 +39,20 @@ def _day(column: str) -> str:
     return f"({column} AT TIME ZONE '{ZONE}')::date"
 
 
-_DIMENSION_VALUES = ", ".join(f"('{d}', src.{d}_id)" for d in DIMENSIONS)
+
+
+def _dimension_id(dim: str, row: str) -> str:
+    """SQL of a complaint row's id in a report-card dimension (rollups.models.DIMENSIONS)."""
+    if dim == "channel":
+        cases = " ".join(f"WHEN '{channel}' THEN {i}" for channel, i in CHANNEL_IDS.items())
+        return f"(CASE {row}.channel {cases} END)"
+    return f"{row}.{dim}_id"
+
+
+def dimension_values(row: str = "src") -> str:
+    """SQL VALUES rows (dimension, id) of a complaint row, one per report-card dimension."""
+    return ", ".join(f"('{d}', {_dimension_id(d, row)})" for d in DIMENSIONS)
+
 
 # {src}: a relation with every complaint column and a signed weight ``sign`` (+1 or -1).
 _AREA = f"""
@@ -95,19 +110,24 @@ DO UPDATE SET n = t.n + excluded.n, sx = t.sx + excluded.sx, sy = t.sy + exclude
 """
 
 _FLOW = f"""
-INSERT INTO {FlowDay._meta.db_table} AS t (dim, day, dim_id, private, received, closed)
-SELECT d.dim, x.day, d.dim_id, src.private, sum(x.received), sum(x.closed)
+INSERT INTO {FlowDay._meta.db_table} AS t (dim, day, dim_id, private, received, assigned, closed, forwarded)
+SELECT d.dim, x.day, d.dim_id, src.private, sum(x.received), sum(x.assigned), sum(x.closed), sum(x.forwarded)
 FROM {{src}} src
 CROSS JOIN LATERAL (
-    SELECT {_day("src.created_at")} AS day, src.sign AS received, 0 AS closed
+    SELECT {_day("src.created_at")} AS day, src.sign AS received,
+           src.sign * (src.assigned_to_id IS NOT NULL)::int AS assigned, 0 AS closed, 0 AS forwarded
     UNION ALL
-    SELECT {_day("src.closed_at")}, 0, src.sign WHERE src.closed_at IS NOT NULL
+    SELECT {_day("src.closed_at")}, 0, 0, src.sign, src.sign * (src.status = '{FORWARDED}')::int
+    WHERE src.closed_at IS NOT NULL
 ) x
-CROSS JOIN LATERAL (VALUES {_DIMENSION_VALUES}) d(dim, dim_id)
+CROSS JOIN LATERAL (VALUES {dimension_values()}) d(dim, dim_id)
 WHERE d.dim_id IS NOT NULL
-GROUP BY 1, 2, 3, 4 HAVING sum(x.received) <> 0 OR sum(x.closed) <> 0 ORDER BY 1, 2, 3, 4
+GROUP BY 1, 2, 3, 4
+HAVING sum(x.received) <> 0 OR sum(x.assigned) <> 0 OR sum(x.closed) <> 0 OR sum(x.forwarded) <> 0
+ORDER BY 1, 2, 3, 4
 ON CONFLICT (dim, day, dim_id, private)
-DO UPDATE SET received = t.received + excluded.received, closed = t.closed + excluded.closed
+DO UPDATE SET received = t.received + excluded.received, assigned = t.assigned + excluded.assigned,
+    closed = t.closed + excluded.closed, forwarded = t.forwarded + excluded.forwarded
 """
 
 _WITHOUT_AFTER_PHOTO = (
@@ -138,9 +158,9 @@ def working_days(filed: str, resolved: str) -> str:
 # the four groups it counts in).
 _RESOLUTION = f"""
 INSERT INTO {ResolutionDay._meta.db_table} AS t
-    (dim, day, dim_id, private, days, n, within_sla, reopened, rated, rating_sum, without_after_photo)
+    (dim, day, dim_id, private, days, n, within_sla, reopened, rated, rating_sum, without_after_photo, on_site)
 SELECT d.dim, r.day, d.dim_id, r.private, r.days, sum(r.sign), sum(r.within_sla), sum(r.reopened),
-       sum(r.rated), sum(r.rating_sum), sum(r.without_after_photo)
+       sum(r.rated), sum(r.rating_sum), sum(r.without_after_photo), sum(r.on_site)
 FROM (
     SELECT src.sign, src.private, {_day("src.resolved_at")} AS day,
            {working_days("src.created_at", "src.resolved_at")} AS days,
@@ -148,22 +168,24 @@ FROM (
            src.sign * (src.reopen_count > 0)::int AS reopened,
            src.sign * (src.rating IS NOT NULL)::int AS rated, src.sign * coalesce(src.rating, 0) AS rating_sum,
            src.sign * ({_WITHOUT_AFTER_PHOTO})::int AS without_after_photo,
-           src.agency_id, src.task_force_id, src.kecamatan_id, src.category_id
+           src.sign * coalesce(src.resolved_on_site, false)::int AS on_site,
+           src.agency_id, src.task_force_id, src.kecamatan_id, src.category_id, src.channel
     FROM {{src}} src
     WHERE src.status = '{RESOLVED}' AND src.resolved_at IS NOT NULL
     OFFSET 0
 ) r
-CROSS JOIN LATERAL (VALUES {_DIMENSION_VALUES.replace("src.", "r.")}) d(dim, dim_id)
+CROSS JOIN LATERAL (VALUES {dimension_values("r")}) d(dim, dim_id)
 WHERE d.dim_id IS NOT NULL
 GROUP BY 1, 2, 3, 4, 5
 HAVING sum(r.sign) <> 0 OR sum(r.within_sla) <> 0 OR sum(r.reopened) <> 0 OR sum(r.rated) <> 0
-    OR sum(r.rating_sum) <> 0 OR sum(r.without_after_photo) <> 0
+    OR sum(r.rating_sum) <> 0 OR sum(r.without_after_photo) <> 0 OR sum(r.on_site) <> 0
 ORDER BY 1, 2, 3, 4, 5
 ON CONFLICT (dim, day, dim_id, private, days)
 DO UPDATE SET n = t.n + excluded.n, within_sla = t.within_sla + excluded.within_sla,
     reopened = t.reopened + excluded.reopened, rated = t.rated + excluded.rated,
     rating_sum = t.rating_sum + excluded.rating_sum,
-    without_after_photo = t.without_after_photo + excluded.without_after_photo
+    without_after_photo = t.without_after_photo + excluded.without_after_photo,
+    on_site = t.on_site + excluded.on_site
 """
 
 CONTRIBUTIONS = (_AREA, _CELL, _FLOW, _RESOLUTION)
@@ -225,7 +247,7 @@ CREATE OR REPLACE FUNCTION rollups_photo_change(complaint bigint, change int) RE
     WITH changed AS (
         UPDATE {ResolutionDay._meta.db_table} t SET without_after_photo = t.without_after_photo + change
         FROM {COMPLAINTS} src
-        CROSS JOIN LATERAL (VALUES {_DIMENSION_VALUES}) d(dim, dim_id)
+        CROSS JOIN LATERAL (VALUES {dimension_values()}) d(dim, dim_id)
         WHERE src.id = complaint AND src.status = '{RESOLVED}' AND src.resolved_at IS NOT NULL
           AND t.dim = d.dim AND t.dim_id = d.dim_id AND t.day = {_day("src.resolved_at")}
           AND t.private = src.private AND t.days = {working_days("src.created_at", "src.resolved_at")}

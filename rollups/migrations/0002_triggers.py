@@ -1,5 +1,4 @@
-"""The complaint and photo tables' triggers that keep the rollups exact (rollups.sql), then the first
-count. Apart from 0001: the tables' unique keys, which the triggers' upserts need, exist only once
+"""The complaint and photo tables' triggers that keep the rollups exact (rollups.sql). Apart from 0001: the tables' unique keys, which the triggers' upserts need, exist only once
 0001 has ended."""
 
 from django.db import migrations
@@ -9,10 +8,10 @@ from rollups.calendar import refresh_holidays
 
 
 def fill(apps, schema_editor):
-    """Holidays first (resolution times count working days), then every rollup from the complaints."""
+    """The holidays (resolution times count working days). The rollups are counted by the latest
+    migration that changed their definition (0007), when every column they read exists."""
     with schema_editor.connection.cursor() as cursor:
         refresh_holidays(cursor)
-        sql.rebuild(cursor)
 
 
 class Migration(migrations.Migration):

@@ -44,7 +44,19 @@ def differences() -> dict[str, list]:
                 c
                 for c in columns
                 if c
-                in ("n", "received", "closed", "within_sla", "reopened", "rated", "rating_sum", "without_after_photo")
+                in (
+                    "n",
+                    "received",
+                    "assigned",
+                    "closed",
+                    "forwarded",
+                    "within_sla",
+                    "reopened",
+                    "rated",
+                    "rating_sum",
+                    "without_after_photo",
+                    "on_site",
+                )
             ]
             nonzero = " OR ".join(f"{c} <> 0" for c in counts)
             cursor.execute(
@@ -96,6 +108,15 @@ def test_every_kind_of_change_keeps_every_rollup_exact(loaded, file_complaint, s
         status=Status.SELESAI, resolved_at=NOW - timedelta(days=2), closed_at=NOW - timedelta(days=2)
     )
     Complaint.objects.filter(pk__in=some[50:]).update(private=True)
+    assert differences() == {}
+    # What the report card counts beyond them: channels, officers, forwardings, closings on site.
+    officer = staff_user("petugas-rollup", Role.SATGAS, agency="DLHK")
+    Complaint.objects.filter(pk__in=some[:15]).update(channel="whatsapp")
+    Complaint.objects.filter(pk__in=some[10:30]).update(assigned_to=officer)
+    Complaint.objects.filter(pk__in=some[30:35]).update(status=Status.DITERUSKAN, closed_at=NOW - timedelta(days=1))
+    Complaint.objects.filter(pk__in=some[40:45]).update(resolved_on_site=True)
+    assert differences() == {}
+    Complaint.objects.filter(pk__in=some[12:20]).update(assigned_to=None, channel="web")
     assert differences() == {}
     # "After" photos added to resolved complaints (two at once for one), one removed again.
     resolved = list(Complaint.objects.filter(status=Status.SELESAI)[:5])
@@ -173,3 +194,11 @@ def test_an_initial_load_counts_once_at_the_end_and_rebuilds_the_indexes(tmp_pat
     # The triggers are on again.
     Complaint.objects.filter(pk=Complaint.objects.first().pk).update(status=Status.DITOLAK, closed_at=NOW)
     assert differences() == {}
+
+
+def test_every_channel_has_its_rollup_id():
+    from complaints.models import Channel
+    from rollups.models import CHANNEL_IDS
+
+    assert set(CHANNEL_IDS) == set(Channel.values)
+    assert len(set(CHANNEL_IDS.values())) == len(CHANNEL_IDS)
