@@ -121,6 +121,8 @@ class QuestionAnswer(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["complaint", "resolved_at"], name="question_answered_once")]
+        # The report card reads a period's answers by the time of the resolution they are about.
+        indexes = [models.Index(fields=["resolved_at"], name="question_answer_resolved")]
 
 
 class Supporter(models.Model):
