@@ -3,8 +3,9 @@
 Hexagons are those of ST_HexagonGrid / ST_Hexagon in UTM 47N (EPSG:32647), so their size is true
 metres; the grid is anchored at the projection's origin, so a hexagon's (i, j) is the same whatever
 the filters, which is what lets two periods be compared. Each complaint's cell at every offered size
-is counted when the complaint is written (the rollups' triggers, rollups_cell in rollups.sql); a
-reading sums the cells' counts over the window's days and draws one ST_Hexagon per occupied cell.
+is counted when the complaint is written (the rollups' triggers, rollups.sql); a reading sums the
+cells' counts over the window (its whole months from the month rollup when nothing else is filtered,
+its other days from the day rollup) and draws one ST_Hexagon per occupied cell.
 Windows are whole days in Asia/Jakarta (rollups.windows), which is also the disclosure rule.
 """
 
@@ -16,8 +17,8 @@ from geo.db_router import reading
 from geo.spatial import UTM47N
 from hotspots.query import HotspotQuery
 from rollups.classes import statuses_of
-from rollups.models import HEAT_GRID, AreaDay, CellDay
-from rollups.windows import day_range
+from rollups.models import HEAT_GRID, AreaDay, CellDay, CellMonth
+from rollups.windows import day_range, month_split
 
 
 def _where(query: HotspotQuery, alias: str) -> tuple[str, dict]:
@@ -38,12 +39,25 @@ def _where(query: HotspotQuery, alias: str) -> tuple[str, dict]:
 
 
 def _cells(query: HotspotQuery, grid: int) -> tuple[str, dict]:
-    """SQL of (i, j, n, sx, sy) per occupied cell of ``grid``: the cell rollup holds public complaints only."""
+    """SQL of (i, j, n, sx, sy) per occupied cell of ``grid``: the cell rollups hold public complaints
+    only. A query with no filter but its window reads the month rollup for the window's whole months
+    and the day rollup for the days on either side."""
     where, params = _where(query, "r")
+    months = None if query.category or query.status or query.kecamatan else month_split(params["since"], params["until"])
+    if months is None:
+        rows = f"SELECT r.i, r.j, r.n, r.sx, r.sy FROM {CellDay._meta.db_table} r WHERE r.grid = %(grid)s AND {where}"
+    else:
+        params = {**params, "first_month": months[0], "after_months": months[1]}
+        rows = f"""
+            SELECT r.i, r.j, r.n, r.sx, r.sy FROM {CellDay._meta.db_table} r
+            WHERE r.grid = %(grid)s AND {where} AND (r.day < %(first_month)s OR r.day >= %(after_months)s)
+            UNION ALL
+            SELECT m.i, m.j, m.n, m.sx, m.sy FROM {CellMonth._meta.db_table} m
+            WHERE m.grid = %(grid)s AND m.month >= %(first_month)s AND m.month < %(after_months)s
+        """
     sql = f"""
         SELECT r.i, r.j, sum(r.n)::int AS n, sum(r.sx) AS sx, sum(r.sy) AS sy
-        FROM {CellDay._meta.db_table} r
-        WHERE r.grid = %(grid)s AND {where}
+        FROM ({rows}) r
         GROUP BY r.i, r.j HAVING sum(r.n) > 0
     """
     return sql, {**params, "grid": grid}

@@ -23,6 +23,7 @@ from rollups.models import (
     ZONE,
     AreaDay,
     CellDay,
+    CellMonth,
     FlowDay,
     Holiday,
     ResolutionDay,
@@ -37,6 +38,10 @@ AFTER_PHOTO = "after"
 
 def _day(column: str) -> str:
     return f"({column} AT TIME ZONE '{ZONE}')::date"
+
+
+def _month(column: str) -> str:
+    return f"date_trunc('month', {column} AT TIME ZONE '{ZONE}')::date"
 
 
 
@@ -106,6 +111,19 @@ CROSS JOIN (VALUES {_GRID_VALUES}) g(grid)
 WHERE NOT src.private
 GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(sign) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7
 ON CONFLICT (grid, day, category_id, status, kecamatan_id, i, j)
+DO UPDATE SET n = t.n + excluded.n, sx = t.sx + excluded.sx, sy = t.sy + excluded.sy
+"""
+
+_CELL_MONTH = f"""
+INSERT INTO {CellMonth._meta.db_table} AS t (grid, month, i, j, n, sx, sy)
+SELECT g.grid, {_month("created_at")}, {_CELL_I}, {_CELL_J}, sum(sign),
+       sum(sign * ST_X(location)), sum(sign * ST_Y(location))
+FROM {{src}} src
+CROSS JOIN (VALUES {_GRID_VALUES}) g(grid)
+{_CELL_JOINS}
+WHERE NOT src.private
+GROUP BY 1, 2, 3, 4 HAVING sum(sign) <> 0 ORDER BY 1, 2, 3, 4
+ON CONFLICT (grid, month, i, j)
 DO UPDATE SET n = t.n + excluded.n, sx = t.sx + excluded.sx, sy = t.sy + excluded.sy
 """
 
@@ -188,8 +206,8 @@ DO UPDATE SET n = t.n + excluded.n, within_sla = t.within_sla + excluded.within_
     on_site = t.on_site + excluded.on_site
 """
 
-CONTRIBUTIONS = (_AREA, _CELL, _FLOW, _RESOLUTION)
-TABLES = tuple(m._meta.db_table for m in (AreaDay, CellDay, FlowDay, ResolutionDay))
+CONTRIBUTIONS = (_AREA, _CELL, _CELL_MONTH, _FLOW, _RESOLUTION)
+TABLES = tuple(m._meta.db_table for m in (AreaDay, CellDay, CellMonth, FlowDay, ResolutionDay))
 
 FUNCTIONS = f"""
 -- The working days between two moments (rollups.sql.working_days), for reading by hand.

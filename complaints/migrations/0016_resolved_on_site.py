@@ -1,6 +1,6 @@
 """The current resolution's on-site verdict on the complaint itself, copied from its closing event
 (the latest move to selesai), so the report card's resolution rollup can count it. After the rollup
-columns exist (rollups 0006): on a new database the triggers already count them."""
+columns exist (rollups 0006), which the triggers of before leave at their defaults."""
 
 from django.db import migrations, models
 

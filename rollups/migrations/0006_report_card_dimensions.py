@@ -1,7 +1,7 @@
 """What the report card needs beyond the first rollups: the channel as a dimension (no column: its
 rows come with the next count), the received complaints an officer has, the forwarded closures and
 the resolutions verified on site. Database defaults, so the triggers of before keep writing until
-0007 replaces them."""
+rollups.definition replaces them after the migration."""
 
 from django.db import migrations, models
 

@@ -2,6 +2,7 @@
 
 import json
 import math
+from datetime import date
 
 import pyproj
 import pytest
@@ -62,6 +63,67 @@ def test_hexagon_counts_equal_an_independent_shapely_count(client, plant, size_m
             assert count == independent
         total += independent
     assert total == len(points)  # every complaint in exactly one hexagon
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        {},  # the default year: day rows, whole months, day rows
+        {"since": "2000-01-01"},  # everything
+        {"since": "2026-02-10", "until": "2026-05-20"},
+        {"since": "2026-03-01", "until": "2026-06-01"},  # whole months only
+    ],
+)
+def test_whole_months_are_read_from_the_month_rollup_with_the_same_answer(client, plant, window):
+    """Complaints over 500 days: each window's hexagons and heat cells equal a count of the complaints
+    filed in it (whole days, Asia/Jakarta), whether its months come from the month rollup or not."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from complaints.sla import PEKANBARU
+    from rollups.models import CellMonth
+
+    for days_ago in range(0, 500, 9):
+        plant(uniform_points(12, seed=days_ago, bounds=(101.42, 0.49, 101.47, 0.54)), days_ago=days_ago + 0.5)
+        plant(uniform_points(2, seed=days_ago, bounds=(101.4401, 0.5101, 101.4419, 0.5109)), days_ago=days_ago + 0.5)
+    assert CellMonth.objects.filter(grid=500).count() > 10
+    now = timezone.now()
+    day = lambda value: datetime.combine(value, time(0), PEKANBARU)  # noqa: E731
+    since = day(date.fromisoformat(window["since"])) if "since" in window else None
+    until = day(date.fromisoformat(window["until"])) if "until" in window else None
+    if until is None:
+        until = day(now.astimezone(PEKANBARU).date() + timedelta(days=1))
+    if since is None:
+        since = day((now - timedelta(days=365)).astimezone(PEKANBARU).date())
+    inside = [c for c in public_complaints() if since <= c.created_at < until]
+    to_utm = pyproj.Transformer.from_crs(4326, 32647, always_xy=True)
+    hexagons = features(client, "/api/v1/hotspots/hexbins/", size_m=500, **window)
+    counted = {}
+    for c in inside:
+        x, y = to_utm.transform(c.location.x, c.location.y)
+        for feature in hexagons:
+            p = feature["properties"]
+            if hexagon(p["i"], p["j"], 500).covers(shapely.Point(x, y)):
+                counted[(p["i"], p["j"])] = counted.get((p["i"], p["j"]), 0) + 1
+                break
+    assert sum(counted.values()) == len(inside) > 0  # every complaint of the window in an answered hexagon
+    for feature in hexagons:
+        p = feature["properties"]
+        want = counted.get((p["i"], p["j"]), 0)
+        assert p["count"] == ("<3" if want < 3 else want)
+    heat = client.get("/api/v1/hotspots/heatmap/", window).json()["points"]
+    cells = {}
+    for c in inside:
+        cells.setdefault((round(c.location.x / 0.001), round(c.location.y / 0.001)), []).append(c.location)
+    want_heat = sorted(
+        (round(sum(p.y for p in ps) / len(ps), 6), round(sum(p.x for p in ps) / len(ps), 6), len(ps))
+        for ps in cells.values()
+        if len(ps) >= 3
+    )
+    assert len(want_heat) >= 3
+    flat = lambda rows: [value for row in sorted(tuple(r) for r in rows) for value in row]  # noqa: E731
+    assert flat(heat) == pytest.approx(flat(want_heat), abs=2e-6)
 
 
 def test_sensitive_complaints_are_in_no_hexagon_and_small_counts_are_suppressed(client, plant):

@@ -16,7 +16,7 @@ from complaints.demo import demo_complaints
 from complaints.models import Complaint, Photo, Role, Status
 from complaints.rerouting import complaints_reroute
 from complaints.tracking import new_tracking_code
-from rollups.models import AreaDay, CellDay, FlowDay, ResolutionDay
+from rollups.models import AreaDay, CellDay, CellMonth, FlowDay, ResolutionDay
 from rollups.sql import TABLES, recount_statements
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ NOW = timezone.now()
 # Each table's key and its counts (sx, sy: sums of coordinates, compared to 1e-6 degrees).
 _COLUMNS = {
     model._meta.db_table: [f.column for f in model._meta.fields if f.column != "id"]
-    for model in (AreaDay, CellDay, FlowDay, ResolutionDay)
+    for model in (AreaDay, CellDay, CellMonth, FlowDay, ResolutionDay)
 }
 
 
@@ -86,6 +86,7 @@ def loaded(tmp_path, settings):
 
 def test_a_bulk_load_is_counted(loaded):
     assert AreaDay.objects.exists() and CellDay.objects.exists() and FlowDay.objects.exists()
+    assert CellMonth.objects.exists()
     assert differences() == {}
 
 
@@ -173,6 +174,19 @@ def test_the_comparison_sees_a_change_the_triggers_missed(loaded):
         Complaint.objects.filter(pk=loaded[0].pk).update(status=Status.DITOLAK, closed_at=NOW)
         cursor.execute("SET LOCAL session_replication_role = origin")
     assert set(differences()) == {"rollups_areaday", "rollups_cellday", "rollups_flowday"}
+
+
+def test_the_triggers_follow_the_code_after_every_migrate(loaded):
+    """rollups.definition: a changed definition is installed and counted again; an unchanged one is left."""
+    from rollups import definition
+
+    with connection.cursor() as cursor:
+        assert definition.installed_digest(cursor) == definition.digest()
+        cursor.execute("COMMENT ON FUNCTION rollups_on_insert() IS 'older'")
+        cursor.execute("TRUNCATE rollups_areaday")  # what a recount must bring back
+    assert definition.sync() is True
+    assert AreaDay.objects.exists() and differences() == {}
+    assert definition.sync() is False
 
 
 def test_an_initial_load_counts_once_at_the_end_and_rebuilds_the_indexes(tmp_path, settings):

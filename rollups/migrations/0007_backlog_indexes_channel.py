@@ -1,9 +1,7 @@
-"""The triggers of today's rollups.sql (the channel dimension, assigned, forwarded, on site), every
-rollup counted again, and the backlog indexes (0003) carrying the channel too."""
+"""The backlog indexes (0003) carry the channel too: the report card's oldest complaint per channel
+is then an index-only scan as well."""
 
 from django.db import migrations
-
-from rollups import sql
 
 _GROUPS = "agency_id, task_force_id, kecamatan_id, category_id, channel, private"
 _OLD_GROUPS = "agency_id, task_force_id, kecamatan_id, category_id, private"
@@ -18,16 +16,7 @@ def _backlog_indexes(groups: str) -> str:
     )
 
 
-def recount(apps, schema_editor):
-    with schema_editor.connection.cursor() as cursor:
-        sql.rebuild(cursor)
-
-
 class Migration(migrations.Migration):
     dependencies = [("rollups", "0006_report_card_dimensions"), ("complaints", "0016_resolved_on_site")]
 
-    operations = [
-        migrations.RunSQL(sql.DROP_TRIGGERS + sql.TRIGGERS, migrations.RunSQL.noop),
-        migrations.RunSQL(_backlog_indexes(_GROUPS), _backlog_indexes(_OLD_GROUPS)),
-        migrations.RunPython(recount, migrations.RunPython.noop),
-    ]
+    operations = [migrations.RunSQL(_backlog_indexes(_GROUPS), _backlog_indexes(_OLD_GROUPS))]
