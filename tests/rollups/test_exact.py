@@ -196,7 +196,12 @@ def test_an_initial_load_counts_once_at_the_end_and_rebuilds_the_indexes(tmp_pat
         with connection.cursor() as cursor:
             # Names only: a rebuilt partial index's condition may be written back differently.
             cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'complaints_complaint'")
-            return sorted(cursor.fetchall())
+            names = cursor.fetchall()
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
+                "WHERE contype = 'f' AND conrelid IN ('complaints_complaint'::regclass, 'complaints_complaintevent'::regclass)"
+            )
+            return sorted(names), sorted(cursor.fetchall())
 
     before = indexes()
     with initial_load():
@@ -208,6 +213,33 @@ def test_an_initial_load_counts_once_at_the_end_and_rebuilds_the_indexes(tmp_pat
     # The triggers are on again.
     Complaint.objects.filter(pk=Complaint.objects.first().pk).update(status=Status.DITOLAK, closed_at=NOW)
     assert differences() == {}
+
+
+def test_an_initial_load_checks_every_foreign_key_when_it_adds_them_back(tmp_path, settings):
+    """A row that breaks a foreign key while the keys are dropped (an event of no complaint) is found
+    when the key is added back: the whole load is undone, the keys are there again, nothing counted."""
+    from django.db import IntegrityError
+
+    from complaints.bulk import initial_load
+
+    def foreign_keys():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conname FROM pg_constraint WHERE contype = 'f' "
+                "AND conrelid IN ('complaints_complaint'::regclass, 'complaints_complaintevent'::regclass)"
+            )
+            return sorted(cursor.fetchall())
+
+    before = foreign_keys()
+    with pytest.raises(IntegrityError), initial_load():
+        complaints_load(demo_complaints(20, seed=5, days=10, now=NOW))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO complaints_complaintevent (complaint_id, at, kind, from_status, to_status, note, public) "
+                "VALUES (987654321, now(), 'note', '', '', 'tanpa pengaduan', false)"
+            )
+    assert not Complaint.objects.exists() and not AreaDay.objects.exists()
+    assert foreign_keys() == before and len(before) > 5
 
 
 def test_every_channel_has_its_rollup_id():
