@@ -1,15 +1,18 @@
 """Hotspot benchmarks on the bench database (load it first: `python -m bench.generate`).
 
     .venv/bin/python -m bench.hotspots
+    BENCH_EXPORT=0 .venv/bin/python -m bench.hotspots    # without the streamed export (minutes at 1M)
 
 Hexagon counts at 250, 500 and 1000 m, the heatmap cells and Gi* over the city's 500 m hexagons, read
 from the rollups over several filters and windows; each with the same answer computed by scanning the
 complaint table (what the rollups replaced, bench.baselines) as the baseline in the same process, and
-counting in Python (every point fetched and binned with numpy) once.
+counting in Python (every point fetched and binned with numpy) once. Under each figure, the median
+of each variant alone.
 """
 
 import itertools
 import math
+import os
 import time
 from dataclasses import replace
 from datetime import timedelta
@@ -39,6 +42,12 @@ def python_hex_counts(query) -> dict:
     return dict(zip(map(tuple, cells.T), counts, strict=True))
 
 
+def each(names: list[str], reads: list) -> None:
+    """The median of each variant alone, on one indented line."""
+    medians = [f"{name} {timed(read, runs=3)['median_ms']:.0f} ms" for name, read in zip(names, reads, strict=True)]
+    print("    " + " · ".join(medians), flush=True)
+
+
 def main() -> None:
     setup_django()
     from django.core.cache import cache
@@ -56,6 +65,7 @@ def main() -> None:
     print(f"bench database: {total:,} complaints, {public:,} public in the query", flush=True)
     # Any filter and any whole-day window: the default year, a month, one category, the open ones,
     # one kecamatan, and everything; cycled through so the p95 covers them all.
+    names = ["year", "30 days", "sampah, year", "open, year", "selesai in 14.71.01, year", "everything"]
     variants = [
         hotspot_query({}),
         hotspot_query({"since": (timezone.now() - timedelta(days=30)).isoformat()}),
@@ -71,6 +81,7 @@ def main() -> None:
         scanned = itertools.cycle(sized)
         baseline = timed(lambda c=scanned: scanned_hex_counts(next(c)), runs=len(sized))
         report(f"hexagon counts, {size} m, from the rollup", result, target="p95 <= 100 ms", baseline=baseline)
+        each(names, [lambda v=v: hex_counts(v) for v in sized])
     report(
         "hexagon counts, 250 m, counted in Python",
         timed(lambda: python_hex_counts(replace(query, size_m=250)), runs=2),
@@ -82,6 +93,7 @@ def main() -> None:
         target="p95 <= 100 ms",
         baseline=timed(lambda: scanned_heat_points(next(scanned)), runs=len(variants)),
     )
+    each(names, [lambda v=v: heat_points(v) for v in variants])
 
     gi_query = replace(hotspot_query({}), size_m=500)  # the default window: whole days, so cacheable
 
@@ -92,6 +104,8 @@ def main() -> None:
     report("Gi* over 500 m hexagons, 999 permutations, cold", timed(cold_gi, runs=3), target="<= 500 ms")
     report("Gi* again, from the cache (default window)", timed(lambda: gi_star(gi_query), runs=5))
 
+    if os.environ.get("BENCH_EXPORT", "1") == "0":
+        return
     # The streamed export of every public complaint: time to the last byte and the memory it took.
     import resource
 

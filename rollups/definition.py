@@ -45,7 +45,10 @@ def sync(using: str = "default", *, stdout=None) -> bool:
 
 
 def after_migrate(sender, using="default", stdout=None, verbosity=1, plan=None, **kwargs):
-    """post_migrate, once per migrate (sent with the rollups app as sender)."""
+    """post_migrate, sent with the rollups app as sender: by ``migrate`` with the plan it ran, and by
+    ``flush`` without one (a flush changes no definition, so it is left alone)."""
+    if plan is None or any(backwards for _migration, backwards in plan):
+        return
     from django.db.migrations.executor import MigrationExecutor
 
     executor = MigrationExecutor(connections[using])
