@@ -1,5 +1,6 @@
 """The computations the rollups replaced, kept for the benchmarks' same-process baselines: each
 public aggregate as it was computed from the complaint table itself, on the same filters."""
+
 from datetime import timedelta
 
 from django.db import connection

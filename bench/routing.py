@@ -235,8 +235,10 @@ def reroute_in_parallel() -> None:
     settings["NAME"] = copy
     try:
         with connection.cursor() as cursor:
-            progress("  every complaint made open (committed, untimed) …")
+            progress("  every complaint made open (committed, untimed; no trigger: the copy's rollups do not matter) …")
+            cursor.execute("SET session_replication_role = replica")
             cursor.execute("UPDATE complaints_complaint SET status = %s, closed_at = NULL", [Status.BARU])
+            cursor.execute("RESET session_replication_role")
             cursor.execute("VACUUM ANALYZE complaints_complaint")
         jurisdiction_save(
             Jurisdiction(

@@ -43,7 +43,9 @@ def _cells(query: HotspotQuery, grid: int) -> tuple[str, dict]:
     only. A query with no filter but its window reads the month rollup for the window's whole months
     and the day rollup for the days on either side."""
     where, params = _where(query, "r")
-    months = None if query.category or query.status or query.kecamatan else month_split(params["since"], params["until"])
+    months = (
+        None if query.category or query.status or query.kecamatan else month_split(params["since"], params["until"])
+    )
     if months is None:
         rows = f"SELECT r.i, r.j, r.n, r.sx, r.sy FROM {CellDay._meta.db_table} r WHERE r.grid = %(grid)s AND {where}"
     else:

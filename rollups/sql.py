@@ -44,8 +44,6 @@ def _month(column: str) -> str:
     return f"date_trunc('month', {column} AT TIME ZONE '{ZONE}')::date"
 
 
-
-
 def _dimension_id(dim: str, row: str) -> str:
     """SQL of a complaint row's id in a report-card dimension (rollups.models.DIMENSIONS)."""
     if dim == "channel":
