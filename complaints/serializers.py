@@ -17,7 +17,13 @@ from complaints.intake import AssetInvalid, asset_check
 from complaints.models import Category, Complaint, Photo
 from complaints.photos import PhotoRefused, photo_clean
 from complaints.questions import AnswersInvalid, clean_answers
-from disclosure.public import FEATURE_FIELDS, public_description, public_photos
+from disclosure.public import (
+    FEATURE_FIELDS,
+    FEATURE_PROPERTIES,
+    LEAN_FEATURE_PROPERTIES,
+    public_description,
+    public_photos,
+)
 from geo.spatial import WGS84, is_lon_lat
 
 DESCRIPTION_MAX = 4000
@@ -76,9 +82,7 @@ class StrictSerializer(serializers.Serializer):
                 message = _("Unknown field. Allowed fields: %(allowed)s.") % {"allowed": ", ".join(self.fields)}
                 errors = {str(name)[:FIELD_NAME_SHOWN]: [message] for name in unknown[:UNKNOWN_NAMED]}
                 if len(unknown) > UNKNOWN_NAMED:
-                    errors["non_field_errors"] = [
-                        _("%(n)d more unknown fields.") % {"n": len(unknown) - UNKNOWN_NAMED}
-                    ]
+                    errors["non_field_errors"] = [_("%(n)d more unknown fields.") % {"n": len(unknown) - UNKNOWN_NAMED}]
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
 
@@ -194,7 +198,10 @@ class ComplaintCreateSerializer(StrictSerializer):
         required=False,
         allow_null=True,
         help_text="The asset's id (GET /api/v1/assets/): the complaint is placed at it, the pin is kept as reported.",
-        error_messages={"does_not_exist": _("No asset has the id {pk_value}."), "incorrect_type": _("Give the asset's id, a number.")},
+        error_messages={
+            "does_not_exist": _("No asset has the id {pk_value}."),
+            "incorrect_type": _("Give the asset's id, a number."),
+        },
     )
 
     def validate(self, attrs):
@@ -268,6 +275,33 @@ class ComplaintSerializer(GeoFeatureModelSerializer):
         return PhotoSerializer(public_photos(complaint), many=True).data
 
 
+ALL_PROPERTIES = "all"
+
+
+def feature_properties(requested: str | None) -> tuple[str, ...]:
+    """The properties the public list's Features carry for its ``fields`` query parameter: without it
+    the lean ones (disclosure.public.LEAN_FEATURE_PROPERTIES), ``all`` for every one, or a comma list
+    of names of FEATURE_PROPERTIES. A name it does not know is an error naming the allowed ones."""
+    if requested is None:
+        return LEAN_FEATURE_PROPERTIES
+    names = [name.strip() for name in requested.split(",") if name.strip()]
+    if ALL_PROPERTIES in names:
+        return FEATURE_PROPERTIES
+    allowed = _("Allowed: %(all)s, or a comma-separated list of: %(names)s.") % {
+        "all": ALL_PROPERTIES,
+        "names": ", ".join(FEATURE_PROPERTIES),
+    }
+    unknown = [name for name in names if name not in FEATURE_PROPERTIES]
+    if unknown:
+        shown = ", ".join(name[:FIELD_NAME_SHOWN] for name in unknown[:UNKNOWN_NAMED])
+        raise serializers.ValidationError(
+            {"fields": [_("Unknown field: %(names)s.") % {"names": shown} + " " + allowed]}
+        )
+    if not names:
+        raise serializers.ValidationError({"fields": [_("Name at least one field.") + " " + allowed]})
+    return tuple(names)
+
+
 class LocateQuerySerializer(StrictSerializer):
     lat = serializers.FloatField(min_value=-90, max_value=90)
     lon = serializers.FloatField(min_value=-180, max_value=180)
@@ -296,7 +330,7 @@ class NearbyComplaintSerializer(serializers.Serializer):
     distance_m = serializers.SerializerMethodField()
     support_count = serializers.IntegerField()
     photos = serializers.SerializerMethodField()
-    same_asset = serializers.BooleanField(help_text="On the asset the query named: \"tiang ini sudah dilaporkan\".")
+    same_asset = serializers.BooleanField(help_text='On the asset the query named: "tiang ini sudah dilaporkan".')
 
     def get_distance_m(self, complaint) -> float:
         return round(complaint.distance.m, 1)
