@@ -82,7 +82,9 @@ class StrictSerializer(serializers.Serializer):
                 message = _("Unknown field. Allowed fields: %(allowed)s.") % {"allowed": ", ".join(self.fields)}
                 errors = {str(name)[:FIELD_NAME_SHOWN]: [message] for name in unknown[:UNKNOWN_NAMED]}
                 if len(unknown) > UNKNOWN_NAMED:
-                    errors["non_field_errors"] = [_("%(n)d more unknown fields.") % {"n": len(unknown) - UNKNOWN_NAMED}]
+                    errors["non_field_errors"] = [
+                        _("%(n)d more unknown fields.") % {"n": len(unknown) - UNKNOWN_NAMED}
+                    ]
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
 
@@ -198,10 +200,7 @@ class ComplaintCreateSerializer(StrictSerializer):
         required=False,
         allow_null=True,
         help_text="The asset's id (GET /api/v1/assets/): the complaint is placed at it, the pin is kept as reported.",
-        error_messages={
-            "does_not_exist": _("No asset has the id {pk_value}."),
-            "incorrect_type": _("Give the asset's id, a number."),
-        },
+        error_messages={"does_not_exist": _("No asset has the id {pk_value}."), "incorrect_type": _("Give the asset's id, a number.")},
     )
 
     def validate(self, attrs):
@@ -330,7 +329,7 @@ class NearbyComplaintSerializer(serializers.Serializer):
     distance_m = serializers.SerializerMethodField()
     support_count = serializers.IntegerField()
     photos = serializers.SerializerMethodField()
-    same_asset = serializers.BooleanField(help_text='On the asset the query named: "tiang ini sudah dilaporkan".')
+    same_asset = serializers.BooleanField(help_text="On the asset the query named: \"tiang ini sudah dilaporkan\".")
 
     def get_distance_m(self, complaint) -> float:
         return round(complaint.distance.m, 1)

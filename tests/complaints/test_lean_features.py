@@ -87,14 +87,16 @@ def test_the_detail_is_always_the_full_feature(client, filed):
     ],
 )
 def test_a_bad_fields_value_is_a_400_naming_the_allowed_ones(client, filed, value, named):
-    response = client.get(LIST, {"fields": value})
+    response = client.get(LIST, {"fields": value}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     [message] = response.json()["fields"]
-    assert "all" in message and all(name in message for name in FEATURE_PROPERTIES)
+    assert "Allowed: all, or" in message and all(name in message for name in FEATURE_PROPERTIES)
     if named:
         assert f"Unknown field: {named}." in message
     else:
-        assert "at least one" in message
+        assert "Name at least one field." in message
+    [indonesian] = client.get(LIST, {"fields": value}).json()["fields"]
+    assert ("Bidang tidak dikenal" if named else "Sebutkan setidaknya satu bidang") in indonesian
 
 
 def test_a_long_bad_value_is_answered_briefly(client, filed):

@@ -47,13 +47,9 @@ def test_filing_gives_the_key_once_and_stores_only_its_hash(post_complaint):
 def test_a_stranger_cannot_rate_or_reopen(client, resolved, key):
     before = state(resolved)
     body = {"rating": 1, "comment": "Buruk!"} | ({"reporter_key": key} if key is not None else {})
-    assert (
-        client.post(f"{API}/{resolved.tracking_code}/rating/", body, content_type="application/json").status_code == 403
-    )
+    assert client.post(f"{API}/{resolved.tracking_code}/rating/", body, content_type="application/json").status_code == 403
     body = {"reason": "Teks orang asing."} | ({"reporter_key": key} if key is not None else {})
-    assert (
-        client.post(f"{API}/{resolved.tracking_code}/reopen/", body, content_type="application/json").status_code == 403
-    )
+    assert client.post(f"{API}/{resolved.tracking_code}/reopen/", body, content_type="application/json").status_code == 403
     assert state(resolved) == before
 
 
@@ -76,10 +72,7 @@ def test_a_private_complaint_answers_a_stranger_as_if_it_did_not_exist(client, f
 def test_added_information_is_seen_by_the_reporter_and_staff_never_the_public(client, file_complaint):
     complaint = file_complaint()
     body = {"reporter_key": complaint.reporter_key, "text": "Lubangnya makin besar: RAHASIA-TAMBAH."}
-    assert (
-        client.post(f"{API}/{complaint.tracking_code}/information/", body, content_type="application/json").status_code
-        == 200
-    )
+    assert client.post(f"{API}/{complaint.tracking_code}/information/", body, content_type="application/json").status_code == 200
     from django.test import Client
 
     assert "RAHASIA-TAMBAH" not in Client().get(f"/lacak/{complaint.tracking_code}/").content.decode()
@@ -147,22 +140,12 @@ def test_writes_sent_from_another_site_are_refused(client, resolved, headers):
     url = f"{API}/{resolved.tracking_code}/"
     key = resolved.reporter_key
     assert client.post(url + "support/", **headers).status_code == 403
-    assert (
-        client.post(
-            url + "rating/", {"reporter_key": key, "rating": 5}, content_type="application/json", **headers
-        ).status_code
-        == 403
-    )
+    assert client.post(url + "rating/", {"reporter_key": key, "rating": 5}, content_type="application/json", **headers).status_code == 403
     assert client.post(f"{API}/", complaint_body(), content_type="application/json", **headers).status_code == 403
     assert client.post(f"/lacak/{resolved.tracking_code}/", {"action": "key", "key": key}, **headers).status_code == 403
     assert (state(resolved), Complaint.objects.count()) == (before, count)
     same_site = {"HTTP_ORIGIN": "http://testserver", "HTTP_SEC_FETCH_SITE": "same-origin"}
-    assert (
-        client.post(
-            url + "rating/", {"reporter_key": key, "rating": 5}, content_type="application/json", **same_site
-        ).status_code
-        == 200
-    )
+    assert client.post(url + "rating/", {"reporter_key": key, "rating": 5}, content_type="application/json", **same_site).status_code == 200
 
 
 def test_demo_codes_cannot_be_computed_from_the_seed():
