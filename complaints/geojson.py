@@ -2,8 +2,10 @@
 
 The same Features ComplaintSerializer gives (tests/complaints/test_geojson.py holds the two equal),
 but for a page of thousands the database writes the JSON text in one statement instead of
-Python building and encoding an object per field: ~40x less time at 10,000 features
-(docs/benchmarks.md). Use the serializer for one complaint, this for lists.
+Python building and encoding an object per field (docs/benchmarks.md). A caller may ask for fewer
+properties: the public list's default is disclosure.public.LEAN_FEATURE_PROPERTIES, about a quarter
+of the text, and the statement then reads only the tables those name. Use the serializer for one
+complaint, this for lists.
 """
 
 import json
@@ -15,58 +17,74 @@ from django.utils import timezone
 
 from boundaries.models import Agency, Kecamatan, Kelurahan, TaskForce
 from complaints.models import Category, Complaint, Photo, Status, overdue_sql
-from disclosure.public import public_description_sql, public_photo_sql
+from disclosure.public import FEATURE_PROPERTIES, public_description_sql, public_photo_sql
 from geo.db_router import reading
 from geo.language import english
 
+# Each property of a Feature (disclosure.public.FEATURE_PROPERTIES) as SQL over the page's rows.
+_PROPERTY_SQL = {
+    "category": "cat.code",
+    "category_name": "CASE WHEN %(english)s THEN cat.name_en ELSE cat.name_id END",
+    "description": public_description_sql("c"),
+    "status": "c.status",
+    "status_label": "%(status_labels)s::json ->> c.status",
+    "kecamatan": "json_build_object('code', k.code, 'name', k.name)",
+    "kelurahan": "CASE WHEN l.id IS NULL THEN NULL ELSE json_build_object('code', l.code, 'name', l.name) END",
+    "agency": "a.code",
+    "task_force": "tf.code",
+    "routing_reason": "c.routing_reason",
+    "created_at": "c.created_at",
+    "updated_at": "c.updated_at",
+    "due_at": "c.due_at",
+    "is_overdue": overdue_sql("c"),
+    "resolved_at": "c.resolved_at",
+    "support_count": "c.support_count",
+    "photos": f"""coalesce((
+        SELECT json_agg(json_build_object(
+            'kind', ph.kind,
+            'url', %(photo_url)s || regexp_replace(ph.image, '^.*/', ''),
+            'thumbnail_url', %(photo_url)s || regexp_replace(ph.thumbnail, '^.*/', ''),
+            'width', ph.width, 'height', ph.height) ORDER BY ph.created_at, ph.id)
+        FROM {Photo._meta.db_table} ph WHERE ph.complaint_id = c.id AND {public_photo_sql("ph", "c")}
+    ), '[]'::json)""",
+}
+assert tuple(_PROPERTY_SQL) == FEATURE_PROPERTIES, "one SQL expression per public property, in their order"
+
+# Each Feature is a row turned into JSON whole (json_agg of rows, the properties a row in it): one
+# type lookup per column instead of json_build_object's per argument, and no spaces between members.
+# Every join is a LEFT JOIN on a primary key, so PostgreSQL drops those whose columns the chosen
+# properties do not name (each complaint has its category and kecamatan: the rows are the same).
 _FEATURES_SQL = f"""
-SELECT coalesce(json_agg(f.feature ORDER BY f.n), '[]'::json)::text
-FROM (
-    SELECT page.n, json_build_object(
-        'type', 'Feature',
-        'id', c.tracking_code,
-        'geometry', ST_AsGeoJSON(c.location)::json,
-        'properties', json_build_object(
-            'category', cat.code,
-            'category_name', CASE WHEN %(english)s THEN cat.name_en ELSE cat.name_id END,
-            'description', {public_description_sql('c')},
-            'status', c.status,
-            'status_label', %(status_labels)s::json ->> c.status,
-            'kecamatan', json_build_object('code', k.code, 'name', k.name),
-            'kelurahan', CASE WHEN l.id IS NULL THEN NULL ELSE json_build_object('code', l.code, 'name', l.name) END,
-            'agency', a.code,
-            'task_force', tf.code,
-            'routing_reason', c.routing_reason,
-            'created_at', c.created_at,
-            'updated_at', c.updated_at,
-            'due_at', c.due_at,
-            'is_overdue', {overdue_sql('c')},
-            'resolved_at', c.resolved_at,
-            'support_count', c.support_count,
-            'photos', coalesce((
-                SELECT json_agg(json_build_object(
-                    'kind', ph.kind,
-                    'url', %(photo_url)s || regexp_replace(ph.image, '^.*/', ''),
-                    'thumbnail_url', %(photo_url)s || regexp_replace(ph.thumbnail, '^.*/', ''),
-                    'width', ph.width, 'height', ph.height) ORDER BY ph.created_at, ph.id)
-                FROM {Photo._meta.db_table} ph WHERE ph.complaint_id = c.id AND {public_photo_sql('ph', 'c')}
-            ), '[]'::json)
-        )
-    ) AS feature
-    FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS page(id, n)
-    JOIN {Complaint._meta.db_table} c ON c.id = page.id
-    JOIN {Category._meta.db_table} cat ON cat.id = c.category_id
-    JOIN {Kecamatan._meta.db_table} k ON k.id = c.kecamatan_id
-    LEFT JOIN {Kelurahan._meta.db_table} l ON l.id = c.kelurahan_id
-    LEFT JOIN {Agency._meta.db_table} a ON a.id = c.agency_id
-    LEFT JOIN {TaskForce._meta.db_table} tf ON tf.id = c.task_force_id
+SELECT coalesce(json_agg(f ORDER BY page.n), '[]'::json)::text
+FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS page(id, n)
+JOIN {Complaint._meta.db_table} c ON c.id = page.id
+LEFT JOIN {Category._meta.db_table} cat ON cat.id = c.category_id
+LEFT JOIN {Kecamatan._meta.db_table} k ON k.id = c.kecamatan_id
+LEFT JOIN {Kelurahan._meta.db_table} l ON l.id = c.kelurahan_id
+LEFT JOIN {Agency._meta.db_table} a ON a.id = c.agency_id
+LEFT JOIN {TaskForce._meta.db_table} tf ON tf.id = c.task_force_id
+CROSS JOIN LATERAL (
+    SELECT 'Feature' AS type, c.tracking_code AS id, ST_AsGeoJSON(c.location)::json AS geometry,
+        (SELECT p FROM (SELECT {{properties}}) p) AS properties
 ) f
 """
 
 
-def features_json(complaints: QuerySet[Complaint] | list[int]) -> str:
+def _statement(properties: tuple[str, ...]) -> str:
+    """The statement writing Features with ``properties`` (names of FEATURE_PROPERTIES, in any order;
+    they are written in FEATURE_PROPERTIES' order, as the serializer writes them)."""
+    unknown = set(properties) - set(_PROPERTY_SQL)
+    if unknown:
+        raise ValueError(f"not a public property of a complaint: {sorted(unknown)}")
+    columns = ", ".join(f'{sql} AS "{name}"' for name, sql in _PROPERTY_SQL.items() if name in properties)
+    return _FEATURES_SQL.replace("{properties}", columns)
+
+
+def features_json(complaints: QuerySet[Complaint] | list[int], properties: tuple[str, ...] = FEATURE_PROPERTIES) -> str:
     """The JSON text of a list of Features for ``complaints`` (a queryset, evaluated for its ids
-    only, or a list of ids), in that order, in the active language and time zone."""
+    only, or a list of ids), in that order, in the active language and time zone, with
+    ``properties`` (all of FEATURE_PROPERTIES unless fewer are named; the public list's default is
+    LEAN_FEATURE_PROPERTIES)."""
     ids = list(complaints.values_list("id", flat=True)) if isinstance(complaints, QuerySet) else list(complaints)
     params = {
         "ids": ids,
@@ -74,13 +92,14 @@ def features_json(complaints: QuerySet[Complaint] | list[int]) -> str:
         "status_labels": json.dumps({value: str(label) for value, label in Status.choices}),
         "photo_url": reverse("photo-file", args=["x"])[:-1],
     }
+    statement = _statement(properties)
     database = reading(Complaint)
     # Timestamps are written in the session's time zone, with its offset: the active one (as DRF
     # writes them) for this statement only, then the connection's own again. Inside a transaction so
     # that the setting cannot outlive it even if the statement fails.
     with transaction.atomic(using=database.alias), database.cursor() as cursor:
         cursor.execute("SELECT set_config('TimeZone', %s, true)", [timezone.get_current_timezone_name()])
-        cursor.execute(_FEATURES_SQL, params)
+        cursor.execute(statement, params)
         features = cursor.fetchone()[0]
         cursor.execute("SELECT set_config('TimeZone', %s, true)", [database.timezone_name])
     return features

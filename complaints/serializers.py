@@ -17,7 +17,13 @@ from complaints.intake import AssetInvalid, asset_check
 from complaints.models import Category, Complaint, Photo
 from complaints.photos import PhotoRefused, photo_clean
 from complaints.questions import AnswersInvalid, clean_answers
-from disclosure.public import FEATURE_FIELDS, public_description, public_photos
+from disclosure.public import (
+    FEATURE_FIELDS,
+    FEATURE_PROPERTIES,
+    LEAN_FEATURE_PROPERTIES,
+    public_description,
+    public_photos,
+)
 from geo.spatial import WGS84, is_lon_lat
 
 DESCRIPTION_MAX = 4000
@@ -266,6 +272,33 @@ class ComplaintSerializer(GeoFeatureModelSerializer):
     @extend_schema_field(PhotoSerializer(many=True))
     def get_photos(self, complaint):
         return PhotoSerializer(public_photos(complaint), many=True).data
+
+
+ALL_PROPERTIES = "all"
+
+
+def feature_properties(requested: str | None) -> tuple[str, ...]:
+    """The properties the public list's Features carry for its ``fields`` query parameter: without it
+    the lean ones (disclosure.public.LEAN_FEATURE_PROPERTIES), ``all`` for every one, or a comma list
+    of names of FEATURE_PROPERTIES. A name it does not know is an error naming the allowed ones."""
+    if requested is None:
+        return LEAN_FEATURE_PROPERTIES
+    names = [name.strip() for name in requested.split(",") if name.strip()]
+    if ALL_PROPERTIES in names:
+        return FEATURE_PROPERTIES
+    allowed = _("Allowed: %(all)s, or a comma-separated list of: %(names)s.") % {
+        "all": ALL_PROPERTIES,
+        "names": ", ".join(FEATURE_PROPERTIES),
+    }
+    unknown = [name for name in names if name not in FEATURE_PROPERTIES]
+    if unknown:
+        shown = ", ".join(name[:FIELD_NAME_SHOWN] for name in unknown[:UNKNOWN_NAMED])
+        raise serializers.ValidationError(
+            {"fields": [_("Unknown field: %(names)s.") % {"names": shown} + " " + allowed]}
+        )
+    if not names:
+        raise serializers.ValidationError({"fields": [_("Name at least one field.") + " " + allowed]})
+    return tuple(names)
 
 
 class LocateQuerySerializer(StrictSerializer):

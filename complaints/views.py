@@ -8,7 +8,13 @@ from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.cache import add_never_cache_headers
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -37,6 +43,7 @@ from complaints.serializers import (
     PhotoLocationSerializer,
     RatingSerializer,
     ReopenSerializer,
+    feature_properties,
 )
 from complaints.tracking import normalize_tracking_code
 from complaints.workflow import complaint_add_information, complaint_rate, complaint_reopen, complaint_support
@@ -70,6 +77,21 @@ class ComplaintPagination(GeoJsonPagination):
         }
 
 
+@extend_schema_view(
+    get=extend_schema(
+        description="Public complaints as a GeoJSON FeatureCollection, newest first. Each Feature's `id` is its "
+        "tracking code; its properties are the lean ones (category, status, created_at, support_count) unless "
+        "`fields` names others. The detail endpoint always has them all.",
+        parameters=[
+            OpenApiParameter(
+                "fields",
+                str,
+                description="`all` for every property of ComplaintSerializer, or a comma-separated list of their "
+                "names (e.g. `category,status,description`); an unknown name is a 400 listing the allowed ones.",
+            )
+        ],
+    )
+)
 class ComplaintListCreate(generics.ListAPIView):
     """Public complaints as a GeoJSON FeatureCollection; POST files a new one."""
 
@@ -81,12 +103,13 @@ class ComplaintListCreate(generics.ListAPIView):
         return public_complaints()
 
     def list(self, request, *args, **kwargs):
-        """The page's Features are written by the database (complaints.geojson): the same JSON as the
-        serializer's, without a Python object per field."""
+        """The page's Features are written by the database (complaints.geojson): the serializer's JSON
+        without a Python object per field, with the properties ``fields`` asks for (lean by default)."""
+        properties = feature_properties(request.query_params.get("fields"))
         queryset = self.filter_queryset(self.get_queryset())
         ids = self.paginate_queryset(queryset.values_list("id", flat=True))
         body = feature_collection_json(
-            features_json(ids),
+            features_json(ids, properties),
             count=self.paginator.page.paginator.count,
             next=self.paginator.get_next_link(),
             previous=self.paginator.get_previous_link(),
@@ -265,7 +288,9 @@ class ComplaintSupport(APIView):
         incoming = SupportSerializer(data=request.data if isinstance(request.data, dict) else {})
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        complaint, counted = complaint_support(complaint=complaint, supporter=supporter_of(request, data.get("reporter_key")))
+        complaint, counted = complaint_support(
+            complaint=complaint, supporter=supporter_of(request, data.get("reporter_key"))
+        )
         if counted:  # optional: a contact to hear of status changes
             supporter_add(complaint, {k: v for k in ("email", "phone") if (v := data.get(k))})
         return Response({**CitizenAnswerSerializer(complaint).data, "already_supported": not counted})

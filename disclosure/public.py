@@ -35,6 +35,12 @@ FEATURE_FIELDS = (
     "support_count",
     "photos",
 )
+# A Feature's ``id`` is its tracking code; the other FEATURE_FIELDS are its properties.
+FEATURE_PROPERTIES = tuple(name for name in FEATURE_FIELDS if name != "tracking_code")
+# The public list's default Feature: what a map needs to draw a pin and link it (the id is the
+# tracking code, the detail endpoint has the rest). The list gives any other FEATURE_PROPERTIES
+# only when asked for by name (``?fields=``), so a page of 10,000 stays small (docs/api.md).
+LEAN_FEATURE_PROPERTIES = ("category", "status", "created_at", "support_count")
 PUBLIC_FIELDS = (
     *FEATURE_FIELDS,
     "location",
