@@ -14,17 +14,21 @@ in key order, so two statements touching the same rows wait for each other inste
 """
 
 from complaints.models import Complaint, Photo, Status
+from complaints.tiles import WEB_MERCATOR, WORLD_HALF, cell_index, cell_side
 from rollups.models import (
     DIMENSIONS,
     GRIDS,
     HEAT_CELL_DEG,
     HEAT_GRID,
+    ID_SQUARES_MODULUS,
+    TILE_LEVELS,
     ZONE,
     AreaDay,
     CellDay,
     FlowDay,
     Holiday,
     ResolutionDay,
+    TileCell,
 )
 
 COMPLAINTS = Complaint._meta.db_table
@@ -169,6 +173,42 @@ DO UPDATE SET n = t.n + excluded.n, within_sla = t.within_sla + excluded.within_
 CONTRIBUTIONS = (_AREA, _CELL, _FLOW, _RESOLUTION)
 TABLES = tuple(m._meta.db_table for m in (AreaDay, CellDay, FlowDay, ResolutionDay))
 
+
+def _tile_cell() -> str:
+    """TileCell's contribution: each public complaint in its cell of every level (complaints.tiles'
+    grid and ``cell_index``, so a rollup cell is exactly a tile's cell), with its offsets from the
+    cell's west and north edges. A complaint's location is fixed when it is filed, so an UPDATE that
+    keeps the key keeps the sums too. OFFSET 0 keeps ST_Transform to one call per complaint, not one
+    per level."""
+    levels = ", ".join(f"({level}, {cell_side(level)!r}::float8)" for level in TILE_LEVELS)
+    cx, cy = cell_index("p.mx", "p.my", "l.side")
+    half = f"{WORLD_HALF!r}::float8"
+    return f"""
+INSERT INTO {TileCell._meta.db_table} AS t (level, cx, cy, category_id, status, n, sx, sy, sid, sid2)
+SELECT c.level, c.cx, c.cy, c.category_id, c.status, sum(c.sign),
+       sum(c.sign * (c.mx - (c.cx * c.side - {half}))), sum(c.sign * (({half} - c.cy * c.side) - c.my)),
+       sum(c.sign * c.id), mod(mod(sum(c.sign * c.id * c.id), {ID_SQUARES_MODULUS}) + {ID_SQUARES_MODULUS}, {ID_SQUARES_MODULUS})
+FROM (
+    SELECT l.level, l.side, {cx} AS cx, {cy} AS cy, p.*
+    FROM (
+        SELECT src.id, src.category_id, src.status, src.sign, ST_X(g.g) AS mx, ST_Y(g.g) AS my
+        FROM {{src}} src
+        CROSS JOIN LATERAL ST_Transform(src.location, {WEB_MERCATOR}) g(g)
+        WHERE NOT src.private
+        OFFSET 0
+    ) p
+    CROSS JOIN (VALUES {levels}) l(level, side)
+) c
+GROUP BY 1, 2, 3, 4, 5, c.side HAVING sum(c.sign) <> 0 ORDER BY 1, 2, 3, 4, 5
+ON CONFLICT (level, cx, cy, category_id, status)
+DO UPDATE SET n = t.n + excluded.n, sx = t.sx + excluded.sx, sy = t.sy + excluded.sy,
+    sid = t.sid + excluded.sid, sid2 = mod(t.sid2 + excluded.sid2, {ID_SQUARES_MODULUS})
+"""
+
+
+CONTRIBUTIONS += (_tile_cell(),)
+TABLES += (TileCell._meta.db_table,)
+
 FUNCTIONS = f"""
 -- The working days between two moments (rollups.sql.working_days), for reading by hand.
 CREATE OR REPLACE FUNCTION rollups_working_days(filed timestamptz, resolved timestamptz) RETURNS int
@@ -178,8 +218,8 @@ $$;
 """
 
 
-def _trigger_function(name: str, src: str) -> str:
-    body = ";\n".join(f"WITH changes AS ({src}) {sql.format(src='changes')}" for sql in CONTRIBUTIONS)
+def _trigger_function(name: str, src: str, contributions: tuple[str, ...]) -> str:
+    body = ";\n".join(f"WITH changes AS ({src}) {sql.format(src='changes')}" for sql in contributions)
     return f"""
 CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body$
 BEGIN
@@ -238,11 +278,23 @@ $body$;
 {_photo_function("rollups_on_photo_delete", _PHOTO_OLD)}
 """
 
+
+def trigger_functions(contributions: tuple[str, ...] = CONTRIBUTIONS) -> str:
+    """The complaint table's trigger functions, adding ``contributions`` (CREATE OR REPLACE: a
+    migration that adds a rollup redefines them)."""
+    return "\n".join(
+        _trigger_function(name, src, contributions)
+        for name, src in (
+            ("rollups_on_insert", _NEW),
+            ("rollups_on_update", f"{_NEW} UNION ALL {_OLD}"),
+            ("rollups_on_delete", _OLD),
+        )
+    )
+
+
 TRIGGERS = f"""
 {FUNCTIONS}
-{_trigger_function("rollups_on_insert", _NEW)}
-{_trigger_function("rollups_on_update", f"{_NEW} UNION ALL {_OLD}")}
-{_trigger_function("rollups_on_delete", _OLD)}
+{trigger_functions()}
 {_PHOTO_FUNCTIONS}
 CREATE TRIGGER rollups_insert AFTER INSERT ON {COMPLAINTS}
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollups_on_insert();
@@ -274,20 +326,26 @@ DROP FUNCTION IF EXISTS rollups_working_days(timestamptz, timestamptz);
 _ALL = f"SELECT 1 AS sign, c.* FROM {COMPLAINTS} c"
 
 
-def recount_statements(suffix: str = "") -> list[str]:
-    """Statements that count every rollup from scratch into its table (``suffix`` appended to each
-    table's name: a copy to compare with)."""
+def recount_statements(suffix: str = "", tables: tuple[str, ...] = TABLES) -> list[str]:
+    """Statements that count every rollup of ``tables`` from scratch into its table (``suffix``
+    appended to each table's name: a copy to compare with)."""
     statements = []
     for table, sql in zip(TABLES, CONTRIBUTIONS, strict=True):
-        statements.append(sql.format(src=f"({_ALL})").replace(f"INTO {table} ", f"INTO {table}{suffix} ", 1))
+        if table in tables:
+            statements.append(sql.format(src=f"({_ALL})").replace(f"INTO {table} ", f"INTO {table}{suffix} ", 1))
     return statements
 
 
-def rebuild(cursor) -> None:
-    """Empty every rollup and count it again from the complaint table (after a holiday calendar
-    change, or to drop the rows whose counts fell to zero). Takes a lock that keeps complaints from
-    changing meanwhile, so nothing is counted twice or missed."""
+def rebuild(cursor, tables: tuple[str, ...] | None = None) -> None:
+    """Empty the rollups of ``tables`` (None: every rollup table there is yet; a migration that runs
+    before a later rollup's table exists counts the ones it has, and the later one's migration counts
+    its own) and count them again from the complaint table (after a holiday calendar change, or to drop
+    the rows whose counts fell to zero). Takes a lock that keeps complaints from changing meanwhile, so
+    nothing is counted twice or missed."""
+    if tables is None:
+        cursor.execute("SELECT t FROM unnest(%s::text[]) t WHERE to_regclass(t) IS NOT NULL", [list(TABLES)])
+        tables = tuple(t for (t,) in cursor.fetchall())
     cursor.execute(f"LOCK TABLE {COMPLAINTS}, {PHOTOS} IN SHARE MODE")
-    cursor.execute(f"TRUNCATE {', '.join(TABLES)}")
-    for statement in recount_statements():
+    cursor.execute(f"TRUNCATE {', '.join(tables)}")
+    for statement in recount_statements(tables=tables):
         cursor.execute(statement)

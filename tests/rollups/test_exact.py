@@ -16,15 +16,16 @@ from complaints.demo import demo_complaints
 from complaints.models import Complaint, Photo, Role, Status
 from complaints.rerouting import complaints_reroute
 from complaints.tracking import new_tracking_code
-from rollups.models import AreaDay, CellDay, FlowDay, ResolutionDay
+from rollups.models import AreaDay, CellDay, FlowDay, ResolutionDay, TileCell
 from rollups.sql import TABLES, recount_statements
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
-# Each table's key and its counts (sx, sy: sums of coordinates, compared to 1e-6 degrees).
+# Each table's key and its counts (sx, sy: sums of coordinates, compared to 1e-6 degrees, or for
+# the tile cells metres; sid, sid2: sums of ids, exact).
 _COLUMNS = {
     model._meta.db_table: [f.column for f in model._meta.fields if f.column != "id"]
-    for model in (AreaDay, CellDay, FlowDay, ResolutionDay)
+    for model in (AreaDay, CellDay, FlowDay, ResolutionDay, TileCell)
 }
 
 
@@ -74,6 +75,7 @@ def loaded(tmp_path, settings):
 
 def test_a_bulk_load_is_counted(loaded):
     assert AreaDay.objects.exists() and CellDay.objects.exists() and FlowDay.objects.exists()
+    assert TileCell.objects.exists()
     assert differences() == {}
 
 
@@ -151,7 +153,7 @@ def test_the_comparison_sees_a_change_the_triggers_missed(loaded):
         cursor.execute("SET LOCAL session_replication_role = replica")  # no trigger fires
         Complaint.objects.filter(pk=loaded[0].pk).update(status=Status.DITOLAK, closed_at=NOW)
         cursor.execute("SET LOCAL session_replication_role = origin")
-    assert set(differences()) == {"rollups_areaday", "rollups_cellday", "rollups_flowday"}
+    assert set(differences()) == {"rollups_areaday", "rollups_cellday", "rollups_flowday", "rollups_tilecell"}
 
 
 def test_an_initial_load_counts_once_at_the_end_and_rebuilds_the_indexes(tmp_path, settings):
