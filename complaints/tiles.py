@@ -235,7 +235,7 @@ def _counted_rows(z: int, x: int, y: int, filters: TileFilters) -> tuple[str, li
             SELECT t.cx >> {shift} AS i, t.cy >> {shift} AS j, t.category_id, sum(t.n) AS n,
                    sum(t.sx + t.n * (t.cx * {side} - {half})) AS sx,
                    sum(t.n * ({half} - t.cy * {side}) - t.sy) AS sy,
-                   sum(t.sid) AS sid, sum(t.sid2) AS sid2
+                   sum(t.sid)::bigint AS sid, mod(sum(t.sid2), {ID_SQUARES_MODULUS})::bigint AS sid2
             FROM {TileCell._meta.db_table} t
             WHERE {" AND ".join(conditions)}
             GROUP BY 1, 2, 3 HAVING sum(t.n) > 0
