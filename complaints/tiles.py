@@ -49,6 +49,7 @@ CELLS_PER_SIDE = EXTENT // CELL  # 64, a power of two: cell sides halve exactly 
 
 # Properties of one complaint, in the order of the feature rows below.
 _COMPLAINT_COLUMNS = ("id", "location", "tracking_code", "category", "status", "created_at", "support_count")
+_RANKS = 2**20  # more than there will ever be categories (see _counted_rows)
 # A complaint's feature columns, from a row of _COMPLAINT_COLUMNS (see _feature_rows).
 _COMPLAINT_FEATURE = (
     "tracking_code, category, status, to_char(created_at, 'YYYY-MM-DD') AS created_at, "
@@ -204,7 +205,7 @@ def _counted_rows(z: int, x: int, y: int, filters: TileFilters) -> tuple[str, li
 
     The tile's cells are rollup cells of the first level at or above z, shifted to zoom z (a level's
     cells nest in the tile's). The dominant category is chosen as the point path chooses it (most
-    complaints, then the smaller code); a cell's point is its complaints' mean (each rollup row keeps
+    complaints, then the first code in the column's order); a cell's point is its complaints' mean (each rollup row keeps
     the sum of its complaints' offsets from the row's cell corner). A cell of one or two complaints
     names them by the sums of their ids and squared ids (a + b and a² + b²: a and b are
     (sum ± √(2 · squares − sum²)) / 2), and they are read from the complaint table by primary key,
@@ -215,18 +216,25 @@ def _counted_rows(z: int, x: int, y: int, filters: TileFilters) -> tuple[str, li
     half = f"{WORLD_HALF!r}::float8"
     first_x, first_y = (x * CELLS_PER_SIDE) << shift, (y * CELLS_PER_SIDE) << shift
     span = CELLS_PER_SIDE << shift
-    conditions = [
+    tile = [
         f"t.level = {level}",
         f"t.cx BETWEEN {first_x} AND {first_x + span - 1}",
         f"t.cy BETWEEN {first_y} AND {first_y + span - 1}",
     ]
-    params: list = []
+    filtered, filter_params = [], []
     if filters.statuses is not None:
-        conditions.append("t.status = ANY(%s)")
-        params.append([str(s) for s in filters.statuses])
+        filtered.append("t.status = ANY(%s)")
+        filter_params.append([str(s) for s in filters.statuses])
     if filters.category_id is not None:
-        conditions.append("t.category_id = %s")
-        params.append(filters.category_id)
+        filtered.append("t.category_id = %s")
+        filter_params.append(filters.category_id)
+    # A small cell's rows, found again by its index range at the level (its ids are summed only there:
+    # numeric sums for every cell of the tile would cost more than the lookups).
+    cell_rows = [
+        f"t.level = {level}",
+        f"t.cx BETWEEN small.i << {shift} AND ((small.i + 1) << {shift}) - 1",
+        f"t.cy BETWEEN small.j << {shift} AND ((small.j + 1) << {shift}) - 1",
+    ]
     source, source_params = _source(filters.complaints())
     columns = ", ".join(_COMPLAINT_COLUMNS)
     minimum = int(suppress_below())
@@ -234,33 +242,40 @@ def _counted_rows(z: int, x: int, y: int, filters: TileFilters) -> tuple[str, li
         WITH by_category AS (
             SELECT t.cx >> {shift} AS i, t.cy >> {shift} AS j, t.category_id, sum(t.n) AS n,
                    sum(t.sx + t.n * (t.cx * {side} - {half})) AS sx,
-                   sum(t.n * ({half} - t.cy * {side}) - t.sy) AS sy,
-                   sum(t.sid)::bigint AS sid, mod(sum(t.sid2), {ID_SQUARES_MODULUS})::bigint AS sid2
+                   sum(t.n * ({half} - t.cy * {side}) - t.sy) AS sy
             FROM {TileCell._meta.db_table} t
-            WHERE {" AND ".join(conditions)}
+            WHERE {" AND ".join(tile + filtered)}
             GROUP BY 1, 2, 3 HAVING sum(t.n) > 0
         ),
+        -- The dominant category without sorting each cell's categories: the smallest of
+        -- rank - n * 2^20 is the most complaints, then the first code (the point path's order).
+        ranked AS (SELECT id, code, row_number() OVER (ORDER BY code) AS rank FROM {Category._meta.db_table}),
         cells AS MATERIALIZED (
-            SELECT sum(b.n)::int AS n, sum(b.sx) / sum(b.n) AS x, sum(b.sy) / sum(b.n) AS y,
-                   (array_agg(c.code ORDER BY b.n DESC, c.code))[1] AS category,
-                   sum(b.sid) AS sid, mod(sum(b.sid2), {ID_SQUARES_MODULUS}) AS sid2
-            FROM by_category b JOIN {Category._meta.db_table} c ON c.id = b.category_id
+            SELECT b.i, b.j, sum(b.n)::int AS n, sum(b.sx) / sum(b.n) AS x, sum(b.sy) / sum(b.n) AS y,
+                   mod(mod(min(r.rank - b.n * {_RANKS}), {_RANKS}) + {_RANKS}, {_RANKS}) AS rank
+            FROM by_category b JOIN ranked r ON r.id = b.category_id
             GROUP BY b.i, b.j
+        ),
+        sums AS (
+            SELECT small.n, sum(t.sid) AS sid, mod(sum(t.sid2), {ID_SQUARES_MODULUS}) AS sid2
+            FROM cells small JOIN {TileCell._meta.db_table} t ON {" AND ".join(cell_rows + filtered)}
+            WHERE small.n < {minimum}
+            GROUP BY small.i, small.j, small.n
         ),
         small AS (
             SELECT unnest(CASE WHEN n = 1 THEN ARRAY[sid]
                                ELSE ARRAY[(sid - d) / 2, (sid + d) / 2] END)::bigint AS id
-            FROM cells CROSS JOIN LATERAL (SELECT round(sqrt(greatest(2 * sid2 - sid * sid, 0))) AS d) root
-            WHERE n < {minimum}
+            FROM sums CROSS JOIN LATERAL (SELECT round(sqrt(greatest(2 * sid2 - sid * sid, 0))) AS d) root
         )
-        SELECT ST_SetSRID(ST_MakePoint(x, y), {WEB_MERCATOR}) AS geom, NULL::text AS tracking_code, category,
-               NULL::text AS status, NULL::text AS created_at, NULL::int AS support_count, n AS count
-        FROM cells WHERE n >= {minimum}
+        SELECT ST_SetSRID(ST_MakePoint(x, y), {WEB_MERCATOR}) AS geom, NULL::text AS tracking_code,
+               r.code AS category, NULL::text AS status, NULL::text AS created_at, NULL::int AS support_count,
+               n AS count
+        FROM cells JOIN ranked r USING (rank) WHERE n >= {minimum}
         UNION ALL
         SELECT ST_Transform(s.location, {WEB_MERCATOR}), {_COMPLAINT_FEATURE}
         FROM ({source}) s({columns}) WHERE s.id IN (SELECT id FROM small)
     """
-    return sql, params + source_params
+    return sql, filter_params + filter_params + source_params
 
 
 def _rows(z: int, x: int, y: int, complaints: QuerySet[Complaint] | TileFilters | None) -> tuple[str, list]:
