@@ -28,6 +28,7 @@ Only public rows (disclosure.public.only_public) enter, whatever queryset the ca
 
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import ExpressionWrapper, F, Field, QuerySet
 from django.db.models.functions import TruncDate
 
@@ -49,6 +50,10 @@ CELLS_PER_SIDE = EXTENT // CELL  # 64, a power of two: cell sides halve exactly 
 
 # Properties of one complaint, in the order of the feature rows below.
 _COMPLAINT_COLUMNS = ("id", "location", "tracking_code", "category", "status", "created_at", "support_count")
+# _source's columns, for filters that leave nothing to read.
+_NO_COMPLAINTS = (
+    "SELECT NULL::bigint, NULL::geometry, NULL::text, NULL::text, NULL::text, NULL::date, NULL::int WHERE false"
+)
 _RANKS = 2**20  # more than there will ever be categories (see _counted_rows)
 # A complaint's feature columns, from a row of _COMPLAINT_COLUMNS (see _feature_rows).
 _COMPLAINT_FEATURE = (
@@ -120,7 +125,10 @@ def _source(complaints: QuerySet[Complaint]) -> tuple[str, list]:
         )
         .values("id", "point", "tracking_code", "category_code", "status", "created_date", "support_count")
     )
-    sql, params = rows.query.sql_with_params()
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # filters no complaint can pass, e.g. open=true with status=selesai
+        return _NO_COMPLAINTS, []
     return sql, list(params)
 
 

@@ -210,3 +210,13 @@ def test_the_view_counts_from_the_rollup(client, plant):
     points = client.get(url, {"open": "true", "kecamatan": three[0].kecamatan.code}).json()["features"]
     assert [f["properties"] for f in counted] == [{"count": 3, "category": "sampah"}]  # the rollup's
     assert codes(points) == {c.tracking_code for c in three[1:]}  # the complaints'
+
+
+@pytest.mark.parametrize("z", [12, 15])
+def test_filters_that_leave_no_status_give_an_empty_tile(client, plant, z):
+    plant([SUKAJADI])
+    x, y = tile_of(*SUKAJADI, z)
+    url = f"/tiles/complaints/{z}/{x}/{y}"
+    assert client.get(f"{url}.geojson", {"open": "true", "status": "selesai"}).json()["features"] == []
+    assert client.get(f"{url}.mvt", {"open": "true", "status": "selesai"}).status_code == 204
+    assert len(client.get(f"{url}.geojson", {"open": "true", "status": "baru"}).json()["features"]) == 1
