@@ -208,16 +208,16 @@ def _feature_rows(z: int, x: int, y: int, complaints: QuerySet[Complaint]) -> tu
 
 
 def _counted_rows(z: int, x: int, y: int, filters: TileFilters) -> tuple[str, list]:
-    """_feature_rows of a tile below DETAIL_ZOOM from the cell rollup: the same features, whatever
-    the number of complaints, from a few thousand rollup rows.
+    """_feature_rows of a tile below DETAIL_ZOOM from the cell rollup: the same features from the
+    rollup's rows of the tile (one per occupied cell, category and status), not from its points.
 
     The tile's cells are rollup cells of the first level at or above z, shifted to zoom z (a level's
     cells nest in the tile's). The dominant category is chosen as the point path chooses it (most
-    complaints, then the first code in the column's order); a cell's point is its complaints' mean (each rollup row keeps
-    the sum of its complaints' offsets from the row's cell corner). A cell of one or two complaints
-    names them by the sums of their ids and squared ids (a + b and a² + b²: a and b are
-    (sum ± √(2 · squares − sum²)) / 2), and they are read from the complaint table by primary key,
-    through the same filters as the point path."""
+    complaints, then the first code in the column's order); a cell's point is its complaints' mean
+    (each rollup row keeps the sum of its complaints' offsets from the row's cell corner). A cell of
+    one or two complaints names them by the sums of their ids and squared ids (a + b and a² + b²: a
+    and b are (sum ± √(2 · squares − sum²)) / 2), and they are read from the complaint table by
+    primary key, through the same filters as the point path."""
     level = min(level for level in TILE_LEVELS if level >= z)
     shift = level - z
     side = _side_sql(cell_side(level))
