@@ -93,7 +93,9 @@ FROM {{src}} src
 CROSS JOIN (VALUES {_GRID_VALUES}) g(grid)
 {_CELL_JOINS}
 WHERE NOT src.private
-GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(sign) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7
+-- The sum of ids too: a statement that swaps two complaints of a cell between statuses keeps the
+-- count but moves the coordinate sums.
+GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(sign) <> 0 OR sum(sign * src.id) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7
 ON CONFLICT (grid, day, category_id, status, kecamatan_id, i, j)
 DO UPDATE SET n = t.n + excluded.n, sx = t.sx + excluded.sx, sy = t.sy + excluded.sy
 """
@@ -178,8 +180,11 @@ def _tile_cell() -> str:
     """TileCell's contribution: each public complaint in its cell of every level (complaints.tiles'
     grid and ``cell_index``, so a rollup cell is exactly a tile's cell), with its offsets from the
     cell's west and north edges. A complaint's location is fixed when it is filed, so an UPDATE that
-    keeps the key keeps the sums too. OFFSET 0 keeps ST_Transform to one call per complaint, not one
-    per level."""
+    keeps a complaint's key keeps its sums too; a group is written when its count or its sums of ids
+    change, so one statement that swaps two complaints of a cell between statuses (the count stays)
+    still moves their ids and offsets. (Only three or more swapped complaints of one cell whose ids
+    have equal sums and sums of squares on both sides would go unseen.) OFFSET 0 keeps ST_Transform to
+    one call per complaint, not one per level."""
     levels = ", ".join(f"({level}, {cell_side(level)!r}::float8)" for level in TILE_LEVELS)
     cx, cy = cell_index("p.mx", "p.my", "l.side")
     half = f"{WORLD_HALF!r}::float8"
@@ -199,7 +204,9 @@ FROM (
     ) p
     CROSS JOIN (VALUES {levels}) l(level, side)
 ) c
-GROUP BY 1, 2, 3, 4, 5, c.side HAVING sum(c.sign) <> 0 ORDER BY 1, 2, 3, 4, 5
+GROUP BY 1, 2, 3, 4, 5, c.side
+HAVING sum(c.sign) <> 0 OR sum(c.sign * c.id) <> 0 OR sum(c.sign * c.id * c.id) <> 0
+ORDER BY 1, 2, 3, 4, 5
 ON CONFLICT (level, cx, cy, category_id, status)
 DO UPDATE SET n = t.n + excluded.n, sx = t.sx + excluded.sx, sy = t.sy + excluded.sy,
     sid = t.sid + excluded.sid, sid2 = mod(t.sid2 + excluded.sid2, {ID_SQUARES_MODULUS})

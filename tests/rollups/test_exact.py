@@ -138,6 +138,20 @@ def test_every_kind_of_change_keeps_every_rollup_exact(loaded, file_complaint, s
     assert differences() == {}
 
 
+def test_a_statement_that_swaps_two_complaints_of_a_cell_between_statuses_moves_them(file_complaint):
+    """The count of each (cell, status) stays, but which complaints it holds changes: the tile
+    cells' sums of ids (which name the complaints of small cells) must follow."""
+    a, b = file_complaint(101.44, 0.51), file_complaint(101.44001, 0.51001)
+    Complaint.objects.filter(pk=b.pk).update(status=Status.DIKERJAKAN)
+    assert differences() == {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Complaint._meta.db_table} SET status = CASE WHEN id = %s THEN %s ELSE %s END WHERE id IN (%s, %s)",
+            [a.pk, Status.DIKERJAKAN.value, Status.BARU.value, a.pk, b.pk],
+        )
+    assert differences() == {}
+
+
 def test_a_rolled_back_change_leaves_the_rollups_as_they_were(loaded):
     from django.db import transaction
 
