@@ -243,12 +243,15 @@ def _counted_rows(z: int, x: int, y: int, filters: TileFilters) -> tuple[str, li
         f"t.cx BETWEEN small.i << {shift} AND ((small.i + 1) << {shift}) - 1",
         f"t.cy BETWEEN small.j << {shift} AND ((small.j + 1) << {shift}) - 1",
     ]
+    # At a zoom with its own level the rollup's indices are the tile's: grouping by the columns
+    # themselves lets the planner use the key's order.
+    cell_i, cell_j = ("t.cx", "t.cy") if shift == 0 else (f"t.cx >> {shift}", f"t.cy >> {shift}")
     source, source_params = _source(filters.complaints())
     columns = ", ".join(_COMPLAINT_COLUMNS)
     minimum = int(suppress_below())
     sql = f"""
         WITH by_category AS (
-            SELECT t.cx >> {shift} AS i, t.cy >> {shift} AS j, t.category_id, sum(t.n) AS n,
+            SELECT {cell_i} AS i, {cell_j} AS j, t.category_id, sum(t.n) AS n,
                    sum(t.sx + t.n * (t.cx * {side} - {half})) AS sx,
                    sum(t.n * ({half} - t.cy * {side}) - t.sy) AS sy
             FROM {TileCell._meta.db_table} t
