@@ -152,9 +152,9 @@ class TileCell(models.Model):
     sums the complaints' ids and ``sid2`` their squares modulo ID_SQUARES_MODULUS (exact integers, kept
     in a bigint whatever the cell's size), so where a tile cell holds one or two complaints they name
     them (one: the sum; two: the roots of the sum and the sum of squares), and the tile reads those by
-    primary key instead of searching the cell's area. No day in
-    the key: a tile counts all time, and reads a few thousand rows instead of one row per day. Private
-    complaints are not counted here at all."""
+    primary key instead of searching the cell's area. No day in the key: a tile counts all time, and
+    reads one row per occupied cell, category and status, not one per day as well. Private complaints
+    are not counted here at all."""
 
     level = models.SmallIntegerField()
     category_id = models.BigIntegerField()

@@ -183,8 +183,8 @@ def _tile_cell() -> str:
     keeps a complaint's key keeps its sums too; a group is written when its count or its sums of ids
     change, so one statement that swaps two complaints of a cell between statuses (the count stays)
     still moves their ids and offsets. (Only three or more swapped complaints of one cell whose ids
-    have equal sums and sums of squares on both sides would go unseen.) OFFSET 0 keeps ST_Transform to
-    one call per complaint, not one per level."""
+    have equal sums and sums of squares on both sides would go unseen.) Squares in numeric: no id can
+    overflow the write. OFFSET 0 keeps ST_Transform to one call per complaint, not one per level."""
     levels = ", ".join(f"({level}, {cell_side(level)!r}::float8)" for level in TILE_LEVELS)
     cx, cy = cell_index("p.mx", "p.my", "l.side")
     half = f"{WORLD_HALF!r}::float8"
@@ -192,9 +192,9 @@ def _tile_cell() -> str:
 INSERT INTO {TileCell._meta.db_table} AS t (level, cx, cy, category_id, status, n, sx, sy, sid, sid2)
 SELECT c.level, c.cx, c.cy, c.category_id, c.status, sum(c.sign),
        sum(c.sign * (c.mx - (c.cx * c.side - {half}))), sum(c.sign * (({half} - c.cy * c.side) - c.my)),
-       sum(c.sign * c.id), mod(mod(sum(c.sign * c.id * c.id), {ID_SQUARES_MODULUS}) + {ID_SQUARES_MODULUS}, {ID_SQUARES_MODULUS})
+       sum(c.sign * c.id), mod(mod(sum(c.sign * c.square), {ID_SQUARES_MODULUS}) + {ID_SQUARES_MODULUS}, {ID_SQUARES_MODULUS})
 FROM (
-    SELECT l.level, l.side, {cx} AS cx, {cy} AS cy, p.*
+    SELECT l.level, l.side, {cx} AS cx, {cy} AS cy, p.*, p.id::numeric * p.id AS square
     FROM (
         SELECT src.id, src.category_id, src.status, src.sign, ST_X(g.g) AS mx, ST_Y(g.g) AS my
         FROM {{src}} src
@@ -205,7 +205,7 @@ FROM (
     CROSS JOIN (VALUES {levels}) l(level, side)
 ) c
 GROUP BY 1, 2, 3, 4, 5, c.side
-HAVING sum(c.sign) <> 0 OR sum(c.sign * c.id) <> 0 OR sum(c.sign * c.id * c.id) <> 0
+HAVING sum(c.sign) <> 0 OR sum(c.sign * c.id) <> 0 OR sum(c.sign * c.square) <> 0
 ORDER BY 1, 2, 3, 4, 5
 ON CONFLICT (level, cx, cy, category_id, status)
 DO UPDATE SET n = t.n + excluded.n, sx = t.sx + excluded.sx, sy = t.sy + excluded.sy,
