@@ -6,7 +6,9 @@
 Filters are those of the public list (``open``, ``category``, ``status``, ``kecamatan``, ``since``,
 ``until``, ``bbox``); a bad one is a 400 with the field's message. A tile off the grid is a 404 that
 says which numbers are allowed. An empty vector tile is a 204 without a body; the GeoJSON is always a
-FeatureCollection (empty when the tile is).
+FeatureCollection (empty when the tile is). A tile filtered by ``open``, ``status`` and ``category``
+alone is counted from the cell rollup below z14 (complaints.tiles.TileFilters); any other filter
+counts the complaints themselves.
 """
 
 import hashlib
@@ -19,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from complaints.filters import ComplaintFilter
-from complaints.tiles import MAX_ZOOM, complaint_tile_geojson, complaint_tile_mvt, tile_in_range
+from complaints.models import CLOSED_STATUSES, OPEN_STATUSES
+from complaints.tiles import MAX_ZOOM, TileFilters, complaint_tile_geojson, complaint_tile_mvt, tile_in_range
 from disclosure.public import public_complaints
 
 # Tiles change as complaints come and go: a minute in browser and proxy caches is fresh enough.
@@ -35,6 +38,23 @@ def _json(body: dict, status: int) -> HttpResponse:
     return HttpResponse(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json")
 
 
+# The filters the cell rollup carries; a tile naming any other is counted from its complaints.
+COUNTED_FILTERS = ("open", "status", "category")
+
+
+def tile_source(filters: ComplaintFilter):
+    """What to draw a tile from: TileFilters when only COUNTED_FILTERS are set, else the filtered queryset."""
+    data = filters.form.cleaned_data
+    if any(value not in (None, "") for name, value in data.items() if name not in COUNTED_FILTERS):
+        return filters.qs
+    statuses = (data["status"],) if data.get("status") else None
+    if data.get("open") is not None:
+        shown = OPEN_STATUSES if data["open"] else CLOSED_STATUSES
+        statuses = tuple(str(s) for s in shown if statuses is None or s in statuses)
+    category = data.get("category")
+    return TileFilters(statuses=statuses, category_id=category.pk if category else None)
+
+
 @require_safe
 def complaint_tile(request, z, x, y, encoding):
     """One tile of the public complaints, with an ETag so a revalidation costs no body."""
@@ -46,7 +66,7 @@ def complaint_tile(request, z, x, y, encoding):
     if not filters.is_valid():
         return _json({field: [str(m) for m in messages] for field, messages in filters.errors.items()}, 400)
     build, content_type = ENCODINGS[encoding]
-    body = build(z, x, y, filters.qs)
+    body = build(z, x, y, tile_source(filters))
     if not body:
         response = HttpResponse(status=204)
     else:

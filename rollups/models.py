@@ -163,3 +163,41 @@ class Holiday(models.Model):
 
     day = models.DateField(primary_key=True)
     name = models.CharField(max_length=200, blank=True)
+
+
+# Zooms of the tile cell rollup: each zoom from 10 to 13 reads its own level, a zoom below 10 sums
+# level 10's cells (they nest: a zoom-z cell is 2 × 2 cells of zoom z + 1). Zoom 14 on draws complaints.
+TILE_LEVELS = (10, 11, 12, 13)
+# TileCell.sid2 is kept modulo 2^62: for two ids below 2^30 (a billion complaints) the sum of their
+# squares is below it, so the remainder is the sum itself.
+ID_SQUARES_MODULUS = 2**62
+
+
+class TileCell(models.Model):
+    """Public complaints per category, status and map-tile cell of one zoom (``level``): the square of
+    complaints.tiles.CELL extent units at (cx, cy) on the web-mercator grid of that zoom, numbered from
+    the world's north-west corner (complaints.tiles.cell_index). ``sx`` and ``sy`` sum the complaints'
+    offsets in metres east of the cell's west edge and south of its north edge (small numbers, so the
+    sums stay exact to well under a millimetre), so a cell is drawn at its complaints' mean. ``sid``
+    sums the complaints' ids and ``sid2`` their squares modulo ID_SQUARES_MODULUS (exact integers, kept
+    in a bigint whatever the cell's size), so where a tile cell holds one or two complaints they name
+    them (one: the sum; two: the roots of the sum and the sum of squares), and the tile reads those by
+    primary key instead of searching the cell's area. No day in the key: a tile counts all time, and
+    reads one row per occupied cell, category and status, not one per day as well. Private complaints
+    are not counted here at all."""
+
+    level = models.SmallIntegerField()
+    category_id = models.BigIntegerField()
+    status = models.CharField(max_length=16)
+    cx = models.IntegerField()
+    cy = models.IntegerField()
+    n = models.IntegerField()
+    sx = models.FloatField()
+    sy = models.FloatField()
+    sid = models.BigIntegerField()
+    sid2 = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["level", "cx", "cy", "category_id", "status"], name="rollups_tilecell_key")
+        ]

@@ -14,12 +14,15 @@ in key order, so two statements touching the same rows wait for each other inste
 """
 
 from complaints.models import Complaint, Photo, Status
+from complaints.tiles import WEB_MERCATOR, WORLD_HALF, cell_index, cell_side
 from rollups.models import (
     CHANNEL_IDS,
     DIMENSIONS,
     GRIDS,
     HEAT_CELL_DEG,
     HEAT_GRID,
+    ID_SQUARES_MODULUS,
+    TILE_LEVELS,
     ZONE,
     AreaDay,
     CellDay,
@@ -27,6 +30,7 @@ from rollups.models import (
     FlowDay,
     Holiday,
     ResolutionDay,
+    TileCell,
 )
 
 COMPLAINTS = Complaint._meta.db_table
@@ -107,7 +111,9 @@ FROM {{src}} src
 CROSS JOIN (VALUES {_GRID_VALUES}) g(grid)
 {_CELL_JOINS}
 WHERE NOT src.private
-GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(sign) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7
+-- The sum of ids too: a statement that swaps two complaints of a cell between statuses keeps the
+-- count but moves the coordinate sums.
+GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(sign) <> 0 OR sum(sign * src.id) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7
 ON CONFLICT (grid, day, category_id, status, kecamatan_id, i, j)
 DO UPDATE SET n = t.n + excluded.n, sx = t.sx + excluded.sx, sy = t.sy + excluded.sy
 """
@@ -120,7 +126,7 @@ FROM {{src}} src
 CROSS JOIN (VALUES {_GRID_VALUES}) g(grid)
 {_CELL_JOINS}
 WHERE NOT src.private
-GROUP BY 1, 2, 3, 4 HAVING sum(sign) <> 0 ORDER BY 1, 2, 3, 4
+GROUP BY 1, 2, 3, 4 HAVING sum(sign) <> 0 OR sum(sign * src.id) <> 0 ORDER BY 1, 2, 3, 4
 ON CONFLICT (grid, month, i, j)
 DO UPDATE SET n = t.n + excluded.n, sx = t.sx + excluded.sx, sy = t.sy + excluded.sy
 """
@@ -204,8 +210,45 @@ DO UPDATE SET n = t.n + excluded.n, within_sla = t.within_sla + excluded.within_
     on_site = t.on_site + excluded.on_site
 """
 
-CONTRIBUTIONS = (_AREA, _CELL, _CELL_MONTH, _FLOW, _RESOLUTION)
-TABLES = tuple(m._meta.db_table for m in (AreaDay, CellDay, CellMonth, FlowDay, ResolutionDay))
+def _tile_cell() -> str:
+    """TileCell's contribution: each public complaint in its cell of every level (complaints.tiles'
+    grid and ``cell_index``, so a rollup cell is exactly a tile's cell), with its offsets from the
+    cell's west and north edges. A complaint's location is fixed when it is filed, so an UPDATE that
+    keeps a complaint's key keeps its sums too; a group is written when its count or its sums of ids
+    change, so one statement that swaps two complaints of a cell between statuses (the count stays)
+    still moves their ids and offsets. (Only three or more swapped complaints of one cell whose ids
+    have equal sums and sums of squares on both sides would go unseen.) Squares in numeric: no id can
+    overflow the write. OFFSET 0 keeps ST_Transform to one call per complaint, not one per level."""
+    levels = ", ".join(f"({level}, {cell_side(level)!r}::float8)" for level in TILE_LEVELS)
+    cx, cy = cell_index("p.mx", "p.my", "l.side")
+    half = f"{WORLD_HALF!r}::float8"
+    return f"""
+INSERT INTO {TileCell._meta.db_table} AS t (level, cx, cy, category_id, status, n, sx, sy, sid, sid2)
+SELECT c.level, c.cx, c.cy, c.category_id, c.status, sum(c.sign),
+       sum(c.sign * (c.mx - (c.cx * c.side - {half}))), sum(c.sign * (({half} - c.cy * c.side) - c.my)),
+       sum(c.sign * c.id), mod(mod(sum(c.sign * c.square), {ID_SQUARES_MODULUS}) + {ID_SQUARES_MODULUS}, {ID_SQUARES_MODULUS})
+FROM (
+    SELECT l.level, l.side, {cx} AS cx, {cy} AS cy, p.*, p.id::numeric * p.id AS square
+    FROM (
+        SELECT src.id, src.category_id, src.status, src.sign, ST_X(g.g) AS mx, ST_Y(g.g) AS my
+        FROM {{src}} src
+        CROSS JOIN LATERAL ST_Transform(src.location, {WEB_MERCATOR}) g(g)
+        WHERE NOT src.private
+        OFFSET 0
+    ) p
+    CROSS JOIN (VALUES {levels}) l(level, side)
+) c
+GROUP BY 1, 2, 3, 4, 5, c.side
+HAVING sum(c.sign) <> 0 OR sum(c.sign * c.id) <> 0 OR sum(c.sign * c.square) <> 0
+ORDER BY 1, 2, 3, 4, 5
+ON CONFLICT (level, cx, cy, category_id, status)
+DO UPDATE SET n = t.n + excluded.n, sx = t.sx + excluded.sx, sy = t.sy + excluded.sy,
+    sid = t.sid + excluded.sid, sid2 = mod(t.sid2 + excluded.sid2, {ID_SQUARES_MODULUS})
+"""
+
+
+CONTRIBUTIONS = (_AREA, _CELL, _CELL_MONTH, _FLOW, _RESOLUTION, _tile_cell())
+TABLES = tuple(m._meta.db_table for m in (AreaDay, CellDay, CellMonth, FlowDay, ResolutionDay, TileCell))
 
 FUNCTIONS = f"""
 -- The working days between two moments (rollups.sql.working_days), for reading by hand.
@@ -275,6 +318,7 @@ $body$;
 {_photo_function("rollups_on_photo_update", f"{_PHOTO_NEW} UNION ALL {_PHOTO_OLD}")}
 {_photo_function("rollups_on_photo_delete", _PHOTO_OLD)}
 """
+
 
 TRIGGERS = f"""
 {FUNCTIONS}

@@ -16,15 +16,16 @@ from complaints.demo import demo_complaints
 from complaints.models import Complaint, Photo, Role, Status
 from complaints.rerouting import complaints_reroute
 from complaints.tracking import new_tracking_code
-from rollups.models import AreaDay, CellDay, CellMonth, FlowDay, ResolutionDay
+from rollups.models import AreaDay, CellDay, CellMonth, FlowDay, ResolutionDay, TileCell
 from rollups.sql import TABLES, recount_statements
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
-# Each table's key and its counts (sx, sy: sums of coordinates, compared to 1e-6 degrees).
+# Each table's key and its counts (sx, sy: sums of coordinates, compared to 1e-6 degrees, or for
+# the tile cells metres; sid, sid2: sums of ids, exact).
 _COLUMNS = {
     model._meta.db_table: [f.column for f in model._meta.fields if f.column != "id"]
-    for model in (AreaDay, CellDay, CellMonth, FlowDay, ResolutionDay)
+    for model in (AreaDay, CellDay, CellMonth, FlowDay, ResolutionDay, TileCell)
 }
 
 
@@ -86,7 +87,7 @@ def loaded(tmp_path, settings):
 
 def test_a_bulk_load_is_counted(loaded):
     assert AreaDay.objects.exists() and CellDay.objects.exists() and FlowDay.objects.exists()
-    assert CellMonth.objects.exists()
+    assert CellMonth.objects.exists() and TileCell.objects.exists()
     assert differences() == {}
 
 
@@ -158,6 +159,20 @@ def test_every_kind_of_change_keeps_every_rollup_exact(loaded, file_complaint, s
     assert differences() == {}
 
 
+def test_a_statement_that_swaps_two_complaints_of_a_cell_between_statuses_moves_them(file_complaint):
+    """The count of each (cell, status) stays, but which complaints it holds changes: the tile
+    cells' sums of ids (which name the complaints of small cells) must follow."""
+    a, b = file_complaint(101.44, 0.51), file_complaint(101.44001, 0.51001)
+    Complaint.objects.filter(pk=b.pk).update(status=Status.DIKERJAKAN)
+    assert differences() == {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Complaint._meta.db_table} SET status = CASE WHEN id = %s THEN %s ELSE %s END WHERE id IN (%s, %s)",
+            [a.pk, Status.DIKERJAKAN.value, Status.BARU.value, a.pk, b.pk],
+        )
+    assert differences() == {}
+
+
 def test_a_rolled_back_change_leaves_the_rollups_as_they_were(loaded):
     from django.db import transaction
 
@@ -173,7 +188,7 @@ def test_the_comparison_sees_a_change_the_triggers_missed(loaded):
         cursor.execute("SET LOCAL session_replication_role = replica")  # no trigger fires
         Complaint.objects.filter(pk=loaded[0].pk).update(status=Status.DITOLAK, closed_at=NOW)
         cursor.execute("SET LOCAL session_replication_role = origin")
-    assert set(differences()) == {"rollups_areaday", "rollups_cellday", "rollups_flowday"}
+    assert set(differences()) == {"rollups_areaday", "rollups_cellday", "rollups_flowday", "rollups_tilecell"}
 
 
 def test_the_triggers_follow_the_code_after_every_migrate(loaded):
