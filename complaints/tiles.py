@@ -21,7 +21,9 @@ power-of-two multiple of a cell's. So a zoom's cells nest exactly into every low
 cell rollup (rollups.models.TileCell), counted with the same arithmetic, gives a tile below
 ``DETAIL_ZOOM`` exactly the cells its points give: such a tile whose filters are only the ones the
 rollup carries (``TileFilters``: statuses, one category) is counted from it, and reads the complaint
-table only for the complaints of its cells of one or two.
+table only for the complaints of its cells of one or two. So is a z14 tile above ``FEATURE_CAP``
+(the rollup has a level 14 for it, and says how many complaints the tile holds); a z15 or deeper
+tile that dense is counted from its points.
 
 Only public rows (disclosure.public.only_public) enter, whatever queryset the caller passes.
 """
@@ -207,9 +209,44 @@ def _feature_rows(z: int, x: int, y: int, complaints: QuerySet[Complaint]) -> tu
     return sql, params
 
 
+def _rollup_tile(z: int, x: int, y: int) -> tuple[int, list[str]]:
+    """The cell rollup's level for a tile at zoom z (the first at or above it) and the conditions on
+    ``t`` (rollups.TileCell) of the tile's rows at that level."""
+    level = min(level for level in TILE_LEVELS if level >= z)
+    shift = level - z
+    first_x, first_y = (x * CELLS_PER_SIDE) << shift, (y * CELLS_PER_SIDE) << shift
+    span = CELLS_PER_SIDE << shift
+    return level, [
+        f"t.level = {level}",
+        f"t.cx BETWEEN {first_x} AND {first_x + span - 1}",
+        f"t.cy BETWEEN {first_y} AND {first_y + span - 1}",
+    ]
+
+
+def _rollup_filters(filters: TileFilters) -> tuple[list[str], list]:
+    conditions, params = [], []
+    if filters.statuses is not None:
+        conditions.append("t.status = ANY(%s)")
+        params.append([str(s) for s in filters.statuses])
+    if filters.category_id is not None:
+        conditions.append("t.category_id = %s")
+        params.append(filters.category_id)
+    return conditions, params
+
+
+def _dense(z: int, x: int, y: int, filters: TileFilters) -> bool:
+    """Whether a detail tile holds more than FEATURE_CAP complaints, summed from its rollup cells (a
+    zoom with its own level: the point path would count the same points)."""
+    _level, tile = _rollup_tile(z, x, y)
+    filtered, params = _rollup_filters(filters)
+    sql = f"SELECT coalesce(sum(t.n), 0) > {FEATURE_CAP} FROM {TileCell._meta.db_table} t WHERE {' AND '.join(tile + filtered)}"
+    return _one(sql, params)
+
+
 def _counted_rows(z: int, x: int, y: int, filters: TileFilters) -> tuple[str, list]:
-    """_feature_rows of a tile below DETAIL_ZOOM from the cell rollup: the same features from the
-    rollup's rows of the tile (one per occupied cell, category and status), not from its points.
+    """_feature_rows of a tile below DETAIL_ZOOM, or of a dense detail tile at a zoom with its own
+    level, from the cell rollup: the same features from the rollup's rows of the tile (one per
+    occupied cell, category and status), not from its points.
 
     The tile's cells are rollup cells of the first level at or above z, shifted to zoom z (a level's
     cells nest in the tile's). The dominant category is chosen as the point path chooses it (most
@@ -218,24 +255,11 @@ def _counted_rows(z: int, x: int, y: int, filters: TileFilters) -> tuple[str, li
     one or two complaints names them by the sums of their ids and squared ids (a + b and a² + b²: a
     and b are (sum ± √(2 · squares − sum²)) / 2), and they are read from the complaint table by
     primary key, through the same filters as the point path."""
-    level = min(level for level in TILE_LEVELS if level >= z)
+    level, tile = _rollup_tile(z, x, y)
     shift = level - z
     side = _side_sql(cell_side(level))
     half = f"{WORLD_HALF!r}::float8"
-    first_x, first_y = (x * CELLS_PER_SIDE) << shift, (y * CELLS_PER_SIDE) << shift
-    span = CELLS_PER_SIDE << shift
-    tile = [
-        f"t.level = {level}",
-        f"t.cx BETWEEN {first_x} AND {first_x + span - 1}",
-        f"t.cy BETWEEN {first_y} AND {first_y + span - 1}",
-    ]
-    filtered, filter_params = [], []
-    if filters.statuses is not None:
-        filtered.append("t.status = ANY(%s)")
-        filter_params.append([str(s) for s in filters.statuses])
-    if filters.category_id is not None:
-        filtered.append("t.category_id = %s")
-        filter_params.append(filters.category_id)
+    filtered, filter_params = _rollup_filters(filters)
     # A small cell's rows, found again by its index range at the level (its ids are summed only there:
     # numeric sums for every cell of the tile would cost more than the lookups).
     cell_rows = [
@@ -294,7 +318,7 @@ def _rows(z: int, x: int, y: int, complaints: QuerySet[Complaint] | TileFilters 
     if complaints is None:
         complaints = TileFilters()
     if isinstance(complaints, TileFilters):
-        if z < DETAIL_ZOOM:
+        if z < DETAIL_ZOOM or (z in TILE_LEVELS and _dense(z, x, y, complaints)):
             return _counted_rows(z, x, y, complaints)
         complaints = complaints.complaints()
     return _feature_rows(z, x, y, complaints)

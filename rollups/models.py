@@ -166,8 +166,9 @@ class Holiday(models.Model):
 
 
 # Zooms of the tile cell rollup: each zoom from 10 to 13 reads its own level, a zoom below 10 sums
-# level 10's cells (they nest: a zoom-z cell is 2 × 2 cells of zoom z + 1). Zoom 14 on draws complaints.
-TILE_LEVELS = (10, 11, 12, 13)
+# level 10's cells (they nest: a zoom-z cell is 2 × 2 cells of zoom z + 1). Zoom 14 on draws
+# complaints, but a z14 tile too dense to draw them is counted from level 14.
+TILE_LEVELS = (10, 11, 12, 13, 14)
 # TileCell.sid2 is kept modulo 2^62: for two ids below 2^30 (a billion complaints) the sum of their
 # squares is below it, so the remainder is the sum itself.
 ID_SQUARES_MODULUS = 2**62

@@ -1,6 +1,7 @@
 """Tiles below z14 counted from the cell rollup (rollups.TileCell) equal the same tiles counted from
 the complaints' points: the same clusters (count, dominant category, position), the same single
-complaints, for every tile over the city at z10–z13 and below, under each filter the rollup carries."""
+complaints, for every tile over the city at z10–z13 and below (and the z14 tiles too dense to draw
+their complaints), under each filter the rollup carries."""
 
 import json
 
@@ -106,6 +107,29 @@ def test_a_counted_tile_equals_the_tile_counted_from_its_points(city, z, name):
     assert clusters + singles > 0
     if (z, name) in ((10, "all"), (13, "all")):
         assert clusters > 0 and singles > 0  # both kinds of feature were compared
+
+
+@pytest.mark.parametrize("name", ["all", "open", "sampah"])
+def test_a_dense_z14_tile_is_counted_from_the_rollup_as_from_its_points(city, name, plant, monkeypatch):
+    """With the cap lowered to 3, the city's busier z14 tiles are dense (one with a cell of five):
+    counted from level 14 of the rollup, they equal the cells their points give; the others are
+    their complaints either way."""
+    from complaints import tiles
+
+    plant(around(*cell_centre(*SUKAJADI, 14), 5, step_m=2))
+    monkeypatch.setattr(tiles, "FEATURE_CAP", 3)
+    filters = tile_filters(name)
+    dense = sparse = 0
+    for x, y in city_tiles(14):
+        counted = features(complaint_tile_geojson(14, x, y, filters))
+        points = features(complaint_tile_geojson(14, x, y, filters.complaints()))
+        assert same(counted, points), (x, y)
+        if any(not f[2] for f in counted):
+            dense += 1
+        elif counted:
+            sparse += 1
+    assert dense > 0 and sparse > 0
+    assert tiles._dense(14, *tile_of(*SUKAJADI, 14), filters)  # decided by the rollup, not the points
 
 
 @pytest.mark.parametrize("z", [10, 13])
