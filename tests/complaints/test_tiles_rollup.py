@@ -110,14 +110,15 @@ def test_a_counted_tile_equals_the_tile_counted_from_its_points(city, z, name):
 
 
 @pytest.mark.parametrize("name", ["all", "open", "sampah"])
-def test_a_dense_z14_tile_is_counted_from_the_rollup_as_from_its_points(city, name, plant, monkeypatch):
-    """With the cap lowered to 3, the city's busier z14 tiles are dense (one with a cell of five):
-    counted from level 14 of the rollup, they equal the cells their points give; the others are
-    their complaints either way."""
+def test_a_crowded_z14_tile_is_counted_from_the_rollup_as_from_its_points(city, name, plant, monkeypatch):
+    """With the cap and the crowd lowered to 3, the city's busier z14 tiles are crowded (one with a
+    cell of five): counted from level 14 of the rollup, they equal the cells their points give; the
+    others are their complaints either way."""
     from complaints import tiles
 
     plant(around(*cell_centre(*SUKAJADI, 14), 5, step_m=2))
     monkeypatch.setattr(tiles, "FEATURE_CAP", 3)
+    monkeypatch.setattr(tiles, "COUNTED_FROM_ROLLUP_ABOVE", 3)
     filters = tile_filters(name)
     dense = sparse = 0
     for x, y in city_tiles(14):
@@ -129,7 +130,7 @@ def test_a_dense_z14_tile_is_counted_from_the_rollup_as_from_its_points(city, na
         elif counted:
             sparse += 1
     assert dense > 0 and sparse > 0
-    assert tiles._dense(14, *tile_of(*SUKAJADI, 14), filters)  # decided by the rollup, not the points
+    assert tiles._crowded(14, *tile_of(*SUKAJADI, 14), filters)  # decided by the rollup, not the points
 
 
 @pytest.mark.parametrize("z", [10, 13])
