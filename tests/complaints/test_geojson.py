@@ -51,6 +51,17 @@ def test_database_features_follow_the_active_time_zone(file_complaint):
     assert datetime.fromisoformat(utc) == datetime.fromisoformat(jakarta) == complaint.created_at
 
 
+@pytest.mark.parametrize("zone", ["America/St_Johns", "Asia/Kolkata", "Asia/Jayapura"])
+def test_database_features_write_offsets_as_python_does(file_complaint, zone):
+    """Offsets west of UTC and of half hours are written with their sign and minutes."""
+    complaint = file_complaint()
+    with timezone.override(zone):
+        written = json.loads(features_json([complaint.id]))[0]["properties"]["created_at"]
+        expected = timezone.localtime(complaint.created_at).isoformat()
+    assert written[-6:] == expected[-6:] and written[:19] == expected[:19]
+    assert datetime.fromisoformat(written) == complaint.created_at
+
+
 def test_list_keeps_the_order_and_the_pagination_envelope(file_complaint, client):
     codes = [file_complaint(101.44 + k / 1000, 0.51).tracking_code for k in range(5)]
     body = client.get("/api/v1/complaints/?page_size=2").json()
