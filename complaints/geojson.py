@@ -8,6 +8,7 @@ Python building and encoding an object per field: ~40x less time at 10,000 featu
 
 import json
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -17,19 +18,6 @@ from complaints.models import Category, Complaint, Photo, Status, overdue_sql
 from disclosure.public import public_description_sql, public_photo_sql
 from geo.db_router import reading
 from geo.language import english
-
-
-def _local_time_sql(column: str) -> str:
-    """``column`` (a timestamptz) as the JSON text PostgreSQL writes for it in the session time zone
-    %(time_zone)s ("2026-12-01T19:08:45.123456+07:00"), without setting the session's: the local time
-    and its offset from UTC at that instant. NULL stays NULL."""
-    local = f"({column} AT TIME ZONE %(time_zone)s)"
-    offset = f"({local} - ({column} AT TIME ZONE 'UTC'))"
-    return (
-        f"((to_json({local}) #>> '{{}}') || CASE WHEN {offset} < interval '0' THEN '-' ELSE '+' END"
-        f" || to_char(CASE WHEN {offset} < interval '0' THEN -{offset} ELSE {offset} END, 'HH24:MI'))"
-    )
-
 
 _FEATURES_SQL = f"""
 SELECT coalesce(json_agg(f.feature ORDER BY f.n), '[]'::json)::text
@@ -41,7 +29,7 @@ FROM (
         'properties', json_build_object(
             'category', cat.code,
             'category_name', CASE WHEN %(english)s THEN cat.name_en ELSE cat.name_id END,
-            'description', {public_description_sql("c")},
+            'description', {public_description_sql('c')},
             'status', c.status,
             'status_label', %(status_labels)s::json ->> c.status,
             'kecamatan', json_build_object('code', k.code, 'name', k.name),
@@ -49,11 +37,11 @@ FROM (
             'agency', a.code,
             'task_force', tf.code,
             'routing_reason', c.routing_reason,
-            'created_at', {_local_time_sql("c.created_at")},
-            'updated_at', {_local_time_sql("c.updated_at")},
-            'due_at', {_local_time_sql("c.due_at")},
-            'is_overdue', {overdue_sql("c")},
-            'resolved_at', {_local_time_sql("c.resolved_at")},
+            'created_at', c.created_at,
+            'updated_at', c.updated_at,
+            'due_at', c.due_at,
+            'is_overdue', {overdue_sql('c')},
+            'resolved_at', c.resolved_at,
             'support_count', c.support_count,
             'photos', coalesce((
                 SELECT json_agg(json_build_object(
@@ -61,7 +49,7 @@ FROM (
                     'url', %(photo_url)s || regexp_replace(ph.image, '^.*/', ''),
                     'thumbnail_url', %(photo_url)s || regexp_replace(ph.thumbnail, '^.*/', ''),
                     'width', ph.width, 'height', ph.height) ORDER BY ph.created_at, ph.id)
-                FROM {Photo._meta.db_table} ph WHERE ph.complaint_id = c.id AND {public_photo_sql("ph", "c")}
+                FROM {Photo._meta.db_table} ph WHERE ph.complaint_id = c.id AND {public_photo_sql('ph', 'c')}
             ), '[]'::json)
         )
     ) AS feature
@@ -85,13 +73,17 @@ def features_json(complaints: QuerySet[Complaint] | list[int]) -> str:
         "english": english(),
         "status_labels": json.dumps({value: str(label) for value, label in Status.choices}),
         "photo_url": reverse("photo-file", args=["x"])[:-1],
-        "time_zone": timezone.get_current_timezone_name(),
     }
-    # Timestamps in the active time zone, with its offset, as DRF writes them; converted in the
-    # statement, so it needs no transaction of its own to set the session's time zone and set it back.
-    with reading(Complaint).cursor() as cursor:
+    database = reading(Complaint)
+    # Timestamps are written in the session's time zone, with its offset: the active one (as DRF
+    # writes them) for this statement only, then the connection's own again. Inside a transaction so
+    # that the setting cannot outlive it even if the statement fails.
+    with transaction.atomic(using=database.alias), database.cursor() as cursor:
+        cursor.execute("SELECT set_config('TimeZone', %s, true)", [timezone.get_current_timezone_name()])
         cursor.execute(_FEATURES_SQL, params)
-        return cursor.fetchone()[0]
+        features = cursor.fetchone()[0]
+        cursor.execute("SELECT set_config('TimeZone', %s, true)", [database.timezone_name])
+    return features
 
 
 def feature_collection_json(features: str, **members) -> str:
