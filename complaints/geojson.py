@@ -18,6 +18,7 @@ from complaints.models import Category, Complaint, Photo, Status, overdue_sql
 from disclosure.public import public_description_sql, public_photo_sql
 from geo.db_router import reading
 from geo.language import english
+from geo.prepared import Prepared
 
 _FEATURES_SQL = f"""
 SELECT coalesce(json_agg(f.feature ORDER BY f.n), '[]'::json)::text
@@ -29,7 +30,7 @@ FROM (
         'properties', json_build_object(
             'category', cat.code,
             'category_name', CASE WHEN %(english)s THEN cat.name_en ELSE cat.name_id END,
-            'description', {public_description_sql('c')},
+            'description', {public_description_sql("c")},
             'status', c.status,
             'status_label', %(status_labels)s::json ->> c.status,
             'kecamatan', json_build_object('code', k.code, 'name', k.name),
@@ -40,7 +41,7 @@ FROM (
             'created_at', c.created_at,
             'updated_at', c.updated_at,
             'due_at', c.due_at,
-            'is_overdue', {overdue_sql('c')},
+            'is_overdue', {overdue_sql("c")},
             'resolved_at', c.resolved_at,
             'support_count', c.support_count,
             'photos', coalesce((
@@ -49,7 +50,7 @@ FROM (
                     'url', %(photo_url)s || regexp_replace(ph.image, '^.*/', ''),
                     'thumbnail_url', %(photo_url)s || regexp_replace(ph.thumbnail, '^.*/', ''),
                     'width', ph.width, 'height', ph.height) ORDER BY ph.created_at, ph.id)
-                FROM {Photo._meta.db_table} ph WHERE ph.complaint_id = c.id AND {public_photo_sql('ph', 'c')}
+                FROM {Photo._meta.db_table} ph WHERE ph.complaint_id = c.id AND {public_photo_sql("ph", "c")}
             ), '[]'::json)
         )
     ) AS feature
@@ -62,6 +63,18 @@ FROM (
     LEFT JOIN {TaskForce._meta.db_table} tf ON tf.id = c.task_force_id
 ) f
 """
+
+
+# Planning the statement takes ~1.3 ms against ~0.2 ms to run it for one complaint (a filing's
+# response, a complaint's page): prepared once per connection (geo.prepared). Its generic plan joins
+# by index lookups, as fast as a planned one up to a page of the API's largest size (1,000), ~12%
+# slower at 10,000 ids, where hash joins win and planning is a small share: longer lists are planned.
+PREPARED_UP_TO = 1000
+_FEATURES = Prepared(
+    "peka_features",
+    _FEATURES_SQL,
+    {"ids": "bigint[]", "english": "boolean", "status_labels": "text", "photo_url": "text"},
+)
 
 
 def features_json(complaints: QuerySet[Complaint] | list[int]) -> str:
@@ -80,7 +93,10 @@ def features_json(complaints: QuerySet[Complaint] | list[int]) -> str:
     # that the setting cannot outlive it even if the statement fails.
     with transaction.atomic(using=database.alias), database.cursor() as cursor:
         cursor.execute("SELECT set_config('TimeZone', %s, true)", [timezone.get_current_timezone_name()])
-        cursor.execute(_FEATURES_SQL, params)
+        if len(ids) <= PREPARED_UP_TO:
+            _FEATURES.execute(cursor, params)
+        else:
+            cursor.execute(_FEATURES_SQL, params)
         features = cursor.fetchone()[0]
         cursor.execute("SELECT set_config('TimeZone', %s, true)", [database.timezone_name])
     return features
