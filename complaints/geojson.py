@@ -89,8 +89,10 @@ def features_json(complaints: QuerySet[Complaint] | list[int]) -> str:
     }
     database = reading(Complaint)
     # Timestamps are written in the session's time zone, with its offset: the active one (as DRF
-    # writes them) for this statement only, then the connection's own again. Inside a transaction so
-    # that the setting cannot outlive it even if the statement fails.
+    # writes them) for this statement only. Set for the transaction (set_config's is_local), so it
+    # cannot outlive it even if the statement fails: in a transaction of its own, its COMMIT sets the
+    # connection's zone back; inside a caller's, it is set back by hand.
+    nested = database.in_atomic_block
     with transaction.atomic(using=database.alias), database.cursor() as cursor:
         cursor.execute("SELECT set_config('TimeZone', %s, true)", [timezone.get_current_timezone_name()])
         if len(ids) <= PREPARED_UP_TO:
@@ -98,7 +100,8 @@ def features_json(complaints: QuerySet[Complaint] | list[int]) -> str:
         else:
             cursor.execute(_FEATURES_SQL, params)
         features = cursor.fetchone()[0]
-        cursor.execute("SELECT set_config('TimeZone', %s, true)", [database.timezone_name])
+        if nested:
+            cursor.execute("SELECT set_config('TimeZone', %s, true)", [database.timezone_name])
     return features
 
 

@@ -4,6 +4,7 @@ import json
 from datetime import datetime
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from complaints.geojson import features_json
@@ -49,6 +50,25 @@ def test_database_features_follow_the_active_time_zone(file_complaint):
     jakarta = json.loads(features_json([complaint.id]))[0]["properties"]["created_at"]
     assert utc.endswith("+00:00") and jakarta.endswith("+07:00")
     assert datetime.fromisoformat(utc) == datetime.fromisoformat(jakarta) == complaint.created_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_connection_keeps_its_own_time_zone(file_complaint):
+    """Alone (its COMMIT ends the setting) or inside a caller's transaction (set back by hand)."""
+    complaint = file_complaint()
+
+    def session_zone() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW TimeZone")
+            return cursor.fetchone()[0]
+
+    assert not connection.in_atomic_block
+    features_json([complaint.id])
+    assert session_zone() == connection.timezone_name == "UTC"
+    with transaction.atomic():
+        features_json([complaint.id])
+        assert session_zone() == "UTC"
+    assert session_zone() == "UTC"
 
 
 @pytest.mark.parametrize("zone", ["America/St_Johns", "Asia/Kolkata", "Asia/Jayapura"])
