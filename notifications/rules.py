@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from complaints.models import Channel as ComplaintChannel
 from complaints.models import Complaint, ComplaintEvent, EventKind, Role
 from notifications import channels
-from notifications.models import Audience, Channel, Kind, ReporterChoice, StaffPreference
+from notifications.models import Audience, Channel, Kind, ReporterChoice
 
 # Lower than the default 0: a supporter's message waits behind the reporter's and the staff's.
 SUPPORTER_PRIORITY = -10
@@ -146,10 +146,10 @@ def question(complaint: Complaint) -> list[Recipient]:
 
 def staff(users, kind: str) -> list[Recipient]:
     """Each user on each channel of their profile (e-mail when they chose none)."""
-    preferences = {p.user_id: p for p in StaffPreference.objects.filter(user__in=users)}
     out = []
-    for user in users.distinct():
-        preference = preferences.get(user.id)
+    # Their preferences in the same statement (a user has at most one).
+    for user in users.select_related("notify_preference").distinct():
+        preference = getattr(user, "notify_preference", None)
         chosen = preference.channels if preference and preference.channels else [Channel.EMAIL]
         reachable = {Channel.EMAIL: bool(user.email), Channel.WHATSAPP: bool(preference and preference.phone)}
         for channel in chosen:
