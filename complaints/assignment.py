@@ -70,8 +70,10 @@ def assign_automatically(complaint: Complaint) -> Complaint | None:
     """Apply the task force's automatic assignment to a new or handed-over complaint, inside the
     caller's transaction. Returns the complaint as assigned, or None when the rule is off or nobody is
     on duty. The task force's row is locked, so two complaints arriving together take turns."""
+    if complaint.task_force_id is None:
+        return None
     rule = TaskForce.objects.filter(pk=complaint.task_force_id).values_list("auto_assign", flat=True).first()
-    if not rule:  # no task force, or its rule is off: nothing is locked
+    if not rule:  # its rule is off: nothing is locked
         return None
     task_force = TaskForce.objects.select_for_update().get(pk=complaint.task_force_id)
     officer = next_officer(task_force, complaint.location)
