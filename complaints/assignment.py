@@ -72,10 +72,15 @@ def assign_automatically(complaint: Complaint) -> Complaint | None:
     on duty. The task force's row is locked, so two complaints arriving together take turns."""
     if complaint.task_force_id is None:
         return None
-    rule = TaskForce.objects.filter(pk=complaint.task_force_id).values_list("auto_assign", flat=True).first()
-    if not rule:  # its rule is off: nothing is locked
+    # One statement: FOR UPDATE locks only the row the WHERE keeps, so a rule that is off locks nothing.
+    task_force = (
+        TaskForce.objects.select_for_update()
+        .filter(pk=complaint.task_force_id)
+        .exclude(auto_assign=AutoAssign.OFF)
+        .first()
+    )
+    if task_force is None:
         return None
-    task_force = TaskForce.objects.select_for_update().get(pk=complaint.task_force_id)
     officer = next_officer(task_force, complaint.location)
     if officer is None:
         return None
