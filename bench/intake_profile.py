@@ -91,7 +91,7 @@ class Statements:
 def _shape(sql: str) -> str:
     """Statements that differ only in the length of an IN (...) list or a VALUES list are one."""
     sql = re.sub(r"IN \((?:%s, )*%s\)", "IN (…)", sql)
-    return re.sub(r"VALUES (?:\([^()]*\), )+\([^()]*\)", "VALUES (…)", sql)
+    return re.sub(r"VALUES (?:\([^()]*\), )*\([^()]*\)", "VALUES (…)", sql)
 
 
 def main() -> None:
