@@ -4,9 +4,10 @@ Every limited request writes its client's history (rest_framework's throttles: a
 Django's DatabaseCache.set is a COUNT(*) of the whole table (to cull it past MAX_ENTRIES), then a
 transaction of a SELECT and an UPDATE or INSERT: five round trips, and a COUNT over up to MAX_ENTRIES
 rows, on every filing. Here a set is one INSERT ... ON CONFLICT DO UPDATE, and the table is counted
-(and culled as Django culls it) on one set in CULL_CHECK_EVERY of each process. Between two checks
-the table may hold up to that many entries past MAX_ENTRIES: culling forgets clients' counts, so
-checking less often never lets a client through that the limit would have refused.
+(and culled as Django culls it) on one set in CULL_CHECK_EVERY of each cache object (Django keeps
+one a thread). Between two checks the table may hold up to that many entries a thread past
+MAX_ENTRIES: culling forgets clients' counts, so checking less often never lets a client through
+that the limit would have refused.
 """
 
 import base64
