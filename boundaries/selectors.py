@@ -45,6 +45,8 @@ class JurisdictionRef:
     code: str
     agency: Ref
     task_force: Ref | None
+    # The task force's rule of automatic assignment as the route read it (complaints.assignment).
+    task_force_auto_assign: str = ""
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,8 @@ jur AS (
     -- Rule 3: among the jurisdictions taking this category here, the highest priority, then the
     -- smallest area, then the lowest code.
     SELECT DISTINCT ON (jh.i) jh.i, j.id, j.code, a.id AS agency_id, a.code AS agency_code,
-           a.name AS agency_name, tf.id AS task_force_id, tf.code AS task_force_code, tf.name AS task_force_name
+           a.name AS agency_name, tf.id AS task_force_id, tf.code AS task_force_code, tf.name AS task_force_name,
+           tf.auto_assign AS task_force_auto_assign
     FROM jurisdiction_hit jh
     -- One row per (jurisdiction, category) taken, so that the match is an equality join (a hash
     -- join over many points) rather than an ANY() test against every jurisdiction.
@@ -181,6 +184,7 @@ SELECT pt.i, pt.category, a.id AS kecamatan_id, a.code AS kecamatan_code, a.name
        a.distance_m, coalesce(kh.id, kn.id) AS kelurahan_id, coalesce(kh.code, kn.code) AS kelurahan_code,
        coalesce(kh.name, kn.name) AS kelurahan_name, jur.id AS jurisdiction_id, jur.code AS jurisdiction_code,
        jur.agency_id, jur.agency_code, jur.agency_name, jur.task_force_id, jur.task_force_code, jur.task_force_name,
+       jur.task_force_auto_assign,
        CASE WHEN a.id IS NULL THEN 'outside' WHEN a.distance_m > 0 THEN 'near_city_limit'
             WHEN cardinality(a.candidates) > 1 THEN 'border' ELSE 'inside' END AS rule
 FROM {{points}} pt
@@ -293,8 +297,10 @@ def _decision(row) -> RouteDecision:
     )
 
 
-def _jurisdiction(id_, code, agency_id, agency_code, agency_name, tf_id, tf_code, tf_name) -> JurisdictionRef | None:
+def _jurisdiction(
+    id_, code, agency_id, agency_code, agency_name, tf_id, tf_code, tf_name, tf_auto_assign
+) -> JurisdictionRef | None:
     if id_ is None:
         return None
     task_force = Ref(tf_id, tf_code, tf_name) if tf_id else None
-    return JurisdictionRef(id_, code, Ref(agency_id, agency_code, agency_name), task_force)
+    return JurisdictionRef(id_, code, Ref(agency_id, agency_code, agency_name), task_force, tf_auto_assign or "")

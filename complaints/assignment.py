@@ -66,11 +66,13 @@ def complaints_assign(*, complaints: list[tuple[Complaint, int | None]], actor, 
         return [complaint_assign(complaint=c, actor=actor, officer=officer, version=v) for c, v in complaints]
 
 
-def assign_automatically(complaint: Complaint) -> Complaint | None:
+def assign_automatically(complaint: Complaint, *, routed_rule: str | None = None) -> Complaint | None:
     """Apply the task force's automatic assignment to a new or handed-over complaint, inside the
     caller's transaction. Returns the complaint as assigned, or None when the rule is off or nobody is
-    on duty. The task force's row is locked, so two complaints arriving together take turns."""
-    if complaint.task_force_id is None:
+    on duty. The task force's row is locked, so two complaints arriving together take turns.
+    ``routed_rule``: the rule as the complaint's routing read it a moment before (intake); off, nothing
+    is asked again; on, it is read again with the lock."""
+    if complaint.task_force_id is None or routed_rule == AutoAssign.OFF:
         return None
     # One statement: FOR UPDATE locks only the row the WHERE keeps, so a rule that is off locks nothing.
     task_force = (

@@ -138,7 +138,7 @@ def complaint_create(
                 else:
                     from complaints.assignment import assign_automatically
 
-                    complaint = assign_automatically(complaint) or complaint
+                    complaint = assign_automatically(complaint, routed_rule=route.auto_assign) or complaint
             complaint.reporter_key = key
             return complaint, True
         except IntegrityError:

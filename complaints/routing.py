@@ -39,6 +39,12 @@ class ComplaintRoute:
     def accepted(self) -> bool:
         return self.area.accepted
 
+    @property
+    def auto_assign(self) -> str | None:
+        """The rule of automatic assignment of the task force, as routing read it (its task force is
+        always the jurisdiction's); None without a task force."""
+        return self.area.jurisdiction.task_force_auto_assign if self.task_force and self.area.jurisdiction else None
+
     def reason(self) -> str:
         """The whole decision in the active language."""
         if not self.accepted:
