@@ -30,6 +30,7 @@ bench: setup
 	$(PY) -m bench.tiles
 	$(PY) -m bench.intake_load
 	$(PY) -m bench.intake_notifications
+	$(PY) -m bench.intake_profile
 	$(PY) -m bench.home_page
 	$(PY) -m bench.partitions
 	$(PY) -m bench.notifications

@@ -2,7 +2,6 @@
 routing rules 1–3; the fallbacks of rule 3 need categories and live in complaints.routing)."""
 
 import enum
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from boundaries.models import Agency, BoundaryPiece, Jurisdiction, Kecamatan, Kelurahan, TaskForce
+from geo.prepared import Prepared
 from geo.spatial import METRES_PER_DEGREE
 
 
@@ -45,6 +45,8 @@ class JurisdictionRef:
     code: str
     agency: Ref
     task_force: Ref | None
+    # The task force's rule of automatic assignment as the route read it (complaints.assignment).
+    task_force_auto_assign: str = ""
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,8 @@ jur AS (
     -- Rule 3: among the jurisdictions taking this category here, the highest priority, then the
     -- smallest area, then the lowest code.
     SELECT DISTINCT ON (jh.i) jh.i, j.id, j.code, a.id AS agency_id, a.code AS agency_code,
-           a.name AS agency_name, tf.id AS task_force_id, tf.code AS task_force_code, tf.name AS task_force_name
+           a.name AS agency_name, tf.id AS task_force_id, tf.code AS task_force_code, tf.name AS task_force_name,
+           tf.auto_assign AS task_force_auto_assign
     FROM jurisdiction_hit jh
     -- One row per (jurisdiction, category) taken, so that the match is an equality join (a hash
     -- join over many points) rather than an ANY() test against every jurisdiction.
@@ -181,6 +184,7 @@ SELECT pt.i, pt.category, a.id AS kecamatan_id, a.code AS kecamatan_code, a.name
        a.distance_m, coalesce(kh.id, kn.id) AS kelurahan_id, coalesce(kh.code, kn.code) AS kelurahan_code,
        coalesce(kh.name, kn.name) AS kelurahan_name, jur.id AS jurisdiction_id, jur.code AS jurisdiction_code,
        jur.agency_id, jur.agency_code, jur.agency_name, jur.task_force_id, jur.task_force_code, jur.task_force_name,
+       jur.task_force_auto_assign,
        CASE WHEN a.id IS NULL THEN 'outside' WHEN a.distance_m > 0 THEN 'near_city_limit'
             WHEN cardinality(a.candidates) > 1 THEN 'border' ELSE 'inside' END AS rule
 FROM {{points}} pt
@@ -225,10 +229,7 @@ def route_sql(points: str) -> tuple[str, dict]:
 
 
 # Routing one pin is the intake's hot path, and planning this statement takes about 1 ms against
-# about 0.3 ms to run it. So each database connection PREPAREs it once (a prepared statement lives as
-# long as its session, whatever happens to transactions) and the connections use generic plans
-# (geo.settings: plan_cache_mode), so an EXECUTE does not plan again. Plain SQL PREPARE: a pooler in
-# front must keep sessions (PgBouncer's session mode), as docs/operations.md says.
+# about 0.3 ms to run it: each database connection PREPAREs it once (geo.prepared).
 _STATEMENT = "peka_route"
 _ARGUMENTS = {
     "lons": "float8[]",
@@ -238,17 +239,22 @@ _ARGUMENTS = {
     "tolerance_deg": "float8",
     "border_deg": "float8",
 }
-_prepared_on: weakref.WeakSet = weakref.WeakSet()
+
+
+def route_statement(name: str = _STATEMENT, pieces_table: str = BoundaryPiece._meta.db_table) -> Prepared:
+    """The routing statement over parameter arrays, to be prepared as ``name``; its arguments are
+    _ARGUMENTS in order. ``pieces_table`` swaps the routing pieces for another table of the same
+    shape (bench.routing's baseline on whole polygons)."""
+    sql = _ROUTE_SQL.replace("{points}", _ARRAY_POINTS).replace(BoundaryPiece._meta.db_table, pieces_table)
+    return Prepared(name, sql, _ARGUMENTS)
+
+
+_ROUTE = route_statement()
 
 
 def prepare_route(cursor, name: str = _STATEMENT, pieces_table: str = BoundaryPiece._meta.db_table) -> str:
-    """PREPARE the routing statement over parameter arrays as ``name`` on ``cursor``'s session; its
-    arguments are _ARGUMENTS in order. ``pieces_table`` swaps the routing pieces for another table
-    of the same shape (bench.routing's baseline on whole polygons)."""
-    sql = _ROUTE_SQL.replace("{points}", _ARRAY_POINTS).replace(BoundaryPiece._meta.db_table, pieces_table)
-    for n, argument in enumerate(_ARGUMENTS, start=1):
-        sql = sql.replace(f"%({argument})s", f"${n}")
-    cursor.execute(f"PREPARE {name}({', '.join(_ARGUMENTS.values())}) AS {sql}")
+    """PREPARE the routing statement as ``name`` on ``cursor``'s session (bench.routing)."""
+    route_statement(name, pieces_table).prepare(cursor)
     return name
 
 
@@ -267,10 +273,7 @@ def route_many(
         "categories": list(categories) if categories is not None else [None] * len(points),
     }
     with connection.cursor() as cursor:
-        if cursor.connection not in _prepared_on:
-            prepare_route(cursor)
-            _prepared_on.add(cursor.connection)
-        cursor.execute(f"EXECUTE {_STATEMENT}({', '.join(['%s'] * len(_ARGUMENTS))})", [params[a] for a in _ARGUMENTS])
+        _ROUTE.execute(cursor, params)
         rows = sorted(cursor.fetchall(), key=lambda row: row[0])
     return [_decision(row) for row in rows]
 
@@ -294,8 +297,10 @@ def _decision(row) -> RouteDecision:
     )
 
 
-def _jurisdiction(id_, code, agency_id, agency_code, agency_name, tf_id, tf_code, tf_name) -> JurisdictionRef | None:
+def _jurisdiction(
+    id_, code, agency_id, agency_code, agency_name, tf_id, tf_code, tf_name, tf_auto_assign
+) -> JurisdictionRef | None:
     if id_ is None:
         return None
     task_force = Ref(tf_id, tf_code, tf_name) if tf_id else None
-    return JurisdictionRef(id_, code, Ref(agency_id, agency_code, agency_name), task_force)
+    return JurisdictionRef(id_, code, Ref(agency_id, agency_code, agency_name), task_force, tf_auto_assign or "")

@@ -66,14 +66,23 @@ def complaints_assign(*, complaints: list[tuple[Complaint, int | None]], actor, 
         return [complaint_assign(complaint=c, actor=actor, officer=officer, version=v) for c, v in complaints]
 
 
-def assign_automatically(complaint: Complaint) -> Complaint | None:
+def assign_automatically(complaint: Complaint, *, routed_rule: str | None = None) -> Complaint | None:
     """Apply the task force's automatic assignment to a new or handed-over complaint, inside the
     caller's transaction. Returns the complaint as assigned, or None when the rule is off or nobody is
-    on duty. The task force's row is locked, so two complaints arriving together take turns."""
-    rule = TaskForce.objects.filter(pk=complaint.task_force_id).values_list("auto_assign", flat=True).first()
-    if not rule:  # no task force, or its rule is off: nothing is locked
+    on duty. The task force's row is locked, so two complaints arriving together take turns.
+    ``routed_rule``: the rule as the complaint's routing read it a moment before (intake); off, nothing
+    is asked again; on, it is read again with the lock."""
+    if complaint.task_force_id is None or routed_rule == AutoAssign.OFF:
         return None
-    task_force = TaskForce.objects.select_for_update().get(pk=complaint.task_force_id)
+    # One statement: FOR UPDATE locks only the row the WHERE keeps, so a rule that is off locks nothing.
+    task_force = (
+        TaskForce.objects.select_for_update()
+        .filter(pk=complaint.task_force_id)
+        .exclude(auto_assign=AutoAssign.OFF)
+        .first()
+    )
+    if task_force is None:
+        return None
     officer = next_officer(task_force, complaint.location)
     if officer is None:
         return None

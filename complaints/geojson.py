@@ -17,9 +17,15 @@ from django.utils import timezone
 
 from boundaries.models import Agency, Kecamatan, Kelurahan, TaskForce
 from complaints.models import Category, Complaint, Photo, Status, overdue_sql
-from disclosure.public import FEATURE_PROPERTIES, public_description_sql, public_photo_sql
+from disclosure.public import (
+    FEATURE_PROPERTIES,
+    LEAN_FEATURE_PROPERTIES,
+    public_description_sql,
+    public_photo_sql,
+)
 from geo.db_router import reading
 from geo.language import english
+from geo.prepared import Prepared
 
 # Each property of a Feature (disclosure.public.FEATURE_PROPERTIES) as SQL over the page's rows.
 _PROPERTY_SQL = {
@@ -80,6 +86,19 @@ def _statement(properties: tuple[str, ...]) -> str:
     return _FEATURES_SQL.replace("{properties}", columns)
 
 
+# Planning the statement takes ~1.3 ms against ~0.2 ms to run it for one complaint (a filing's
+# response, a complaint's page): the full Feature and the list's lean one are prepared once per
+# connection (geo.prepared); another choice of ``?fields=`` is planned each time. A generic plan joins
+# by index lookups, as fast as a planned one up to a page of the API's largest size (1,000), ~12%
+# slower at 10,000 ids, where hash joins win and planning is a small share: longer lists are planned.
+PREPARED_UP_TO = 1000
+_ARGUMENTS = {"ids": "bigint[]", "english": "boolean", "status_labels": "text", "photo_url": "text"}
+_PREPARED = {
+    FEATURE_PROPERTIES: Prepared("peka_features", _statement(FEATURE_PROPERTIES), _ARGUMENTS),
+    LEAN_FEATURE_PROPERTIES: Prepared("peka_lean_features", _statement(LEAN_FEATURE_PROPERTIES), _ARGUMENTS),
+}
+
+
 def features_json(complaints: QuerySet[Complaint] | list[int], properties: tuple[str, ...] = FEATURE_PROPERTIES) -> str:
     """The JSON text of a list of Features for ``complaints`` (a queryset, evaluated for its ids
     only, or a list of ids), in that order, in the active language and time zone, with
@@ -92,16 +111,22 @@ def features_json(complaints: QuerySet[Complaint] | list[int], properties: tuple
         "status_labels": json.dumps({value: str(label) for value, label in Status.choices}),
         "photo_url": reverse("photo-file", args=["x"])[:-1],
     }
-    statement = _statement(properties)
+    prepared = _PREPARED.get(tuple(properties)) if len(ids) <= PREPARED_UP_TO else None
     database = reading(Complaint)
     # Timestamps are written in the session's time zone, with its offset: the active one (as DRF
-    # writes them) for this statement only, then the connection's own again. Inside a transaction so
-    # that the setting cannot outlive it even if the statement fails.
+    # writes them) for this statement only. Set for the transaction (set_config's is_local), so it
+    # cannot outlive it even if the statement fails: in a transaction of its own, its COMMIT sets the
+    # connection's zone back; inside a caller's, it is set back by hand.
+    nested = database.in_atomic_block
     with transaction.atomic(using=database.alias), database.cursor() as cursor:
         cursor.execute("SELECT set_config('TimeZone', %s, true)", [timezone.get_current_timezone_name()])
-        cursor.execute(statement, params)
+        if prepared:
+            prepared.execute(cursor, params)
+        else:
+            cursor.execute(_statement(properties), params)
         features = cursor.fetchone()[0]
-        cursor.execute("SELECT set_config('TimeZone', %s, true)", [database.timezone_name])
+        if nested:
+            cursor.execute("SELECT set_config('TimeZone', %s, true)", [database.timezone_name])
     return features
 
 

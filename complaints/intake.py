@@ -94,10 +94,12 @@ def complaint_create(
         "reporter": reporter,
         "answers": answers,
     }
-    if idempotency_key and (earlier := Complaint.objects.filter(idempotency_key=idempotency_key).first()):
-        return _replayed(earlier, **content), False
+    # A repeated Idempotency-Key is found by the unique key refusing the INSERT (below), not looked up
+    # first: a new complaint, the common case, pays no statement for it.
     route = route_complaint(location, category, owner=asset.owner if asset else "")
     if not route.accepted:
+        if idempotency_key and (earlier := _stored_with(idempotency_key)):
+            return _replayed(earlier, **content), False
         raise OutsideCity(route)
     for _attempt in range(3):
         salt = new_key_salt()
@@ -136,15 +138,19 @@ def complaint_create(
                 else:
                     from complaints.assignment import assign_automatically
 
-                    complaint = assign_automatically(complaint) or complaint
+                    complaint = assign_automatically(complaint, routed_rule=route.auto_assign) or complaint
             complaint.reporter_key = key
             return complaint, True
         except IntegrityError:
-            # Either a concurrent request with the same Idempotency-Key won (return its complaint),
-            # or the random tracking code collided (draw another).
-            if idempotency_key and (earlier := Complaint.objects.filter(idempotency_key=idempotency_key).first()):
+            # Either the Idempotency-Key was used before, or by a concurrent request that won (return
+            # its complaint), or the random tracking code collided (draw another).
+            if idempotency_key and (earlier := _stored_with(idempotency_key)):
                 return _replayed(earlier, **content), False
     raise RuntimeError("Could not draw an unused tracking code in 3 attempts.")
+
+
+def _stored_with(idempotency_key: str) -> Complaint | None:
+    return Complaint.objects.filter(idempotency_key=idempotency_key).first()
 
 
 def _replayed(earlier: Complaint, *, category, description, location, reporter, answers) -> Complaint:

@@ -9,6 +9,7 @@ list of keys, true/false, an ISO date), in ``Complaint.answers``.
 import math
 from datetime import date
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -98,6 +99,8 @@ def clean_answers(category, raw) -> dict:
     raw = raw or {}
     if not isinstance(raw, dict):
         raise AnswersInvalid({"answers": _("Send the answers as an object: {question code: answer}.")})
+    if not raw and not required_questions_exist(category):
+        return {}  # nothing to check: the questions themselves need not be read
     questions = {q.code: q for q in category.questions.all()}
     errors, cleaned = {}, {}
     for code in sorted(set(raw) - set(questions)):
@@ -117,6 +120,22 @@ def clean_answers(category, raw) -> dict:
     if errors:
         raise AnswersInvalid(dict(list(errors.items())[:20]))
     return cleaned
+
+
+def required_questions_exist(category) -> bool:
+    """Whether ``category`` has a required question: as annotated by the query that read it
+    (``with_required_questions``), else asked."""
+    known = getattr(category, "has_required_questions", None)
+    return known if known is not None else category.questions.filter(required=True).exists()
+
+
+def with_required_questions(categories):
+    """``categories`` (a queryset) annotated for ``required_questions_exist``, in the same statement."""
+    from complaints.models import CategoryQuestion
+
+    return categories.annotate(
+        has_required_questions=Exists(CategoryQuestion.objects.filter(category=OuterRef("pk"), required=True))
+    )
 
 
 KIND_CHOICES = [

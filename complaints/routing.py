@@ -39,6 +39,12 @@ class ComplaintRoute:
     def accepted(self) -> bool:
         return self.area.accepted
 
+    @property
+    def auto_assign(self) -> str | None:
+        """The rule of automatic assignment of the task force, as routing read it (its task force is
+        always the jurisdiction's); None without a task force."""
+        return self.area.jurisdiction.task_force_auto_assign if self.task_force and self.area.jurisdiction else None
+
     def reason(self) -> str:
         """The whole decision in the active language."""
         if not self.accepted:
@@ -163,7 +169,9 @@ def route_complaints(
     owner code of each complaint's asset ("" for none)."""
     areas = route_many([(p.x, p.y) for p, _c in items], [c.code for _p, c in items])
     owners = owners or [""] * len(items)
-    external = external_rules_exist()
+    # Many complaints: one check first, so that a city without outside rules pays one query for the
+    # lot. One complaint: its own rule lookup (one query, on an empty table in such a city) says it.
+    external = len(items) == 1 or external_rules_exist()
     triage = None
     routes = []
     for (point, category), area, owner in zip(items, areas, owners, strict=True):

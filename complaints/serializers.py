@@ -16,7 +16,7 @@ from assets.models import Asset
 from complaints.intake import AssetInvalid, asset_check
 from complaints.models import Category, Complaint, Photo
 from complaints.photos import PhotoRefused, photo_clean
-from complaints.questions import AnswersInvalid, clean_answers
+from complaints.questions import AnswersInvalid, clean_answers, with_required_questions
 from disclosure.public import (
     FEATURE_FIELDS,
     FEATURE_PROPERTIES,
@@ -216,7 +216,8 @@ class ComplaintCreateSerializer(StrictSerializer):
         return attrs
 
     def validate_category(self, code):
-        category = Category.objects.select_related("agency").prefetch_related("questions").filter(code=code).first()
+        # Its questions are read only when answers are given (complaints.questions.clean_answers).
+        category = with_required_questions(Category.objects.select_related("agency")).filter(code=code).first()
         if category is None:
             codes = ", ".join(Category.objects.values_list("code", flat=True))
             raise serializers.ValidationError(

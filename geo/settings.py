@@ -354,9 +354,10 @@ PEKA_TRUSTED_PROXY_COUNT = int(os.environ.get("PEKA_TRUSTED_PROXY_COUNT", "0"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Room for 20,000 clients active within a limit's window (Django's default, 300, would forget an
-    # attacker's count once 300 addresses had been seen); expired entries are culled first.
+    # attacker's count once 300 addresses had been seen); expired entries are culled first. Django's
+    # database cache, with a write of one statement (geo.limitcache).
     "limits": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "geo.limitcache.LimitCache",
         "LOCATION": "peka_rate_limits",
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     },

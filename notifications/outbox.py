@@ -20,8 +20,9 @@ from notifications.models import Delivery, DeliveryStatus, Kind, ReporterChoice
 def announce(event: ComplaintEvent, *, reporter_notify: bool | None = None) -> list[Delivery]:
     """Decide who hears of ``event`` and queue their deliveries; call it inside the event's transaction.
     At filing, ``reporter_notify`` is the reporter's "kabari saya"; the request's language is kept with it."""
+    choice = None
     if reporter_notify is not None:
-        ReporterChoice.objects.create(
+        choice = ReporterChoice.objects.create(
             complaint=event.complaint, notify=reporter_notify, language=(get_language() or "id")[:2]
         )
     if event.kind == EventKind.CREATED:
@@ -30,7 +31,7 @@ def announce(event: ComplaintEvent, *, reporter_notify: bool | None = None) -> l
         from alerts.tasks import alert_followers  # alerts builds on notifications, not the reverse
 
         alert_followers.defer(complaint_id=event.complaint_id)
-    return enqueue(f"event:{event.id}", rules.for_event(event), complaint=event.complaint, event=event)
+    return enqueue(f"event:{event.id}", rules.for_event(event, choice=choice), complaint=event.complaint, event=event)
 
 
 def announce_rerouted(moves: list[tuple[int, int, bool, bool]]) -> None:
@@ -44,8 +45,9 @@ def announce_rerouted(moves: list[tuple[int, int, bool, bool]]) -> None:
     if not moves:
         return
     asked = set(
-        ReporterChoice.objects.filter(notify=True, complaint_id__in=[m[0] for m in moves if m[2]])
-        .values_list("complaint_id", flat=True)
+        ReporterChoice.objects.filter(notify=True, complaint_id__in=[m[0] for m in moves if m[2]]).values_list(
+            "complaint_id", flat=True
+        )
     )
     complaints = Complaint.objects.select_related("category", "agency").in_bulk([m[0] for m in moves])
     for complaint_id, version, agency_changed, task_force_changed in moves:
@@ -70,18 +72,23 @@ def enqueue(cause: str, recipients: list[rules.Recipient], *, complaint=None, ev
         if r.kind == Kind.INBOX and _over_digest_threshold(r.user_id):
             digest_add(r, complaint.id)
             continue
-        fresh.append((r, Delivery(
-            cause=cause,
-            event=event,
-            complaint=complaint,
-            kind=r.kind,
-            audience=r.audience,
-            recipient=r.key,
-            user_id=r.user_id,
-            supporter_id=r.supporter_id,
-            channel=r.channel,
-            language=r.language,
-        )))
+        fresh.append(
+            (
+                r,
+                Delivery(
+                    cause=cause,
+                    event=event,
+                    complaint=complaint,
+                    kind=r.kind,
+                    audience=r.audience,
+                    recipient=r.key,
+                    user_id=r.user_id,
+                    supporter_id=r.supporter_id,
+                    channel=r.channel,
+                    language=r.language,
+                ),
+            )
+        )
     created = Delivery.objects.bulk_create([d for _r, d in fresh])
     by_priority: dict[int, list[Delivery]] = {}
     for r, delivery in zip((r for r, _d in fresh), created, strict=True):

@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from complaints.models import Channel as ComplaintChannel
 from complaints.models import Complaint, ComplaintEvent, EventKind, Role
 from notifications import channels
-from notifications.models import Audience, Channel, Kind, ReporterChoice, StaffPreference
+from notifications.models import Audience, Channel, Kind, ReporterChoice
 
 # Lower than the default 0: a supporter's message waits behind the reporter's and the staff's.
 SUPPORTER_PRIORITY = -10
@@ -40,12 +40,13 @@ class Recipient:
     priority: int = 0
 
 
-def for_event(event: ComplaintEvent) -> list[Recipient]:
-    """Everyone who hears of ``event``, on each of their channels."""
+def for_event(event: ComplaintEvent, *, choice: ReporterChoice | None = None) -> list[Recipient]:
+    """Everyone who hears of ``event``, on each of their channels. ``choice``: the reporter's, when the
+    caller holds it (the filing that stored it)."""
     complaint = event.complaint
     out: list[Recipient] = []
     if event.kind == EventKind.CREATED:
-        out += reporter(complaint, Kind.RECEIPT, consent_needed=False)
+        out += reporter(complaint, Kind.RECEIPT, consent_needed=False, choice=choice)
         out += inbox(complaint)
     elif event.kind == EventKind.STATUS:
         out += reporter(complaint, Kind.STATUS)
@@ -59,8 +60,10 @@ def for_event(event: ComplaintEvent) -> list[Recipient]:
     return out
 
 
-def reporter(complaint: Complaint, kind: str, *, consent_needed: bool = True) -> list[Recipient]:
-    choice = ReporterChoice.objects.filter(complaint=complaint).first()
+def reporter(
+    complaint: Complaint, kind: str, *, consent_needed: bool = True, choice: ReporterChoice | None = None
+) -> list[Recipient]:
+    choice = choice or ReporterChoice.objects.filter(complaint=complaint).first()
     language = choice.language if choice else "id"
     wanted = []
     if choice and choice.notify or not consent_needed:
@@ -68,8 +71,11 @@ def reporter(complaint: Complaint, kind: str, *, consent_needed: bool = True) ->
         # A complaint filed in a WhatsApp conversation gets its receipt there (whatsapp.prompts.filed).
         in_chat = kind == Kind.RECEIPT and complaint.channel == ComplaintChannel.WHATSAPP
         wanted += [Channel.WHATSAPP] if complaint.reporter_phone and not in_chat else []
-    # Asking for it on a device ("kabari saya di perangkat ini") is consent for that device.
-    wanted += channels.reporter_push(complaint)
+    # Asking for it on a device ("kabari saya di perangkat ini") is consent for that device. Never the
+    # receipt: it is decided in the filing's transaction, before the reporter's key that subscribes a
+    # device exists.
+    if kind != Kind.RECEIPT and channels.enabled(Channel.WEBPUSH):
+        wanted += channels.reporter_push(complaint)
     return [
         Recipient(Audience.REPORTER, "reporter", channel, kind, language)
         for channel in wanted
@@ -140,11 +146,11 @@ def question(complaint: Complaint) -> list[Recipient]:
 
 def staff(users, kind: str) -> list[Recipient]:
     """Each user on each channel of their profile (e-mail when they chose none)."""
-    preferences = {p.user_id: p for p in StaffPreference.objects.filter(user__in=users)}
     out = []
-    for user in users.distinct():
-        preference = preferences.get(user.id)
-        chosen = (preference.channels if preference and preference.channels else [Channel.EMAIL])
+    # Their preferences in the same statement (a user has at most one).
+    for user in users.select_related("notify_preference").distinct():
+        preference = getattr(user, "notify_preference", None)
+        chosen = preference.channels if preference and preference.channels else [Channel.EMAIL]
         reachable = {Channel.EMAIL: bool(user.email), Channel.WHATSAPP: bool(preference and preference.phone)}
         for channel in chosen:
             if channels.enabled(channel) and reachable.get(channel, True):

@@ -4,6 +4,7 @@ import json
 from datetime import datetime
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from complaints.geojson import features_json
@@ -49,6 +50,36 @@ def test_database_features_follow_the_active_time_zone(file_complaint):
     jakarta = json.loads(features_json([complaint.id]))[0]["properties"]["created_at"]
     assert utc.endswith("+00:00") and jakarta.endswith("+07:00")
     assert datetime.fromisoformat(utc) == datetime.fromisoformat(jakarta) == complaint.created_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_connection_keeps_its_own_time_zone(file_complaint):
+    """Alone (its COMMIT ends the setting) or inside a caller's transaction (set back by hand)."""
+    complaint = file_complaint()
+
+    def session_zone() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW TimeZone")
+            return cursor.fetchone()[0]
+
+    assert not connection.in_atomic_block
+    features_json([complaint.id])
+    assert session_zone() == connection.timezone_name == "UTC"
+    with transaction.atomic():
+        features_json([complaint.id])
+        assert session_zone() == "UTC"
+    assert session_zone() == "UTC"
+
+
+@pytest.mark.parametrize("zone", ["America/St_Johns", "Asia/Kolkata", "Asia/Jayapura"])
+def test_database_features_write_offsets_as_python_does(file_complaint, zone):
+    """Offsets west of UTC and of half hours are written with their sign and minutes."""
+    complaint = file_complaint()
+    with timezone.override(zone):
+        written = json.loads(features_json([complaint.id]))[0]["properties"]["created_at"]
+        expected = timezone.localtime(complaint.created_at).isoformat()
+    assert written[-6:] == expected[-6:] and written[:19] == expected[:19]
+    assert datetime.fromisoformat(written) == complaint.created_at
 
 
 def test_list_keeps_the_order_and_the_pagination_envelope(file_complaint, client):

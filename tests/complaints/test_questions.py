@@ -67,6 +67,14 @@ def test_intake_stores_answers_and_names_the_question_it_refuses(post_complaint,
     assert Complaint.objects.count() == count
 
 
+def test_intake_without_answers_is_refused_only_when_a_question_is_required(post_complaint, asking):
+    """The questions are read only when answers come or one is required (the category's query says)."""
+    refused = post_complaint(complaint_body(category="lampu-jalan"), language="en")
+    assert refused.status_code == 400 and refused.json() == {"answers": {"warna": "Required: Question warna"}}
+    CategoryQuestion.objects.filter(category=asking).update(required=False)
+    assert post_complaint(complaint_body(category="lampu-jalan")).status_code == 201
+
+
 def test_a_multipart_form_sends_answers_as_json_text(client, asking):
     body = complaint_body(category="lampu-jalan")
     form = {**{k: v for k, v in body.items() if k != "location"}, "location": '{"type": "Point", "coordinates": [101.44, 0.51]}'}

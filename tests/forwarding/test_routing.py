@@ -6,10 +6,12 @@ import io
 import pytest
 from django.contrib.gis.geos import Point
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from complaints.models import AssignmentRule, Category, Complaint, Status
 from complaints.routing import route_complaint
-from forwarding.models import ExternalBody, Forwarding
+from forwarding.models import ExternalBody, ExternalRoute, Forwarding
 from geo.spatial import WGS84
 from tests.assets.conftest import on_asset
 
@@ -28,6 +30,15 @@ def filed(post_complaint, body) -> Complaint:
     response = post_complaint(body)
     assert response.status_code == 201, response.content
     return Complaint.objects.get(tracking_code=response.json()["id"])
+
+
+def test_one_complaint_asks_for_the_outside_rules_once(bodies):
+    """In a city with outside rules, a pin that none of them takes costs one lookup of them."""
+    category = Category.objects.get(code="sampah")
+    with CaptureQueriesContext(connection) as queries:
+        route = route_complaint(Point(101.4478, 0.5071, srid=WGS84), category)
+    assert route.external_body is None and route.rule == AssignmentRule.JURISDICTION
+    assert sum(ExternalRoute._meta.db_table in q["sql"] for q in queries) == 1
 
 
 def test_a_pln_pole_goes_to_pln_and_is_forwarded(post_complaint, pole, bodies):
