@@ -53,7 +53,7 @@ def test_database_features_follow_the_active_time_zone(file_complaint):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_connection_keeps_its_own_time_zone(file_complaint):
+def test_the_connection_keeps_its_own_time_zone(committed_city, file_complaint):
     """Alone (its COMMIT ends the setting) or inside a caller's transaction (set back by hand)."""
     complaint = file_complaint()
 
