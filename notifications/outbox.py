@@ -50,12 +50,18 @@ def announce_rerouted(moves: list[tuple[int, int, bool, bool]]) -> None:
         )
     )
     complaints = Complaint.objects.select_related("category", "agency").in_bulk([m[0] for m in moves])
+    # An inbox's members depend on its task force (or agency) only: asked once per inbox, not per
+    # complaint (a re-route moves thousands into a few inboxes).
+    inboxes = {}
     for complaint_id, version, agency_changed, task_force_changed in moves:
         complaint = complaints[complaint_id]
         if agency_changed and complaint_id in asked:
             enqueue(f"reassigned:{complaint_id}:{version}", rules.reassigned(complaint), complaint=complaint)
         if task_force_changed:
-            enqueue(f"rerouted:{complaint_id}:{version}", rules.inbox(complaint), complaint=complaint)
+            inbox = (complaint.task_force_id, complaint.agency_id)
+            if inbox not in inboxes:
+                inboxes[inbox] = rules.inbox(complaint)
+            enqueue(f"rerouted:{complaint_id}:{version}", inboxes[inbox], complaint=complaint)
 
 
 def enqueue(cause: str, recipients: list[rules.Recipient], *, complaint=None, event=None) -> list[Delivery]:
