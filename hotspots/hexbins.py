@@ -17,7 +17,7 @@ from geo.db_router import reading
 from geo.spatial import UTM47N
 from hotspots.query import HotspotQuery
 from rollups.classes import statuses_of
-from rollups.models import HEAT_GRID, AreaDay, CellDay, CellMonth
+from rollups.models import HEAT_GRID, AreaDay, CellDay, CellMonth, CellTotal
 from rollups.windows import day_range, month_split
 
 
@@ -41,7 +41,8 @@ def _where(query: HotspotQuery, alias: str) -> tuple[str, dict]:
 def _cells(query: HotspotQuery, grid: int) -> tuple[str, dict]:
     """SQL of (i, j, n, sx, sy) per occupied cell of ``grid``: the cell rollups hold public complaints
     only. A query with no filter but its window reads the month rollup for the window's whole months
-    and the day rollup for the days on either side."""
+    and the day rollup for the days on either side, or the all-time rollup when the window holds
+    every day with complaints."""
     where, params = _where(query, "r")
     months = (
         None if query.category or query.status or query.kecamatan else month_split(params["since"], params["until"])
@@ -49,13 +50,24 @@ def _cells(query: HotspotQuery, grid: int) -> tuple[str, dict]:
     if months is None:
         rows = f"SELECT r.i, r.j, r.n, r.sx, r.sy FROM {CellDay._meta.db_table} r WHERE r.grid = %(grid)s AND {where}"
     else:
+        # A window that holds every day with complaints reads the all-time cells instead (the
+        # condition is one index probe at each end of the day rollup's grid, decided once).
         params = {**params, "first_month": months[0], "after_months": months[1]}
         rows = f"""
+            WITH span AS (
+                SELECT coalesce(min(d.day) >= %(since)s AND max(d.day) < %(until)s, false) AS everything
+                FROM {CellDay._meta.db_table} d WHERE d.grid = %(grid)s
+            )
+            SELECT c.i, c.j, c.n, c.sx, c.sy FROM {CellTotal._meta.db_table} c
+            WHERE c.grid = %(grid)s AND (SELECT everything FROM span)
+            UNION ALL
             SELECT r.i, r.j, r.n, r.sx, r.sy FROM {CellDay._meta.db_table} r
             WHERE r.grid = %(grid)s AND {where} AND (r.day < %(first_month)s OR r.day >= %(after_months)s)
+              AND NOT (SELECT everything FROM span)
             UNION ALL
             SELECT m.i, m.j, m.n, m.sx, m.sy FROM {CellMonth._meta.db_table} m
             WHERE m.grid = %(grid)s AND m.month >= %(first_month)s AND m.month < %(after_months)s
+              AND NOT (SELECT everything FROM span)
         """
     sql = f"""
         SELECT r.i, r.j, sum(r.n)::int AS n, sum(r.sx) AS sx, sum(r.sy) AS sy

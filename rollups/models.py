@@ -112,6 +112,24 @@ class CellMonth(models.Model):
         ]
 
 
+class CellTotal(models.Model):
+    """Public complaints per cell of one grid over all time: CellMonth without the month. A window
+    that holds every day with complaints (rollups.windows: everything since 2000) reads these ~50,000
+    heat cells instead of every month's."""
+
+    grid = models.SmallIntegerField()
+    i = models.IntegerField()
+    j = models.IntegerField()
+    n = models.IntegerField()
+    sx = models.FloatField()
+    sy = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["grid", "i", "j"], include=["n", "sx", "sy"], name="rollups_celltotal_key")
+        ]
+
+
 class FlowDay(models.Model):
     """Per day and report-card group: complaints filed that day (and of them, how many an officer has
     now) and complaints closed that day (and of them, how many were forwarded outside the city); the

@@ -27,6 +27,7 @@ from rollups.models import (
     AreaDay,
     CellDay,
     CellMonth,
+    CellTotal,
     FlowDay,
     Holiday,
     ResolutionDay,
@@ -131,6 +132,18 @@ ON CONFLICT (grid, month, i, j)
 DO UPDATE SET n = t.n + excluded.n, sx = t.sx + excluded.sx, sy = t.sy + excluded.sy
 """
 
+_CELL_TOTAL = f"""
+INSERT INTO {CellTotal._meta.db_table} AS t (grid, i, j, n, sx, sy)
+SELECT g.grid, {_CELL_I}, {_CELL_J}, sum(sign), sum(sign * ST_X(location)), sum(sign * ST_Y(location))
+FROM {{src}} src
+CROSS JOIN (VALUES {_GRID_VALUES}) g(grid)
+{_CELL_JOINS}
+WHERE NOT src.private
+GROUP BY 1, 2, 3 HAVING sum(sign) <> 0 OR sum(sign * src.id) <> 0 ORDER BY 1, 2, 3
+ON CONFLICT (grid, i, j)
+DO UPDATE SET n = t.n + excluded.n, sx = t.sx + excluded.sx, sy = t.sy + excluded.sy
+"""
+
 _FLOW = f"""
 INSERT INTO {FlowDay._meta.db_table} AS t (dim, day, dim_id, private, received, assigned, closed, forwarded)
 SELECT d.dim, x.day, d.dim_id, src.private, sum(x.received), sum(x.assigned), sum(x.closed), sum(x.forwarded)
@@ -210,6 +223,7 @@ DO UPDATE SET n = t.n + excluded.n, within_sla = t.within_sla + excluded.within_
     on_site = t.on_site + excluded.on_site
 """
 
+
 def _tile_cell() -> str:
     """TileCell's contribution: each public complaint in its cell of every level (complaints.tiles'
     grid and ``cell_index``, so a rollup cell is exactly a tile's cell), with its offsets from the
@@ -247,8 +261,8 @@ DO UPDATE SET n = t.n + excluded.n, sx = t.sx + excluded.sx, sy = t.sy + exclude
 """
 
 
-CONTRIBUTIONS = (_AREA, _CELL, _CELL_MONTH, _FLOW, _RESOLUTION, _tile_cell())
-TABLES = tuple(m._meta.db_table for m in (AreaDay, CellDay, CellMonth, FlowDay, ResolutionDay, TileCell))
+CONTRIBUTIONS = (_AREA, _CELL, _CELL_MONTH, _CELL_TOTAL, _FLOW, _RESOLUTION, _tile_cell())
+TABLES = tuple(m._meta.db_table for m in (AreaDay, CellDay, CellMonth, CellTotal, FlowDay, ResolutionDay, TileCell))
 
 FUNCTIONS = f"""
 -- The working days between two moments (rollups.sql.working_days), for reading by hand.

@@ -126,6 +126,24 @@ def test_whole_months_are_read_from_the_month_rollup_with_the_same_answer(client
     assert flat(heat) == pytest.approx(flat(want_heat), abs=2e-6)
 
 
+def test_a_window_holding_every_complaint_reads_the_all_time_cells(client, plant):
+    """What the all-time rollup says shows in a window holding every day with complaints, and in no
+    narrower one (the rollup is written to by hand here, to tell which rows were read)."""
+    from django.db import connection
+
+    plant([(101.4400, 0.5100)] * 4, days_ago=40)
+    plant([(101.4400, 0.5100)] * 3, days_ago=400)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE rollups_celltotal SET n = n + 100 WHERE grid = 500")
+
+    def counts(**window):
+        answer = features(client, "/api/v1/hotspots/hexbins/", size_m=500, **window)
+        return [f["properties"]["count"] for f in answer]
+
+    assert counts(since="2000-01-01") == [107]
+    assert counts() == [4]  # the default year: months and days
+
+
 def test_sensitive_complaints_are_in_no_hexagon_and_small_counts_are_suppressed(client, plant):
     plant([(101.4400, 0.5100)] * 2, category="sampah")
     plant([(101.4400, 0.5100)] * 5, category="kdrt")

@@ -16,7 +16,7 @@ from complaints.demo import demo_complaints
 from complaints.models import Complaint, Photo, Role, Status
 from complaints.rerouting import complaints_reroute
 from complaints.tracking import new_tracking_code
-from rollups.models import AreaDay, CellDay, CellMonth, FlowDay, ResolutionDay, TileCell
+from rollups.models import AreaDay, CellDay, CellMonth, CellTotal, FlowDay, ResolutionDay, TileCell
 from rollups.sql import TABLES, recount_statements
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ NOW = timezone.now()
 # the tile cells metres; sid, sid2: sums of ids, exact).
 _COLUMNS = {
     model._meta.db_table: [f.column for f in model._meta.fields if f.column != "id"]
-    for model in (AreaDay, CellDay, CellMonth, FlowDay, ResolutionDay, TileCell)
+    for model in (AreaDay, CellDay, CellMonth, CellTotal, FlowDay, ResolutionDay, TileCell)
 }
 
 
@@ -87,7 +87,7 @@ def loaded(tmp_path, settings):
 
 def test_a_bulk_load_is_counted(loaded):
     assert AreaDay.objects.exists() and CellDay.objects.exists() and FlowDay.objects.exists()
-    assert CellMonth.objects.exists() and TileCell.objects.exists()
+    assert CellMonth.objects.exists() and CellTotal.objects.exists() and TileCell.objects.exists()
     assert differences() == {}
 
 
