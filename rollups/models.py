@@ -80,12 +80,24 @@ class CellDay(models.Model):
         ]
         # Every read is a grid and a range of days: with the rest of the row in the index it is an
         # index-only scan (a year of 250 m cells: ~420,000 rows, 0.28 s from the table, 0.09 s so).
+        # A read filtered by a category or by statuses takes only its rows, from one of the other two
+        # (a year of one category at 250 m: 86 ms from the first, 50 ms so; of the open ones 91 / 46 ms).
         indexes = [
             models.Index(
                 fields=["grid", "day"],
                 include=["category_id", "status", "kecamatan_id", "i", "j", "n", "sx", "sy"],
                 name="rollups_cellday_read",
-            )
+            ),
+            models.Index(
+                fields=["grid", "category_id", "day"],
+                include=["status", "kecamatan_id", "i", "j", "n", "sx", "sy"],
+                name="rollups_cellday_by_category",
+            ),
+            models.Index(
+                fields=["grid", "status", "day"],
+                include=["category_id", "kecamatan_id", "i", "j", "n", "sx", "sy"],
+                name="rollups_cellday_by_status",
+            ),
         ]
 
 
