@@ -148,11 +148,26 @@ def bulk_import() -> None:
     )
 
 
+def garbage_jurisdiction(code: str):
+    """The re-routing benchmarks' change: a new garbage jurisdiction over two kecamatan, above the
+    existing ones."""
+    from boundaries.models import Agency, Jurisdiction
+    from boundaries.services import jurisdiction_save, kecamatan_union
+
+    return jurisdiction_save(
+        Jurisdiction(
+            code=code,
+            agency=Agency.objects.get(code="DLHK"),
+            categories=["sampah"],
+            area=kecamatan_union(["14.71.01", "14.71.02"]),
+            priority=50,
+        )
+    )
+
+
 def reroute_everything() -> None:
     from django.db import connection
 
-    from boundaries.models import Agency, Jurisdiction
-    from boundaries.services import jurisdiction_save, kecamatan_union
     from complaints.models import Complaint, Status
     from complaints.rerouting import complaints_reroute
     from complaints.routing import route_complaint
@@ -160,16 +175,7 @@ def reroute_everything() -> None:
     results = {}
 
     def change_jurisdictions():
-        """A new garbage jurisdiction over two kecamatan, above the existing ones."""
-        jurisdiction_save(
-            Jurisdiction(
-                code="BENCH-SAMPAH",
-                agency=Agency.objects.get(code="DLHK"),
-                categories=["sampah"],
-                area=kecamatan_union(["14.71.01", "14.71.02"]),
-                priority=50,
-            )
-        )
+        garbage_jurisdiction("BENCH-SAMPAH")
 
     def change_and_reroute():
         with connection.cursor() as cursor:
@@ -214,8 +220,6 @@ def reroute_in_parallel() -> None:
     import psycopg
     from django.db import connection, connections
 
-    from boundaries.models import Agency, Jurisdiction
-    from boundaries.services import jurisdiction_save, kecamatan_union
     from complaints import rerouting
     from complaints.models import Complaint, Status
 
@@ -240,15 +244,7 @@ def reroute_in_parallel() -> None:
             cursor.execute("UPDATE complaints_complaint SET status = %s, closed_at = NULL", [Status.BARU])
             cursor.execute("RESET session_replication_role")
             cursor.execute("VACUUM ANALYZE complaints_complaint")
-        jurisdiction_save(
-            Jurisdiction(
-                code="BENCH-PARALLEL",
-                agency=Agency.objects.get(code="DLHK"),
-                categories=["sampah"],
-                area=kecamatan_union(["14.71.01", "14.71.02"]),
-                priority=50,
-            )
-        )
+        garbage_jurisdiction("BENCH-PARALLEL")
         open_now = Complaint.objects.open().count()
         times = {}
         for workers in (1, 2):

@@ -119,30 +119,28 @@ ON CONFLICT (grid, day, category_id, status, kecamatan_id, i, j)
 DO UPDATE SET n = t.n + excluded.n, sx = t.sx + excluded.sx, sy = t.sy + excluded.sy
 """
 
-_CELL_MONTH = f"""
-INSERT INTO {CellMonth._meta.db_table} AS t (grid, month, i, j, n, sx, sy)
-SELECT g.grid, {_month("created_at")}, {_CELL_I}, {_CELL_J}, sum(sign),
+
+def _cell_sums(table: str, period: str | None) -> str:
+    """The contribution of the cell rollups without category, status or kecamatan: per grid, the
+    ``period`` column (SQL of the complaint's period, e.g. its month) if any, and cell."""
+    key = "grid, month, i, j" if period else "grid, i, j"
+    groups = "1, 2, 3, 4" if period else "1, 2, 3"
+    return f"""
+INSERT INTO {table} AS t ({key}, n, sx, sy)
+SELECT g.grid, {f"{period}, " if period else ""}{_CELL_I}, {_CELL_J}, sum(sign),
        sum(sign * ST_X(location)), sum(sign * ST_Y(location))
 FROM {{src}} src
 CROSS JOIN (VALUES {_GRID_VALUES}) g(grid)
 {_CELL_JOINS}
 WHERE NOT src.private
-GROUP BY 1, 2, 3, 4 HAVING sum(sign) <> 0 OR sum(sign * src.id) <> 0 ORDER BY 1, 2, 3, 4
-ON CONFLICT (grid, month, i, j)
+GROUP BY {groups} HAVING sum(sign) <> 0 OR sum(sign * src.id) <> 0 ORDER BY {groups}
+ON CONFLICT ({key})
 DO UPDATE SET n = t.n + excluded.n, sx = t.sx + excluded.sx, sy = t.sy + excluded.sy
 """
 
-_CELL_TOTAL = f"""
-INSERT INTO {CellTotal._meta.db_table} AS t (grid, i, j, n, sx, sy)
-SELECT g.grid, {_CELL_I}, {_CELL_J}, sum(sign), sum(sign * ST_X(location)), sum(sign * ST_Y(location))
-FROM {{src}} src
-CROSS JOIN (VALUES {_GRID_VALUES}) g(grid)
-{_CELL_JOINS}
-WHERE NOT src.private
-GROUP BY 1, 2, 3 HAVING sum(sign) <> 0 OR sum(sign * src.id) <> 0 ORDER BY 1, 2, 3
-ON CONFLICT (grid, i, j)
-DO UPDATE SET n = t.n + excluded.n, sx = t.sx + excluded.sx, sy = t.sy + excluded.sy
-"""
+
+_CELL_MONTH = _cell_sums(CellMonth._meta.db_table, _month("created_at"))
+_CELL_TOTAL = _cell_sums(CellTotal._meta.db_table, None)
 
 _FLOW = f"""
 INSERT INTO {FlowDay._meta.db_table} AS t (dim, day, dim_id, private, received, assigned, closed, forwarded)
