@@ -39,8 +39,11 @@ def sync(using: str = "default", *, stdout=None) -> bool:
         cursor.execute(sql.DROP_TRIGGERS + sql.TRIGGERS)
         cursor.execute(f"COMMENT ON FUNCTION {_MARKED} IS '{wanted}'")  # hexadecimal digits only
         sql.rebuild(cursor)
-        if stdout:
-            stdout.write(f"  Rollups counted again in {time.perf_counter() - started:.1f} s.")
+    if not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            sql.settle(cursor)
+    if stdout:
+        stdout.write(f"  Rollups counted again in {time.perf_counter() - started:.1f} s.")
     return True
 
 

@@ -263,3 +263,22 @@ def test_every_channel_has_its_rollup_id():
 
     assert set(CHANNEL_IDS) == set(Channel.values)
     assert len(set(CHANNEL_IDS.values())) == len(CHANNEL_IDS)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rollups_rebuild_counts_again_and_vacuums(committed_city, tmp_path, settings):
+    import io
+
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path
+    complaints_load(demo_complaints(50, seed=2, days=20, now=NOW))
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE rollups_areaday")  # what the recount must bring back
+    out = io.StringIO()
+    call_command("rollups_rebuild", stdout=out)
+    assert "vacuumed" in out.getvalue()
+    assert AreaDay.objects.exists() and differences() == {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_vacuum IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'rollups_cellday'")
+        assert cursor.fetchone()[0]

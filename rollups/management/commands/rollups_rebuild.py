@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
 from rollups.calendar import refresh_holidays
-from rollups.sql import rebuild
+from rollups.sql import rebuild, settle
 
 
 class Command(BaseCommand):
@@ -14,4 +14,6 @@ class Command(BaseCommand):
         with transaction.atomic(), connection.cursor() as cursor:
             holidays = refresh_holidays(cursor)
             rebuild(cursor)
-        self.stdout.write(f"{holidays} holidays stored; rollups counted again.")
+        with connection.cursor() as cursor:
+            settle(cursor)
+        self.stdout.write(f"{holidays} holidays stored; rollups counted again and vacuumed.")
