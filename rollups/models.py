@@ -55,22 +55,30 @@ class AreaDay(models.Model):
         ]
 
 
-class CellDay(models.Model):
-    """Public complaints per day filed, category, status, kecamatan and cell of one grid: a hexagon
-    (i, j) of ``grid`` metres (ST_Hexagon's numbering in UTM 47N) or, for grid 0, a heat cell; ``sx``
-    and ``sy`` sum the longitudes and latitudes, so a heat cell is drawn at its complaints' centroid.
-    Private complaints are not counted here at all."""
+class CellCounts(models.Model):
+    """A cell of one grid (rollups.models.GRIDS) and the public complaints counted in it, with the
+    sums of their longitudes and latitudes: what every cell rollup keeps, over its own period."""
 
-    day = models.DateField()
-    category_id = models.BigIntegerField()
-    status = models.CharField(max_length=16)
-    kecamatan_id = models.BigIntegerField()
     grid = models.SmallIntegerField()
     i = models.IntegerField()
     j = models.IntegerField()
     n = models.IntegerField()
     sx = models.FloatField()
     sy = models.FloatField()
+
+    class Meta:
+        abstract = True
+
+
+class CellDay(CellCounts):
+    """Public complaints per day filed, category, status, kecamatan and cell of one grid: a hexagon
+    (i, j) of ``grid`` metres (ST_Hexagon's numbering in UTM 47N) or, for grid 0, a heat cell, drawn
+    at its complaints' centroid (``sx``, ``sy``). Private complaints are not counted here at all."""
+
+    day = models.DateField()
+    category_id = models.BigIntegerField()
+    status = models.CharField(max_length=16)
+    kecamatan_id = models.BigIntegerField()
 
     class Meta:
         constraints = [
@@ -101,7 +109,7 @@ class CellDay(models.Model):
         ]
 
 
-class CellMonth(models.Model):
+class CellMonth(CellCounts):
     """Public complaints per month filed (Asia/Jakarta; ``month`` is its first day) and cell of one
     grid, whatever their category, status or kecamatan: CellDay without the dimensions an unfiltered
     read sums away. A year of 250 m cells is then ~12 × the occupied cells instead of one row per
@@ -109,12 +117,6 @@ class CellMonth(models.Model):
     reads). The unique key carries the counts, so a read is an index-only scan."""
 
     month = models.DateField()
-    grid = models.SmallIntegerField()
-    i = models.IntegerField()
-    j = models.IntegerField()
-    n = models.IntegerField()
-    sx = models.FloatField()
-    sy = models.FloatField()
 
     class Meta:
         constraints = [
@@ -124,17 +126,10 @@ class CellMonth(models.Model):
         ]
 
 
-class CellTotal(models.Model):
+class CellTotal(CellCounts):
     """Public complaints per cell of one grid over all time: CellMonth without the month. A window
-    that holds every day with complaints (rollups.windows: everything since 2000) reads these ~50,000
+    that holds every day with complaints (everything since 2000: hotspots.hexbins) reads these ~50,000
     heat cells instead of every month's."""
-
-    grid = models.SmallIntegerField()
-    i = models.IntegerField()
-    j = models.IntegerField()
-    n = models.IntegerField()
-    sx = models.FloatField()
-    sy = models.FloatField()
 
     class Meta:
         constraints = [
