@@ -1,7 +1,7 @@
 """Atom 1.0 and RSS 2.0 feeds of new public complaints (feedgen), with the public list's filters.
 
 The complaints come from disclosure.public and are filtered by the public list's own filterset
-(complaints.filters.ComplaintFilter), so a feed can show nothing the list could not; each entry
+(web.public.filters.ComplaintFilter), so a feed can show nothing the list could not; each entry
 links to the complaint's public tracking page and carries its place as ``georss:point`` ("lat lon").
 """
 
@@ -13,8 +13,8 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from feedgen.feed import FeedGenerator
 
-from complaints.filters import ComplaintFilter
 from disclosure.public import public_complaints
+from web.public.filters import ComplaintFilter
 
 NEWEST = 50
 # As long as a browser or proxy may keep a feed (a feed reader polls every few minutes at most).

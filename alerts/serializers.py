@@ -8,8 +8,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from alerts.models import Frequency, Subscription
-from complaints.serializers import GeoJSONPointField, StrictSerializer
 from disclosure.public import public_categories
+from geo.rest import GeoJSONPointField, StrictSerializer
 from geo.spatial import is_lon_lat
 from notifications.contacts import InvalidPhone, e164, mask
 from notifications.push import SubscriptionSerializer as PushSubscriptionSerializer

@@ -29,9 +29,9 @@ from alerts.limits import SubscribeLimit
 from alerts.models import Subscription
 from alerts.places import PlaceInvalid
 from alerts.serializers import AreaSubscriptionSerializer, SubscriptionCreateSerializer
-from complaints.limits import retry_after_seconds, too_many_message
 from complaints.tracking import normalize_tracking_code
 from disclosure.public import public_complaints
+from geo.ratelimits import retry_after_seconds, too_many_message
 from notifications.supporters import supporter_add, supporter_contact
 
 

@@ -23,8 +23,8 @@ def main() -> None:
 
     from boundaries.models import TaskForce
     from complaints.models import Category, Complaint
-    from complaints.selectors import nearby_open
     from disclosure.public import public_complaints
+    from web.public.selectors import nearby_open
 
     rng = random.Random(7)
     print(f"bench database: {Complaint.objects.count():,} complaints", flush=True)
@@ -104,9 +104,9 @@ def public_geojson() -> None:
     the DRF-gis serializer and JSON renderer of the full Features on the same rows."""
     from rest_framework.renderers import JSONRenderer
 
-    from complaints.geojson import features_json
-    from complaints.serializers import ComplaintSerializer
     from disclosure.public import FEATURE_PROPERTIES, LEAN_FEATURE_PROPERTIES, public_complaints
+    from web.public.geojson import features_json
+    from web.public.serializers import ComplaintSerializer
 
     ids = list(public_complaints().order_by("-created_at").values_list("id", flat=True)[:10_000])
 

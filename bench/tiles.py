@@ -33,8 +33,8 @@ def main() -> None:
     from django.test import Client
 
     from complaints.models import OPEN_STATUSES, Complaint
-    from complaints.tiles import TileFilters, complaint_tile_geojson, complaint_tile_mvt
     from rollups.models import TileCell
+    from web.public.tiles import TileFilters, complaint_tile_geojson, complaint_tile_mvt
 
     print(f"bench database: {Complaint.objects.count():,} complaints", flush=True)
     client = Client(HTTP_HOST="localhost")

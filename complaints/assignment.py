@@ -20,9 +20,10 @@ from boundaries.models import AutoAssign, TaskForce
 from complaints import access
 from complaints.models import Complaint, EventKind, StaffRole
 from complaints.workflow import WorkflowConflict, WorkflowInvalid, _locked, _save
+from geo.errors import Forbidden
 
 
-class AssignmentRefused(Exception):
+class AssignmentRefused(Forbidden):
     """The actor may not make this assignment (HTTP 403); the message says who may."""
 
 

@@ -16,23 +16,27 @@ from complaints.routing import ComplaintRoute, route_complaint
 from complaints.sla import due_at
 from complaints.tracking import key_hash, new_key_salt, new_tracking_code, reporter_key
 from forwarding.models import ExternalBody
+from geo.errors import Invalid, KeyReused
 from geo.spatial import distance_m
 from notifications.outbox import announce
 
 
-class OutsideCity(Exception):
-    """The point lies farther outside the city than the tolerance allows."""
+class OutsideCity(Invalid):
+    """The point lies farther outside the city than the tolerance allows (HTTP 400, on ``location``)."""
 
     def __init__(self, route: ComplaintRoute):
-        super().__init__(route.reason())
+        super().__init__("location", route.reason())
         self.route = route
 
 
-class AssetInvalid(Exception):
+class AssetInvalid(Invalid):
     """The asset named does not fit the complaint (HTTP 400, on the field ``asset``)."""
 
+    def __init__(self, message: str):
+        super().__init__("asset", message)
 
-class IdempotencyKeyReused(Exception):
+
+class IdempotencyKeyReused(KeyReused):
     """The Idempotency-Key names a complaint stored earlier with other content."""
 
     def __init__(self):

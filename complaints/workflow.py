@@ -28,6 +28,7 @@ from complaints.onsite import DevicePosition, site_check
 from complaints.photos import CleanPhoto
 from complaints.sla import due_at
 from complaints.tracking import normalize_tracking_code
+from geo.errors import Conflict, Invalid
 from notifications.outbox import announce
 
 TRANSITIONS = {
@@ -42,16 +43,12 @@ TRANSITIONS = {
 }
 
 
-class WorkflowConflict(Exception):
+class WorkflowConflict(Conflict):
     """The change does not fit the complaint as it is now (HTTP 409)."""
 
 
-class WorkflowInvalid(Exception):
+class WorkflowInvalid(Invalid):
     """The change lacks something it needs (HTTP 400); ``field`` names what."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 def allowed_transitions(complaint: Complaint) -> list[str]:

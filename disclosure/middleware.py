@@ -11,7 +11,7 @@ class DisclosureHeaders:
     """``Access-Control-Allow-Origin: *`` on anonymous reads of open data, so open-data apps on other
     sites can use them from a browser (and on nothing else); ``Cache-Control: no-store`` on every staff
     answer and every answer to a signed-in user, so no shared or browser cache keeps them. Answers
-    for the reporter set no-store themselves (complaints.pages.Track, the citizen actions)."""
+    for the reporter set no-store themselves (web.pages.Track, the citizen actions)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from complaints.models import Category, Complaint, ComplaintEvent, EventKind, Photo
 
 # The fields of a complaint anyone may read. No reporter field may ever be added here. A complaint's
-# public Feature (ComplaintSerializer, and the same JSON written by PostgreSQL in complaints.geojson)
+# public Feature (ComplaintSerializer, and the same JSON written by PostgreSQL in web.public.geojson)
 # has FEATURE_FIELDS; tiles and exports use names from PUBLIC_FIELDS only
 # (tests/disclosure/test_surfaces.py holds every shape to it).
 FEATURE_FIELDS = (
@@ -80,7 +80,7 @@ def public_complaints() -> QuerySet[Complaint]:
 # redacted it (``public_description``, else as filed), and nothing of a citizen's text or photos while
 # the complaint is held for a first staff action; hidden photos never. One definition, in the three
 # forms its readers need: Python for one complaint, an ORM expression for querysets (exports), and SQL
-# text for statements written by hand (complaints.geojson); tests/disclosure/test_moderation.py holds
+# text for statements written by hand (web.public.geojson); tests/disclosure/test_moderation.py holds
 # them equal.
 def public_description(complaint: Complaint) -> str:
     """The description of ``complaint`` as the public may read it."""

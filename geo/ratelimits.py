@@ -5,9 +5,11 @@ across every app process and machine that shares the database.
 """
 
 import ipaddress
+import math
 
 from django.conf import settings
 from django.core.cache import caches
+from django.utils.translation import ngettext
 from rest_framework.throttling import SimpleRateThrottle
 
 # IPv6 hands one subscriber a whole /64; counting per address would give each of them 2**64 tries.
@@ -70,3 +72,16 @@ class RateLimit(SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def retry_after_seconds(wait: float | None) -> int:
+    """Whole seconds to wait (at least 1); DRF gives no wait when the rate was just lowered."""
+    return max(1, math.ceil(wait)) if wait else 60
+
+
+def too_many_message(seconds: int) -> str:
+    return ngettext(
+        "Too many requests from your address. Nothing was saved: try again in %(seconds)d second.",
+        "Too many requests from your address. Nothing was saved: try again in %(seconds)d seconds.",
+        seconds,
+    ) % {"seconds": seconds}

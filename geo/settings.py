@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "csp",
     "boundaries",
     "complaints",
+    "web",
     "disclosure",
     "hotspots",
     "rollups",
@@ -227,7 +228,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "EXCEPTION_HANDLER": "complaints.errors.exception_handler",
+    "EXCEPTION_HANDLER": "geo.errors.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }

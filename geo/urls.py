@@ -8,12 +8,11 @@ admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("api/v1/", include("boundaries.urls")),
-    path("api/v1/", include("complaints.urls")),
+    path("api/v1/", include("web.urls")),
     path("api/v1/", include("hotspots.urls")),
-    path("api/v1/", include("assets.urls")),
-    path("api/v1/", include("forwarding.urls")),
+    path("api/v1/", include("web.assets.urls")),
     path("open311/v2/", include("open311.urls")),
-    path("tiles/", include("complaints.tile_views")),
+    path("tiles/", include("web.public.tile_views")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's set-up script as a file, so the page needs no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
@@ -22,7 +21,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("whatsapp.urls")),
     path("", include("alerts.urls")),
-    path("", include("complaints.pages")),
+    path("", include("web.pages")),
     path("", include("hotspots.pages")),
 ]
 

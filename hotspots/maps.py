@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from folium.plugins import HeatMap
 from folium.utilities import JsCode
 
-from assets.selectors import chronic_assets
 from disclosure.public import public_count, suppress_below
 from geo.basemap import basemap
+from hotspots.assets import chronic_assets
 from hotspots.gistar import gi_star
 from hotspots.hexbins import heat_points, hex_counts, kecamatan_counts
 from hotspots.query import HotspotQuery
@@ -139,7 +139,7 @@ CHRONIC_DAYS = 90
 
 def _chronic_layer(m, query: HotspotQuery):
     """Assets (of the chosen category's kinds, else all) reported at least 3 times in 90 days: the
-    poles and TPS that keep failing (assets.selectors.chronic_assets, public complaints only)."""
+    poles and TPS that keep failing (hotspots.assets.chronic_assets, public complaints only)."""
     kinds = list(query.category.asset_kinds.all()) if query.category else [None]
     rows = [r for kind in kinds for r in chronic_assets(kind, days=CHRONIC_DAYS, minimum=suppress_below())]
     group = folium.FeatureGroup(name=_("Assets reported 3 or more times in 90 days"), show=bool(rows))

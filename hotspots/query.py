@@ -14,9 +14,9 @@ from rest_framework import serializers
 
 from boundaries.models import Kecamatan
 from complaints.models import Category, Complaint, Status
-from complaints.serializers import CodeRelatedField, QueryDateTimeField, StrictSerializer
 from disclosure.public import public_categories, public_complaints
 from disclosure.windows import whole_days
+from geo.rest import CodeRelatedField, QueryDateTimeField, StrictSerializer
 
 HEX_SIZES_M = (250, 500, 1000)
 DEFAULT_DAYS = 365

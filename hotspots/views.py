@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from complaints.models import Category, Channel
-from complaints.serializers import QueryDateTimeField, StrictSerializer
 from disclosure.public import public_count
+from geo.rest import QueryDateTimeField, StrictSerializer
 from hotspots.exports import complaint_rows, export_response
 from hotspots.gistar import gi_star
 from hotspots.hexbins import heat_points, hex_counts, kecamatan_counts

@@ -20,9 +20,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from complaints.models import Complaint
-from complaints.serializers import StrictSerializer
 from complaints.tracking import normalize_tracking_code
 from disclosure.reporter import require_reporter
+from geo.rest import StrictSerializer
 from notifications.models import Channel, PushSubscription, StaffPreference
 from notifications.vapid import public_key
 

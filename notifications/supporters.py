@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from complaints.models import Complaint
-from complaints.serializers import StrictSerializer
+from geo.rest import StrictSerializer
 from notifications.contacts import InvalidPhone, e164
 from notifications.models import Supporter
 

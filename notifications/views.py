@@ -17,8 +17,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from complaints import access
 from complaints.models import Complaint, Status
-from complaints.pages import form_text
-from complaints.workflow import WorkflowConflict, WorkflowInvalid, complaint_rate, complaint_reopen
+from complaints.workflow import WorkflowInvalid, complaint_rate, complaint_reopen
+from geo.errors import Conflict, Invalid, form_text
 from notifications import question
 from notifications.forms import PreferenceForm
 from notifications.messages import ANSWER_SALT, UNSUBSCRIBE_SALT
@@ -75,7 +75,7 @@ def answer(request, token):
                         window_from=asked.created_at if asked else None,
                     )
                 flash.success(request, _("Your complaint is open again; the task force sees it as new."))
-        except (WorkflowConflict, WorkflowInvalid) as exc:
+        except (Conflict, Invalid) as exc:
             flash.error(request, str(exc))
         return redirect("track", code=complaint.tracking_code)
     return render(request, "notifications/answer.html", {"complaint": complaint, "fixed": data["a"] == "yes", "current": current})

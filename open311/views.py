@@ -19,16 +19,16 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework.exceptions import ValidationError
 
 from complaints.intake import OutsideCity, complaint_create_validated
-from complaints.limits import retry_after_seconds, too_many_message
 from complaints.models import Category, Channel, Complaint, ComplaintEvent, EventKind, PhotoKind
 from complaints.questions import OPEN311_DATATYPE, options
 from complaints.routing import responsible_agency_code
-from complaints.serializers import QUERY_YEARS, ComplaintCreateSerializer, in_query_years
 from complaints.tracking import normalize_tracking_code
 from disclosure.public import public_categories, public_complaints, public_description, public_photos
-from geo.ratelimits import RateLimit
+from geo.ratelimits import RateLimit, retry_after_seconds, too_many_message
+from geo.rest import QUERY_YEARS, in_query_years
 from open311.models import ApiKey
 from open311.render import FORMATS, error, respond, respond_object
+from web.public.serializers import ComplaintCreateSerializer
 
 MAX_RANGE = timedelta(days=90)
 MAX_RESULTS = 1000

@@ -201,8 +201,8 @@ ID_SQUARES_MODULUS = 2**62
 
 class TileCell(models.Model):
     """Public complaints per category, status and map-tile cell of one zoom (``level``): the square of
-    complaints.tiles.CELL extent units at (cx, cy) on the web-mercator grid of that zoom, numbered from
-    the world's north-west corner (complaints.tiles.cell_index). ``sx`` and ``sy`` sum the complaints'
+    geo.tiles.CELL extent units at (cx, cy) on the web-mercator grid of that zoom, numbered from
+    the world's north-west corner (geo.tiles.cell_index). ``sx`` and ``sy`` sum the complaints'
     offsets in metres east of the cell's west edge and south of its north edge (small numbers, so the
     sums stay exact to well under a millimetre), so a cell is drawn at its complaints' mean. ``sid``
     sums the complaints' ids and ``sid2`` their squares modulo ID_SQUARES_MODULUS (exact integers, kept

@@ -14,7 +14,7 @@ in key order, so two statements touching the same rows wait for each other inste
 """
 
 from complaints.models import Complaint, Photo, Status
-from complaints.tiles import WEB_MERCATOR, WORLD_HALF, cell_index, cell_side
+from geo.tiles import WEB_MERCATOR, WORLD_HALF, cell_index, cell_side
 from rollups.models import (
     CHANNEL_IDS,
     DIMENSIONS,
@@ -223,7 +223,7 @@ DO UPDATE SET n = t.n + excluded.n, within_sla = t.within_sla + excluded.within_
 
 
 def _tile_cell() -> str:
-    """TileCell's contribution: each public complaint in its cell of every level (complaints.tiles'
+    """TileCell's contribution: each public complaint in its cell of every level (web.public.tiles'
     grid and ``cell_index``, so a rollup cell is exactly a tile's cell), with its offsets from the
     cell's west and north edges. A complaint's location is fixed when it is filed, so an UPDATE that
     keeps a complaint's key keeps its sums too; a group is written when its count or its sums of ids

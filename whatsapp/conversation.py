@@ -4,7 +4,7 @@ It collects a **location** (a ``location`` message), a **description** (``text``
 joined) and a **category** (the reply to the category list, whose row id is the category code), in
 any order, and a photo if one comes (``image``, fetched through the media API and cleaned like a web
 photo). When the three are there it is filed through the intake service, with the web's validation
-(complaints.serializers.ComplaintCreateSerializer), routing and duplicate check: a nearby open
+(web.public.serializers.ComplaintCreateSerializer), routing and duplicate check: a nearby open
 complaint of the same category is offered as "Dukung" first. "batal" / "cancel" drops it; 30 minutes
 of silence (PEKA_WHATSAPP_CONVERSATION_MINUTES) starts afresh.
 
@@ -25,14 +25,14 @@ from django.utils import timezone, translation
 from complaints.intake import OutsideCity, complaint_create_validated
 from complaints.models import Category, Channel, Complaint
 from complaints.photos import PhotoRefused, photo_clean
-from complaints.selectors import nearby_open
-from complaints.serializers import ComplaintCreateSerializer
 from complaints.tracking import key_hash
 from complaints.workflow import WorkflowConflict, complaint_support
 from geo.spatial import WGS84, is_lon_lat
 from notifications.channels import whatsapp as wa
 from notifications.channels.base import Undeliverable
 from notifications.supporters import supporter_add
+from web.public.selectors import nearby_open
+from web.public.serializers import ComplaintCreateSerializer
 from whatsapp import prompts, replies
 from whatsapp.models import Conversation, InboundMessage
 

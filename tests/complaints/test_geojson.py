@@ -7,11 +7,11 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
-from complaints.geojson import features_json
 from complaints.models import Complaint
-from complaints.serializers import ComplaintSerializer
 from tests.complaints.test_photos import file_with_photo, upload
 from tests.conftest import jpeg_with_gps
+from web.public.geojson import features_json
+from web.public.serializers import ComplaintSerializer
 
 pytestmark = pytest.mark.django_db
 

@@ -138,7 +138,7 @@ def test_the_citizen_form_asks_the_questions_and_shows_the_emergency_notice(clie
 
 
 def test_numbers_in_an_emergency_notice_become_calls_and_nothing_else_does():
-    from complaints.templatetags.phone_links import phone_links
+    from web.templatetags.phone_links import phone_links
 
     assert phone_links("Polisi 110 atau +62 811 129 129; <b>2026</b>, 150 m, 10.00") == (
         'Polisi <a href="tel:110">110</a> atau <a href="tel:+62811129129">+62 811 129 129</a>; '

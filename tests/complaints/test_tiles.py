@@ -255,7 +255,7 @@ def test_old_complaints_keep_their_local_date(client, plant):
 
 
 def test_a_detail_tile_above_the_feature_cap_is_counted_in_cells(client, plant, monkeypatch):
-    from complaints import tiles
+    from web.public import tiles
 
     z = 14
     centre = cell_centre(*SUKAJADI, z)

@@ -12,10 +12,7 @@ from django.utils import timezone
 
 from complaints.bulk import complaints_load
 from complaints.demo import demo_complaints
-from complaints.filters import ComplaintFilter
 from complaints.models import CLOSED_STATUSES, OPEN_STATUSES, Category, Complaint, Status
-from complaints.tile_views import tile_source
-from complaints.tiles import TileFilters, complaint_tile_geojson, complaint_tile_mvt
 from complaints.tracking import new_tracking_code
 from disclosure.public import public_complaints
 from rollups.models import TileCell
@@ -29,6 +26,9 @@ from tests.complaints.test_tiles import (
     tile_of,
     tile_size,
 )
+from web.public.filters import ComplaintFilter
+from web.public.tile_views import tile_source
+from web.public.tiles import TileFilters, complaint_tile_geojson, complaint_tile_mvt
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
@@ -114,7 +114,7 @@ def test_a_crowded_z14_tile_is_counted_from_the_rollup_as_from_its_points(city, 
     """With the cap and the crowd lowered to 3, the city's busier z14 tiles are crowded (one with a
     cell of five): counted from level 14 of the rollup, they equal the cells their points give; the
     others are their complaints either way."""
-    from complaints import tiles
+    from web.public import tiles
 
     plant(around(*cell_centre(*SUKAJADI, 14), 5, step_m=2))
     monkeypatch.setattr(tiles, "FEATURE_CAP", 3)

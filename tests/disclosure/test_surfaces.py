@@ -135,8 +135,8 @@ def test_every_public_shape_of_a_complaint_uses_only_public_fields(client, file_
     import csv
     import io
 
-    from complaints.serializers import ComplaintSerializer
     from disclosure.public import PUBLIC_FIELDS
+    from web.public.serializers import ComplaintSerializer
 
     file_complaint()
     public = set(PUBLIC_FIELDS)

@@ -1,4 +1,4 @@
-"""/tiles/: the public complaint layer as map tiles (complaints.tiles), for GIS clients and the home map.
+"""/tiles/: the public complaint layer as map tiles (web.public.tiles), for GIS clients and the home map.
 
     GET /tiles/complaints/{z}/{x}/{y}.mvt      Mapbox Vector Tile (layer "complaints")
     GET /tiles/complaints/{z}/{x}/{y}.geojson  the same features as GeoJSON, in WGS84
@@ -7,7 +7,7 @@ Filters are those of the public list (``open``, ``category``, ``status``, ``keca
 ``until``, ``bbox``); a bad one is a 400 with the field's message. A tile off the grid is a 404 that
 says which numbers are allowed. An empty vector tile is a 204 without a body; the GeoJSON is always a
 FeatureCollection (empty when the tile is). A tile filtered by ``open``, ``status`` and ``category``
-alone is counted from the cell rollup below z14 (complaints.tiles.TileFilters); any other filter
+alone is counted from the cell rollup below z14 (web.public.tiles.TileFilters); any other filter
 counts the complaints themselves.
 """
 
@@ -20,10 +20,11 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from complaints.filters import ComplaintFilter
 from complaints.models import CLOSED_STATUSES, OPEN_STATUSES
-from complaints.tiles import MAX_ZOOM, TileFilters, complaint_tile_geojson, complaint_tile_mvt, tile_in_range
 from disclosure.public import public_complaints
+from geo.tiles import MAX_ZOOM, tile_in_range
+from web.public.filters import ComplaintFilter
+from web.public.tiles import TileFilters, complaint_tile_geojson, complaint_tile_mvt
 
 # Tiles change as complaints come and go: a minute in browser and proxy caches is fresh enough.
 TILE_MAX_AGE_SECONDS = 60

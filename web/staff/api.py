@@ -26,23 +26,17 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from boundaries.models import Jurisdiction, TaskForce
 from complaints import access, assignment, idempotency, moderation, replies, workflow
-from complaints.filters import StaffComplaintFilter
 from complaints.intake import complaint_create_validated
 from complaints.models import Channel, Complaint, ComplaintEvent, Status, overdue_q
 from complaints.onsite import DevicePosition
-from complaints.serializers import (
-    CodeRelatedField,
-    ComplaintCreateSerializer,
-    ComplaintSerializer,
-    PhotoSerializer,
-    PhotoUploadField,
-    StrictSerializer,
-)
 from complaints.tracking import normalize_tracking_code
-from complaints.views import ComplaintPagination
 from disclosure.public import public_description
 from disclosure.reporter import private_url
+from geo.rest import CodeRelatedField, StrictSerializer
 from geo.spatial import WGS84
+from web.public.filters import StaffComplaintFilter
+from web.public.serializers import ComplaintCreateSerializer, ComplaintSerializer, PhotoSerializer, PhotoUploadField
+from web.public.views import ComplaintPagination
 
 
 class IsStaff(permissions.BasePermission):

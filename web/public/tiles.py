@@ -37,12 +37,18 @@ from django.db.models.functions import TruncDate
 from complaints.models import Category, Complaint
 from disclosure.public import only_public, suppress_below
 from geo.db_router import reading
+from geo.tiles import (
+    CELLS_PER_SIDE,
+    EXTENT,
+    WEB_MERCATOR,
+    WORLD_HALF,
+    cell_index,
+    cell_side,
+    tile_side,
+)
 from rollups.models import ID_SQUARES_MODULUS, TILE_LEVELS, TileCell
 
-MAX_ZOOM = 22
 DETAIL_ZOOM = 14
-EXTENT = 4096  # MVT coordinate units per tile side (the spec's default)
-CELL = 64  # aggregation cell side, in extent units: 64 × 64 cells per tile
 FEATURE_CAP = 2000  # above this many complaints, a detail tile is counted in cells too
 # ... and above this many, its cells come from the rollup rather than its points: reading 6,000
 # points and counting them (the centre's open z14 tile at 1,000,000: 26 ms) costs less than reading
@@ -50,10 +56,6 @@ FEATURE_CAP = 2000  # above this many complaints, a detail tile is counted in ce
 # points (all statuses) the rollup wins, 41 ms against 122 ms.
 COUNTED_FROM_ROLLUP_ABOVE = 10_000
 LAYER = "complaints"
-WEB_MERCATOR = 3857
-# Half the web-mercator world's side in metres: ST_TileEnvelope's bounds, and the origin of the grid.
-WORLD_HALF = 20037508.342789244
-CELLS_PER_SIDE = EXTENT // CELL  # 64, a power of two: cell sides halve exactly from zoom to zoom
 
 # Properties of one complaint, in the order of the feature rows below.
 _COMPLAINT_COLUMNS = ("id", "location", "tracking_code", "category", "status", "created_at", "support_count")
@@ -67,32 +69,6 @@ _COMPLAINT_FEATURE = (
     "tracking_code, category, status, to_char(created_at, 'YYYY-MM-DD') AS created_at, "
     "support_count::int AS support_count, NULL::int AS count"
 )
-
-
-def tile_in_range(z: int, x: int, y: int) -> bool:
-    """Whether z/x/y names a tile of the XYZ grid (z 0..22, x and y in 0..2^z-1)."""
-    return 0 <= z <= MAX_ZOOM and 0 <= x < 2**z and 0 <= y < 2**z
-
-
-def tile_side(z: int) -> float:
-    """A zoom-z tile's side in metres (a power-of-two fraction of the world's, so exact in floating point)."""
-    return 2 * WORLD_HALF / 2**z
-
-
-def cell_side(z: int) -> float:
-    """A zoom-z cell's side in metres: CELL of EXTENT units of a tile."""
-    return tile_side(z) / CELLS_PER_SIDE
-
-
-def cell_index(mx: str, my: str, side: str) -> tuple[str, str]:
-    """SQL of the (column, row) of the square of ``side`` metres (SQL text) holding the mercator point
-    (``mx``, ``my``), counted east and south from the world's north-west corner.
-
-    The one formula of the grid, for tiles, cells and the rollup's levels: dividing by a side that is
-    the finer side times a power of two gives the finer quotient scaled exactly, so the floor of a coarse
-    index is the fine index shifted right, bit for bit (no point lands in another cell by rounding)."""
-    half = f"{WORLD_HALF!r}::float8"
-    return f"floor(({mx} + {half}) / {side})::int", f"floor(({half} - {my}) / {side})::int"
 
 
 def _side_sql(side: float) -> str:

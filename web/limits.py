@@ -1,9 +1,5 @@
 """Abuse limits on what anyone may do without an account (rates in settings, see geo.ratelimits)."""
 
-import math
-
-from django.utils.translation import ngettext
-
 from geo.ratelimits import RateLimit
 
 
@@ -27,16 +23,3 @@ class SupportDailyLimit(RateLimit):
 
     scope = "support-daily"
     setting = "PEKA_RATE_LIMIT_SUPPORT_DAILY"
-
-
-def retry_after_seconds(wait: float | None) -> int:
-    """Whole seconds to wait (at least 1); DRF gives no wait when the rate was just lowered."""
-    return max(1, math.ceil(wait)) if wait else 60
-
-
-def too_many_message(seconds: int) -> str:
-    return ngettext(
-        "Too many requests from your address. Nothing was saved: try again in %(seconds)d second.",
-        "Too many requests from your address. Nothing was saved: try again in %(seconds)d seconds.",
-        seconds,
-    ) % {"seconds": seconds}

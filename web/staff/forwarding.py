@@ -7,11 +7,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from complaints import access
-from complaints.serializers import CodeRelatedField, StrictSerializer
-from complaints.staff_api import IsStaff, StaffScoped
 from complaints.workflow import complaint_forward
 from forwarding.models import ExternalBody, Forwarding
 from forwarding.services import ReplyInvalid, forwarding_reply
+from geo.rest import CodeRelatedField, StrictSerializer
+from web.staff.api import IsStaff, StaffScoped
 
 
 class ForwardingSerializer(serializers.ModelSerializer):

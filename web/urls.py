@@ -1,6 +1,8 @@
 from django.urls import path
 
-from complaints import staff_api, views
+from web.public import views
+from web.staff import api as staff_api
+from web.staff import forwarding
 
 urlpatterns = [
     path("complaints/", views.ComplaintListCreate.as_view(), name="complaint-list"),
@@ -31,4 +33,8 @@ urlpatterns = [
     path("staff/complaints/<str:tracking_code>/assign/", staff_api.StaffAssign.as_view(), name="staff-assign"),
     path("staff/complaints/<str:tracking_code>/redact/", staff_api.StaffRedact.as_view(), name="staff-redact"),
     path("staff/complaints/<str:tracking_code>/hide-photo/", staff_api.StaffHidePhoto.as_view(), name="staff-hide-photo"),
+    path("staff/complaints/<str:tracking_code>/forward/", forwarding.StaffForward.as_view(), name="staff-forward"),
+    path(
+        "staff/forwardings/<str:reference>/reply/", forwarding.StaffForwardingReply.as_view(), name="staff-forwarding-reply"
+    ),
 ]

@@ -23,15 +23,21 @@ from rest_framework_gis.pagination import GeoJsonPagination
 
 from boundaries.selectors import route
 from complaints import access, idempotency
-from complaints.filters import ComplaintFilter
-from complaints.geojson import feature_collection_json, features_json
 from complaints.intake import complaint_create_validated
-from complaints.limits import IntakeLimit, SupportDailyLimit, SupportLimit
 from complaints.models import Complaint, Photo
 from complaints.photos import PhotoRefused, photo_location
 from complaints.routing import route_complaint
-from complaints.selectors import nearby_open
-from complaints.serializers import (
+from complaints.tracking import normalize_tracking_code
+from complaints.workflow import complaint_add_information, complaint_rate, complaint_reopen, complaint_support
+from disclosure.public import public_complaints, public_photo_q
+from disclosure.reporter import private_url, require_reporter, supporter_of
+from geo.spatial import WGS84
+from notifications.supporters import SupporterContactSerializer, supporter_add
+from web.limits import IntakeLimit, SupportDailyLimit, SupportLimit
+from web.public.filters import ComplaintFilter
+from web.public.geojson import feature_collection_json, features_json
+from web.public.selectors import nearby_open
+from web.public.serializers import (
     AddInformationSerializer,
     AreaSerializer,
     CitizenAnswerSerializer,
@@ -45,12 +51,6 @@ from complaints.serializers import (
     ReopenSerializer,
     feature_properties,
 )
-from complaints.tracking import normalize_tracking_code
-from complaints.workflow import complaint_add_information, complaint_rate, complaint_reopen, complaint_support
-from disclosure.public import public_complaints, public_photo_q
-from disclosure.reporter import private_url, require_reporter, supporter_of
-from geo.spatial import WGS84
-from notifications.supporters import SupporterContactSerializer, supporter_add
 
 
 class ComplaintPagination(GeoJsonPagination):
@@ -103,7 +103,7 @@ class ComplaintListCreate(generics.ListAPIView):
         return public_complaints()
 
     def list(self, request, *args, **kwargs):
-        """The page's Features are written by the database (complaints.geojson): the serializer's JSON
+        """The page's Features are written by the database (web.public.geojson): the serializer's JSON
         without a Python object per field, with the properties ``fields`` asks for (lean by default)."""
         properties = feature_properties(request.query_params.get("fields"))
         queryset = self.filter_queryset(self.get_queryset())

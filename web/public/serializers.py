@@ -1,11 +1,8 @@
 """Translating complaints to and from JSON. Validation of shape and type only; decisions are services'."""
 
-import json
 from pathlib import Path
 
-from django.contrib.gis.geos import Point
 from django.core.validators import RegexValidator
-from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -24,128 +21,9 @@ from disclosure.public import (
     public_description,
     public_photos,
 )
-from geo.spatial import WGS84, is_lon_lat
+from geo.rest import FIELD_NAME_SHOWN, UNKNOWN_NAMED, GeoJSONPointField, StrictSerializer
 
 DESCRIPTION_MAX = 4000
-# Dates a query may name. Periods are shifted back (the year before, the period before), and Python's
-# calendar ends at years 1 and 9999: bounding the input keeps that arithmetic and the holiday
-# calendar small and inside it.
-QUERY_YEARS = (2000, 2100)
-
-
-# How many unknown fields an error names, and how much of each name it repeats.
-UNKNOWN_NAMED = 20
-FIELD_NAME_SHOWN = 50
-
-
-def in_query_years(value) -> bool:
-    return QUERY_YEARS[0] <= value.year <= QUERY_YEARS[1]
-
-
-class QueryDateTimeField(serializers.DateTimeField):
-    """An ISO 8601 date and time between QUERY_YEARS, for filters and report periods."""
-
-    default_error_messages = {"years": _("Give a date between the years {first} and {last}.")}
-
-    def to_internal_value(self, value):
-        parsed = super().to_internal_value(value)
-        if not in_query_years(parsed):
-            self.fail("years", first=QUERY_YEARS[0], last=QUERY_YEARS[1])
-        return parsed
-
-
-class CodeRelatedField(serializers.SlugRelatedField):
-    """A related object named by its code. Text PostgreSQL cannot hold (NUL) is refused as invalid
-    before any query (the driver would raise at the query, a 500)."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, str) and "\x00" in data:
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know, so a typo ("desciption") is an error and not silently lost.
-
-    Also takes a multipart form (for uploads): the same fields, with object-valued ones (a GeoJSON
-    location, the reporter) sent as JSON text.
-    """
-
-    def to_internal_value(self, data):
-        if isinstance(data, QueryDict):
-            data = self._from_form(data)
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                # The answer names at most UNKNOWN_NAMED of them, each cut short: an error is never
-                # larger than a few KB, whatever was sent.
-                message = _("Unknown field. Allowed fields: %(allowed)s.") % {"allowed": ", ".join(self.fields)}
-                errors = {str(name)[:FIELD_NAME_SHOWN]: [message] for name in unknown[:UNKNOWN_NAMED]}
-                if len(unknown) > UNKNOWN_NAMED:
-                    errors["non_field_errors"] = [
-                        _("%(n)d more unknown fields.") % {"n": len(unknown) - UNKNOWN_NAMED}
-                    ]
-                raise serializers.ValidationError(errors)
-        return super().to_internal_value(data)
-
-    def _from_form(self, form: QueryDict) -> dict:
-        data = {}
-        for name in form:
-            value = form.get(name)
-            structured = serializers.Serializer | serializers.DictField | GeoJSONPointField
-            if isinstance(self.fields.get(name), structured) and isinstance(value, str):
-                try:
-                    value = json.loads(value)
-                except (ValueError, RecursionError):  # RecursionError: nested a thousand levels deep
-                    raise serializers.ValidationError({name: [_("Send this field as JSON text.")]}) from None
-            data[name] = value
-        return data
-
-
-@extend_schema_field(
-    {
-        "type": "object",
-        "description": "GeoJSON Point in WGS84: [longitude, latitude].",
-        "properties": {
-            "type": {"type": "string", "enum": ["Point"]},
-            "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
-        },
-        "required": ["type", "coordinates"],
-        "example": {"type": "Point", "coordinates": [101.4478, 0.5071]},
-    }
-)
-class GeoJSONPointField(serializers.Field):
-    """A GeoJSON Point {"type": "Point", "coordinates": [lon, lat]} in WGS84, and nothing else."""
-
-    default_error_messages = {
-        # DRF formats these with str.format: literal braces are doubled.
-        "not_point": _('Expected a GeoJSON Point: {{"type": "Point", "coordinates": [longitude, latitude]}}.'),
-        "coordinates": _("Coordinates must be two numbers: [longitude, latitude]."),
-        "range": _("Coordinates out of range: longitude must be between -180 and 180, latitude between -90 and 90."),
-    }
-
-    def to_internal_value(self, data):
-        if not isinstance(data, dict) or data.get("type") != "Point":
-            self.fail("not_point")
-        coordinates = data.get("coordinates")
-        if (
-            not isinstance(coordinates, list | tuple)
-            or len(coordinates) != 2
-            or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in coordinates)
-        ):
-            self.fail("coordinates")
-        try:
-            lon, lat = (float(c) for c in coordinates)
-        except OverflowError:  # an integer too large for a float (JSON allows 10**400)
-            self.fail("range")
-        if not is_lon_lat(lon, lat):
-            self.fail("range")
-        return Point(lon, lat, srid=WGS84)
-
-    def to_representation(self, value):
-        return {"type": "Point", "coordinates": [value.x, value.y]}
-
-
 @extend_schema_field({"type": "string", "format": "binary", "description": "JPEG, PNG or WebP, at most 10 MB."})
 class PhotoUploadField(serializers.Field):
     """An uploaded photo, checked and re-encoded on the way in (complaints.photos)."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assets import views
+from web.assets import views
 
 urlpatterns = [
     path("assets/", views.AssetList.as_view(), name="asset-list"),

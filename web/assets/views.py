@@ -1,5 +1,5 @@
 """The assets API: the assets near a place (the citizen's map), the chronic ones (planners), and an
-asset's history (staff). Views translate between HTTP and assets.selectors."""
+asset's history (staff). Views translate between HTTP and hotspots.assets."""
 
 import json
 
@@ -12,11 +12,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assets.models import Asset, AssetKind
-from assets.selectors import assets_in_bbox, chronic_assets
-from assets.serializers import AssetQuerySerializer, ChronicQuerySerializer, asset_properties
 from complaints import access
-from complaints.staff_api import IsStaff, StaffComplaintSerializer
+from hotspots.assets import assets_in_bbox, chronic_assets
 from hotspots.exports import export_response
+from web.assets.serializers import AssetQuerySerializer, ChronicQuerySerializer, asset_properties
+from web.staff.api import IsStaff, StaffComplaintSerializer
 
 
 def _geojson(features: list[dict]) -> HttpResponse:

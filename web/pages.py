@@ -1,11 +1,10 @@
-"""Pages for people (the API lives in complaints.urls): the citizen's map, tracking, the staff inbox."""
+"""Pages for people (the API lives in web.urls): the citizen's map, tracking, the staff inbox."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import ProhibitNullCharactersValidator
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -17,12 +16,10 @@ from django.views.generic import TemplateView
 
 from assets.models import AssetKind
 from boundaries.models import Kecamatan, TaskForce
-from complaints import access, views
+from complaints import access
 from complaints.models import CLOSED_STATUSES, Category, Complaint, PhotoKind, Role, StaffRole, Status
-from complaints.selectors import public_totals
 from complaints.tracking import normalize_tracking_code
 from complaints.workflow import (
-    WorkflowConflict,
     WorkflowInvalid,
     complaint_add_information,
     complaint_rate,
@@ -30,7 +27,10 @@ from complaints.workflow import (
 )
 from disclosure.public import public_description, public_photos, public_timeline
 from disclosure.reporter import is_reporter, key_opens, remember_reporter
+from geo.errors import Conflict, Invalid, form_text
 from geo.signin import SignInForm
+from web.public import views
+from web.public.selectors import public_totals
 
 
 def category_colors(categories=None) -> dict:
@@ -164,20 +164,9 @@ class Track(TemplateView):
             elif action == "add":
                 complaint_add_information(complaint=complaint, text=form_text(request, "text", 2000))
                 messages.success(request, _("Added. The task force sees it with your complaint."))
-        except (WorkflowConflict, WorkflowInvalid) as exc:
+        except (Conflict, Invalid) as exc:
             messages.error(request, str(exc))
         return redirect("track", code=complaint.tracking_code)
-
-
-def form_text(request, name: str, limit: int) -> str:
-    """Free text from a page form, cut to ``limit``; NUL characters (which PostgreSQL text cannot
-    hold) are refused as Django's form fields refuse them."""
-    value = request.POST.get(name, "")[:limit]
-    try:
-        ProhibitNullCharactersValidator()(value)
-    except ValidationError as exc:
-        raise WorkflowInvalid(name, exc.messages[0]) from None
-    return value
 
 
 class TaskForceInbox(LoginRequiredMixin, TemplateView):

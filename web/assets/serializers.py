@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from assets.models import Asset, AssetKind
-from assets.selectors import BBOX_MAX_DEGREES
-from complaints.serializers import CodeRelatedField, StrictSerializer
+from geo.rest import CodeRelatedField, StrictSerializer
 from geo.spatial import is_lon_lat
+from hotspots.assets import BBOX_MAX_DEGREES
 
 
 class KindField(CodeRelatedField):
