@@ -1,4 +1,5 @@
-"""Where a subscriber's delivery goes, read by the worker when it sends (notifications.contacts asks)."""
+"""Where a subscriber's delivery goes, read by the worker when it sends (notifications.contacts asks,
+through notifications.audiences: registered in alerts.apps)."""
 
 from alerts.models import Subscription
 from disclosure.public import public_complaints

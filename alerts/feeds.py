@@ -13,6 +13,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from feedgen.feed import FeedGenerator
 
+from alerts.messages import complaint_line
 from disclosure.public import public_complaints
 from web.public.filters import ComplaintFilter
 
@@ -39,8 +40,6 @@ def newest(query) -> list:
 
 
 def build(request, kind: str) -> HttpResponse:
-    from alerts.messages import complaint_line
-
     complaints = newest(request.GET)
     updated = max((c.updated_at for c in complaints), default=None)
     if updated is not None:
@@ -59,7 +58,7 @@ def build(request, kind: str) -> HttpResponse:
     feed.language((request.LANGUAGE_CODE or "id")[:2])
     feed.updated(updated or timezone.now())
     for complaint in reversed(complaints):  # feedgen puts each new entry first
-        url = request.build_absolute_uri(reverse("track", args=[complaint.tracking_code]))
+        url = request.build_absolute_uri(complaint.get_absolute_url())
         entry = feed.add_entry()
         entry.id(url)
         entry.guid(url, permalink=True)

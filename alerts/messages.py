@@ -4,27 +4,29 @@ Only a complaint's public face goes out (disclosure.public: category, kelurahan,
 where on the map, its public tracking page); never who reported it.
 """
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from alerts.contacts import subscription_of
 from disclosure.public import public_complaints, public_description
-from notifications.messages import Message, absolute, tracking_url
+from geo.links import site_url
+from notifications.messages import Message, tracking_url
 from notifications.models import Delivery, Kind
 
 
 def unsubscribe_url(token: str) -> str:
-    return absolute(reverse("alerts:unsubscribe", args=[token]))
+    return site_url(reverse("alerts:unsubscribe", args=[token]))
 
 
 def confirm_url(token: str) -> str:
-    return absolute(reverse("alerts:confirm", args=[token]))
+    return site_url(reverse("alerts:confirm", args=[token]))
 
 
 def map_url(complaint) -> str:
     """The citizen map centred on the complaint (static/js/peta.js reads lat, lon)."""
-    return absolute(reverse("home")) + f"?lat={complaint.location.y:.6f}&lon={complaint.location.x:.6f}"
+    return site_url(reverse("home")) + f"?lat={complaint.location.y:.6f}&lon={complaint.location.x:.6f}"
 
 
 def complaint_line(complaint) -> str:
@@ -64,8 +66,10 @@ def _confirmation(delivery, subscription, stop) -> Message:
         lines=[
             _("Someone asked PEKA to send this address the new public complaints of an area of Pekanbaru."),
             _(
-                "Nothing is sent until you confirm. If it was not you, ignore this message: the request is deleted in 7 days."
-            ),
+                "Nothing is sent until you confirm. If it was not you, ignore this message: the request is deleted "
+                "in %(days)s days."
+            )
+            % {"days": settings.PEKA_ALERTS_UNCONFIRMED_DAYS},
         ],
         link=confirm_url(subscription.confirm_token or ""),
         unsubscribe_url=stop,
@@ -88,7 +92,7 @@ def _digest(delivery, stop) -> Message:
     return Message(
         subject=_("[PEKA] %(count)d new complaints in the area you follow") % {"count": len(complaints)},
         lines=lines,
-        link=absolute(reverse("home")),
+        link=site_url(reverse("home")),
         unsubscribe_url=stop,
         template="peka_area_ringkasan",
         parameters=[str(len(complaints))],

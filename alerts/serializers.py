@@ -8,10 +8,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from alerts.models import Frequency, Subscription
+from alerts.places import MAX_AREA_KM2, RADIUS_M
 from disclosure.public import public_categories
-from geo.rest import GeoJSONPointField, StrictSerializer
+from geo.rest import GeoJSONPointField, PhoneField, StrictSerializer
 from geo.spatial import is_lon_lat
-from notifications.contacts import InvalidPhone, e164, mask
+from notifications.contacts import mask
 from notifications.push import SubscriptionSerializer as PushSubscriptionSerializer
 
 PLACE_FIELDS = ("kelurahan", "kecamatan", "point", "area")
@@ -77,23 +78,21 @@ class SubscriptionCreateSerializer(StrictSerializer):
     """One contact (``email``, ``phone`` for WhatsApp, or ``push``) and one place."""
 
     email = serializers.EmailField(required=False)
-    phone = serializers.CharField(max_length=32, required=False, help_text="WhatsApp number, e.g. 0812 3456 7890.")
+    phone = PhoneField(required=False, help_text="WhatsApp number, e.g. 0812 3456 7890.")
     push = PushSubscriptionSerializer(required=False, help_text="A Web Push subscription (the browser's toJSON()).")
     kelurahan = serializers.CharField(max_length=32, required=False, help_text="kelurahan code")
     kecamatan = serializers.CharField(max_length=32, required=False, help_text="kecamatan code")
     point = GeoJSONPointField(required=False, help_text="Centre of a circle, with radius_m.")
-    radius_m = serializers.IntegerField(required=False, help_text="100–5000 metres, with point.")
-    area = GeoJSONPolygonField(required=False, help_text="A drawn GeoJSON Polygon, at most 50 km², inside the city.")
+    radius_m = serializers.IntegerField(
+        required=False, help_text=f"{RADIUS_M[0]}–{RADIUS_M[1]} metres, with point."
+    )
+    area = GeoJSONPolygonField(
+        required=False, help_text=f"A drawn GeoJSON Polygon, at most {MAX_AREA_KM2} km², inside the city."
+    )
     categories = serializers.ListField(
         child=serializers.CharField(max_length=40), required=False, max_length=50, help_text="category codes; none: all"
     )
     frequency = serializers.ChoiceField(choices=Frequency.choices, default=Frequency.INSTANT)
-
-    def validate_phone(self, value: str) -> str:
-        try:
-            return e164(value)
-        except InvalidPhone as exc:
-            raise serializers.ValidationError(_("Enter a phone number of digits, e.g. 0812 3456 7890.")) from exc
 
     def validate_categories(self, codes: list[str]) -> list[str]:
         # A sensitive category cannot be followed, nor even named (disclosure.public).
@@ -118,7 +117,10 @@ class SubscriptionCreateSerializer(StrictSerializer):
                 {"place": [_("Give one place: kelurahan, kecamatan, point with radius_m, or area.")]}
             )
         if places == ["point"] and "radius_m" not in attrs:
-            raise serializers.ValidationError({"radius_m": [_("A circle needs its radius in metres (100–5000).")]})
+            low, high = RADIUS_M
+            raise serializers.ValidationError(
+                {"radius_m": [_("A circle needs its radius in metres (%(low)s–%(high)s).") % {"low": low, "high": high}]}
+            )
         if "radius_m" in attrs and places != ["point"]:
             raise serializers.ValidationError({"radius_m": [_("A radius goes only with a point.")]})
         return attrs

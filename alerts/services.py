@@ -7,6 +7,7 @@ one-copy rule hold for them too. Jobs carry ids only.
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -24,7 +25,6 @@ from notifications.models import Audience, Channel, Delivery, DeliveryStatus, Ki
 from notifications.rules import Recipient
 
 MAX_PER_CONTACT = 20
-UNCONFIRMED_DAYS = 7
 # Alerts wait behind every personal message (the reporter's, the staff's, a supporter's).
 ALERT_PRIORITY = -20
 
@@ -114,8 +114,8 @@ def subscription_remove(subscription: Subscription) -> None:
 
 
 def subscriptions_purge(moment: datetime) -> int:
-    """Delete subscriptions left unconfirmed for UNCONFIRMED_DAYS."""
-    stale = Subscription.objects.unconfirmed_before(moment - timedelta(days=UNCONFIRMED_DAYS))
+    """Delete subscriptions left unconfirmed for PEKA_ALERTS_UNCONFIRMED_DAYS."""
+    stale = Subscription.objects.unconfirmed_before(moment - timedelta(days=settings.PEKA_ALERTS_UNCONFIRMED_DAYS))
     owners = [f"subscription:{id_}" for id_ in stale.values_list("id", flat=True)]
     with transaction.atomic():
         PushSubscription.objects.filter(owner__in=owners).delete()

@@ -11,6 +11,7 @@
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -69,7 +70,10 @@ class SubscriptionDetail(APIView):
     def _get(self, token) -> Subscription:
         subscription = Subscription.objects.filter(token=token).first()
         if subscription is None:
-            raise NotFound(_("No subscription has this link: it was removed, or never confirmed within 7 days."))
+            raise NotFound(
+                _("No subscription has this link: it was removed, or never confirmed within %(days)s days.")
+                % {"days": settings.PEKA_ALERTS_UNCONFIRMED_DAYS}
+            )
         return subscription
 
     @extend_schema(responses=AreaSubscriptionSerializer)
@@ -88,7 +92,10 @@ def confirm(request, token):
     """The confirmation link: a GET confirms (the double opt-in's second step), once."""
     subscription = services.subscription_confirm(token)
     response = render(
-        request, "alerts/confirmed.html", {"subscription": subscription}, status=200 if subscription else 404
+        request,
+        "alerts/confirmed.html",
+        {"subscription": subscription, "unconfirmed_days": settings.PEKA_ALERTS_UNCONFIRMED_DAYS},
+        status=200 if subscription else 404,
     )
     add_never_cache_headers(response)
     return response
@@ -124,18 +131,18 @@ def follow_complaint(request, code):
     limit = SubscribeLimit()
     if not limit.allow_request(request, None):
         messages.error(request, too_many_message(retry_after_seconds(limit.wait())))
-        return redirect("track", code=complaint.tracking_code)
+        return redirect(complaint)
     try:
         contact = supporter_contact({k: request.POST.get(k, "") for k in ("email", "phone")})
     except ValidationError as exc:
         messages.error(request, " ".join(str(m) for field in exc.detail.values() for m in field))
-        return redirect("track", code=complaint.tracking_code)
+        return redirect(complaint)
     if not contact:
         messages.error(request, _("Give an e-mail address or a WhatsApp number."))
     else:
         supporter_add(complaint, contact)
         messages.success(request, _("Done: you will be told when this report's status changes."))
-    return redirect("track", code=complaint.tracking_code)
+    return redirect(complaint)
 
 
 def feed(request, kind):

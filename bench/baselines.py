@@ -3,9 +3,11 @@ public aggregate as it was computed from the complaint table itself, on the same
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import F
 
+from complaints.models import Status
 from complaints.sla import PEKANBARU
 from disclosure.public import suppress_below
 from rollups.sql import cell_of
@@ -61,8 +63,8 @@ WITH base AS (
            k.code AS kecamatan, k.name AS kecamatan_name, cat.code AS category, cat.name_id AS category_name,
            c.channel,
            (c.created_at >= %(since)s AND c.created_at < %(until)s) AS received,
-           (c.status = 'selesai' AND c.resolved_at >= %(since)s AND c.resolved_at < %(until)s) AS resolved,
-           (c.status = 'diteruskan' AND c.closed_at >= %(since)s AND c.closed_at < %(until)s) AS forwarded,
+           (c.status = '{resolved}' AND c.resolved_at >= %(since)s AND c.resolved_at < %(until)s) AS resolved,
+           (c.status = '{forwarded}' AND c.closed_at >= %(since)s AND c.closed_at < %(until)s) AS forwarded,
            (c.created_at < %(until)s AND (c.closed_at IS NULL OR c.closed_at >= %(until)s)) AS in_backlog
     FROM complaints_complaint c
     JOIN complaints_category cat ON cat.id = c.category_id
@@ -76,7 +78,7 @@ measured AS (
     SELECT base.*,
            CASE WHEN resolved THEN (
                SELECT count(*) FROM generate_series(
-                   (created_at AT TIME ZONE 'Asia/Jakarta')::date + 1, (resolved_at AT TIME ZONE 'Asia/Jakarta')::date, interval '1 day'
+                   (created_at AT TIME ZONE '{zone}')::date + 1, (resolved_at AT TIME ZONE '{zone}')::date, interval '1 day'
                ) d
                WHERE extract(isodow FROM d) < 6 AND d::date <> ALL(%(holidays)s::date[])
            ) END AS days,
@@ -85,7 +87,7 @@ measured AS (
            ) AS no_after_photo,
            CASE WHEN resolved THEN coalesce((
                SELECT e.verified_on_site FROM complaints_complaintevent e
-               WHERE e.complaint_id = base.id AND e.kind = 'status' AND e.to_status = 'selesai'
+               WHERE e.complaint_id = base.id AND e.kind = 'status' AND e.to_status = '{resolved}'
                ORDER BY e.at DESC, e.id DESC LIMIT 1
            ), false) END AS on_site
     FROM base
@@ -119,6 +121,9 @@ _CARD_FIGURES_SQL = """
 """
 # Every complaint counts in its agency's row; private ones nowhere else.
 _REPORT_CARD_SQL = _REPORT_CARD_SQL.format(
+    resolved=Status.SELESAI.value,
+    forwarded=Status.DITERUSKAN.value,
+    zone=settings.TIME_ZONE,
     agency_rows=f"SELECT 'agency' AS grp, agency AS code, min(agency_name) AS name, {_CARD_FIGURES_SQL} "
     "FROM measured WHERE agency IS NOT NULL GROUP BY agency",
     # The channel's row is named by its code; report_card_answer gives it its label.

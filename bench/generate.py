@@ -28,8 +28,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from complaints.bulk import initial_load
     from complaints.models import Complaint
+    from rollups.maintenance import initial_load
 
     n = int(os.environ.get("BENCH_N", "1000000"))
     call_command("migrate", verbosity=0)

@@ -21,7 +21,7 @@ import time
 from bench.common import BENCH_DB, progress, setup_django
 from bench.intake_load import print_phase, run_phase, stored_places
 from bench.server import live_server
-from bench.standins import SmtpStandIn, Worker
+from tests.standins import SmtpStandIn, Worker
 
 RATE = int(os.environ.get("BENCH_NOTIFY_RATE", "100"))
 TARGET_MS = 1.0

@@ -13,7 +13,7 @@ import os
 import time
 
 from bench.common import BENCH_DB, setup_django, timed
-from bench.standins import SmtpStandIn, Worker, drain
+from tests.standins import SmtpStandIn, Worker, drain
 
 
 def main() -> None:

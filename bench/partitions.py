@@ -27,6 +27,10 @@ def main() -> None:
     setup_django()
     from django.db import connection
 
+    from complaints.models import OPEN_STATUSES, statuses_sql
+
+    open_statuses = statuses_sql(OPEN_STATUSES)
+
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*), min(created_at), max(created_at) FROM complaints_complaint")
         have, first, last = cursor.fetchone()
@@ -63,10 +67,10 @@ def main() -> None:
             loaded = time.perf_counter() - start
             start = time.perf_counter()
             cursor.execute(
-                f"CREATE INDEX ON {table} USING gist (location) WHERE status IN ('baru', 'diverifikasi', 'dikerjakan')"
+                f"CREATE INDEX ON {table} USING gist (location) WHERE status IN ({open_statuses})"
             )
             cursor.execute(
-                f"CREATE INDEX ON {table} (task_force_id, created_at DESC) WHERE status IN ('baru', 'diverifikasi', 'dikerjakan')"
+                f"CREATE INDEX ON {table} (task_force_id, created_at DESC) WHERE status IN ({open_statuses})"
             )
             cursor.execute(f"CREATE INDEX ON {table} (created_at)")
             cursor.execute(f"VACUUM ANALYZE {table}")
@@ -92,6 +96,10 @@ def _month_starts(cursor, first, last) -> list:
 
 def _compare(cursor, months) -> None:
     import random
+
+    from complaints.models import OPEN_STATUSES, statuses_sql
+
+    open_statuses = statuses_sql(OPEN_STATUSES)
 
     rng = random.Random(3)
     month = months[-3]  # a full month near the end
@@ -121,7 +129,7 @@ def _compare(cursor, months) -> None:
             cursor.execute(
                 f"""
                 SELECT id FROM {table}
-                WHERE status IN ('baru', 'diverifikasi', 'dikerjakan')
+                WHERE status IN ({open_statuses})
                   AND location && ST_Expand(ST_SetSRID(ST_MakePoint(%s, %s), 4326), 0.001)
                   AND ST_DWithin(location::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, 100)
                 LIMIT 20
@@ -137,7 +145,7 @@ def _compare(cursor, months) -> None:
 
         def run():
             cursor.execute(
-                f"SELECT id FROM {table} WHERE task_force_id = %s AND status IN ('baru', 'diverifikasi', 'dikerjakan') "
+                f"SELECT id FROM {table} WHERE task_force_id = %s AND status IN ({open_statuses}) "
                 "ORDER BY created_at DESC LIMIT 50",
                 [next(cycle)],
             )

@@ -12,10 +12,7 @@ is stopped by its PID when the block ends, also on Ctrl-C or an error.
 
 import contextlib
 import http.client
-import os
-import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,35 +20,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bench.common import BENCH_DB, progress
+from tests.servers import free_port, stop_process
+from tests.servers import production_env as _production_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def production_env(database_url: str = BENCH_DB) -> dict:
     """The environment of a production-mode process against ``database_url`` (the bench database
-    unless told), as the benchmarks and the resilience tests run gunicorn."""
-    return {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "geo.settings",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "PEKA_SSL_REDIRECT": "false",
-        # Load from one address on purpose: the abuse limits would refuse it (tests/test_rate_limits.py
-        # proves them).
-        "PEKA_RATE_LIMIT_INTAKE": "0",
-        "PEKA_RATE_LIMIT_SUPPORT": "0",
-        "PEKA_RATE_LIMIT_OPEN311": "0",
-        # One log line per request would cost more than some requests themselves.
-        "PEKA_LOG_LEVEL": "WARNING",
-    }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    unless told), as the benchmarks and the resilience tests run gunicorn (tests/servers.py)."""
+    return _production_env(database_url)
 
 
 def kind(workers: int, threads: int) -> str:
@@ -124,18 +102,6 @@ def _wait_until_serving(server: subprocess.Popen, port: int, timeout_s: float = 
             pass
         time.sleep(0.2)
     raise RuntimeError(f"gunicorn did not answer on port {port} within {timeout_s:.0f} s")
-
-
-def stop_process(process: subprocess.Popen | None, timeout_s: float = 30) -> None:
-    """TERM a process we started, by its PID, and KILL it if it lingers."""
-    if process is None or process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def _stop(server: subprocess.Popen) -> None:

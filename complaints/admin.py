@@ -3,7 +3,7 @@ from django.contrib import admin
 from boundaries import admin as boundaries_admin
 from boundaries.admin import MapAdmin
 from boundaries.models import Jurisdiction, TaskForce
-from complaints.admin_forms import CategoryForm, JurisdictionForm, TaskForceForm
+from complaints.admin_forms import CategoryForm, ComplaintForm, JurisdictionForm, TaskForceForm
 from complaints.models import Category, CategoryQuestion, Complaint, ComplaintEvent, ResponseTemplate, StaffRole
 
 
@@ -55,6 +55,7 @@ class EventInline(admin.TabularInline):
 
 @admin.register(Complaint)
 class ComplaintAdmin(MapAdmin):
+    form = ComplaintForm
     list_display = ["tracking_code", "category", "status", "kecamatan", "agency", "task_force", "created_at", "due_at"]
     list_filter = ["status", "category", "private", "agency", "assignment_rule", "kecamatan"]
     search_fields = ["tracking_code", "description"]

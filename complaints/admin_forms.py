@@ -8,7 +8,8 @@ from django.contrib.staticfiles import finders
 from django.utils.translation import gettext_lazy as _
 
 from boundaries.models import Jurisdiction, TaskForce
-from complaints.models import Category
+from complaints.models import Category, Complaint
+from geo.phones import clean_phone
 
 # The admin shows a label as written (a model field's verbose name it capitalises itself).
 LABELS = {"agency": _("Agency"), "task_force": _("Task force"), "sort_order": _("Sort order")}
@@ -28,6 +29,17 @@ class CategoryForm(forms.ModelForm):
         model = Category
         fields = "__all__"
         labels = LABELS
+
+
+class ComplaintForm(forms.ModelForm):
+    """A reporter's number edited by hand is stored as intake stores it: E.164 (geo.phones)."""
+
+    class Meta:
+        model = Complaint
+        fields = "__all__"
+
+    def clean_reporter_phone(self):
+        return clean_phone(self.cleaned_data["reporter_phone"])
 
 
 class TaskForceForm(forms.ModelForm):

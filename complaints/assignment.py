@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from boundaries.models import AutoAssign, TaskForce
 from complaints import access
+from complaints.changes import WorkflowConflict, WorkflowInvalid, change_save, complaint_locked
 from complaints.models import Complaint, EventKind, StaffRole
-from complaints.workflow import WorkflowConflict, WorkflowInvalid, _locked, _save
 from geo.errors import Forbidden
 
 
@@ -39,7 +39,7 @@ def complaint_assign(*, complaint: Complaint, actor, officer, version: int | Non
     is not a member of its task force, AssignmentRefused when the actor may not. Giving it to whoever
     has it already changes nothing."""
     with transaction.atomic():
-        current = _locked(complaint, version)
+        current = complaint_locked(complaint, version)
         if not current.is_open:
             raise WorkflowConflict(_("Only an open complaint can be assigned."))
         refusal = access.assignment_refusal(actor, current, officer)
@@ -87,7 +87,7 @@ def assign_automatically(complaint: Complaint, *, routed_rule: str | None = None
     officer = next_officer(task_force, complaint.location)
     if officer is None:
         return None
-    current = _locked(complaint, None)
+    current = complaint_locked(complaint, None)
     _give(current, officer, actor=None)
     return current
 
@@ -115,7 +115,7 @@ def _give(current: Complaint, officer, *, actor) -> None:
     current.assigned_to = officer
     if officer is not None:
         StaffRole.objects.filter(user=officer).update(last_assigned_at=now)
-    _save(
+    change_save(
         current,
         now,
         EventKind.ASSIGNED,

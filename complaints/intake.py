@@ -10,15 +10,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assets.models import Asset
-from complaints.models import Category, Channel, Complaint, ComplaintEvent, EventKind, Photo, PhotoKind, Status
-from complaints.photos import CleanPhoto
+from complaints.assignment import assign_automatically
+from complaints.events import event_record
+from complaints.models import Category, Channel, Complaint, EventKind, PhotoKind, Status
+from complaints.photos import CleanPhoto, photo_attach
 from complaints.routing import ComplaintRoute, route_complaint
 from complaints.sla import due_at
 from complaints.tracking import key_hash, new_key_salt, new_tracking_code, reporter_key
+from complaints.workflow import complaint_forward
 from forwarding.models import ExternalBody
 from geo.errors import Invalid, KeyReused
 from geo.spatial import distance_m
-from notifications.outbox import announce
 
 
 class OutsideCity(Invalid):
@@ -126,22 +128,24 @@ def complaint_create(
         try:
             with transaction.atomic():
                 complaint.save()
-                event = _creation_event(complaint, filed_by)
-                event.save()
-                announce(event, reporter_notify=reporter.notify)
+                # The creation event, announced with the reporter's "kabari saya" (complaints.events).
+                event_record(
+                    complaint,
+                    EventKind.CREATED,
+                    at=complaint.created_at,
+                    actor=filed_by,
+                    from_status="",
+                    to_status=Status.BARU,
+                    note=complaint.routing_reason,
+                    reporter_notify=reporter.notify,
+                )
                 if photo:
                     photo_attach(complaint, photo, PhotoKind.REPORT)
-                # Imported here: the workflow and complaints.assignment build on this module
-                # (photo_attach).
                 if route.external_body:
-                    from complaints.workflow import complaint_forward
-
                     complaint = complaint_forward(
                         complaint=complaint, body=ExternalBody.objects.get(pk=route.external_body.id)
                     )
                 else:
-                    from complaints.assignment import assign_automatically
-
                     complaint = assign_automatically(complaint, routed_rule=route.auto_assign) or complaint
             complaint.reporter_key = key
             return complaint, True
@@ -232,19 +236,3 @@ def _routed_complaint(
         due_at=due_at(created_at, category.sla_working_days),
         **fields,
     )
-
-
-def _creation_event(complaint: Complaint, actor=None) -> ComplaintEvent:
-    return ComplaintEvent(
-        complaint=complaint,
-        at=complaint.created_at,
-        actor=actor,
-        kind=EventKind.CREATED,
-        to_status=Status.BARU,
-        note=complaint.routing_reason,
-    )
-
-
-def photo_attach(complaint: Complaint, photo: CleanPhoto, kind: PhotoKind) -> Photo:
-    """Store a cleaned photo with the complaint (inside the caller's transaction)."""
-    return Photo.objects.create(complaint=complaint, kind=kind, image=photo.image, thumbnail=photo.thumbnail)

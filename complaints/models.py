@@ -1,5 +1,7 @@
 """Complaints and their life. Locations are WGS84 points (EPSG:4326)."""
 
+import re
+
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
@@ -7,12 +9,12 @@ from django.contrib.postgres.indexes import GistIndex
 from django.core.exceptions import ValidationError
 from django.db.models import Func, Q
 from django.db.models.functions import Now
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from boundaries.models import Agency, Jurisdiction, Kecamatan, Kelurahan, TaskForce
-from complaints.questions import KIND_CHOICES, options
-from complaints.replies import unknown_placeholders
 from geo.language import english
 from geo.spatial import UTM47N
 
@@ -67,6 +69,17 @@ class Category(models.Model):
         return (self.notice_en or self.notice_id) if english() else self.notice_id
 
 
+# The kinds of question a category may ask (complaints.questions checks the answers).
+KIND_CHOICES = [
+    ("text", _("text")),
+    ("number", _("number")),
+    ("choice", _("one choice")),
+    ("multiple", _("several choices")),
+    ("yesno", _("yes / no")),
+    ("date", _("date")),
+]
+
+
 class CategoryQuestion(models.Model):
     """A question a category asks when it is chosen (complaints.questions checks the answers)."""
 
@@ -96,8 +109,16 @@ class CategoryQuestion(models.Model):
 
     @property
     def choices(self) -> list[tuple[str, str]]:
-        """(key, label) of a choice or yes/no question, in the active language."""
-        return options(self)
+        """(key, label) of a choice or yes/no question, in the active language; yes/no has its own two."""
+        if self.kind == "yesno":
+            return [("true", gettext("yes")), ("false", gettext("no"))]
+        found = []
+        for line in self.options.splitlines():
+            parts = [p.strip() for p in line.split("|")]
+            if parts[0]:
+                key, name_id, name_en = (parts + [parts[0]] * 2)[:3]  # a missing label is the key
+                found.append((key, name_en if english() else name_id))
+        return found
 
 
 class Status(models.TextChoices):
@@ -111,8 +132,44 @@ class Status(models.TextChoices):
     DITERUSKAN = "diteruskan", _("forwarded")
 
 
-OPEN_STATUSES = (Status.BARU, Status.DIVERIFIKASI, Status.DIKERJAKAN)
-CLOSED_STATUSES = (Status.SELESAI, Status.DITOLAK, Status.DUPLIKAT)
+# Status classes: the one definition every reader derives from (the querysets below, the overdue rule,
+# the indexes, Open311's open/closed, the public filters, the rollups' grouping, re-routing). A new status
+# is one line here. "open" and "closed" are what the public filters and totals name; a status of a class
+# of its own is counted apart from both.
+OPEN, CLOSED, FORWARDED = "open", "closed", "forwarded"
+STATUS_CLASS = {
+    Status.BARU: OPEN,
+    Status.DIVERIFIKASI: OPEN,
+    Status.DIKERJAKAN: OPEN,
+    Status.SELESAI: CLOSED,
+    Status.DITOLAK: CLOSED,
+    Status.DUPLIKAT: CLOSED,
+    Status.DITERUSKAN: FORWARDED,  # handed to a body outside the city: neither open nor resolved
+}
+
+
+def statuses_in(status_class: str) -> tuple[Status, ...]:
+    """The statuses of a class, in the order of ``Status``."""
+    return tuple(s for s in Status if STATUS_CLASS.get(s) == status_class)
+
+
+OPEN_STATUSES = statuses_in(OPEN)
+CLOSED_STATUSES = statuses_in(CLOSED)
+# Open and not yet started on: what the escalation ladder climbs for (notifications.ladder).
+UNWORKED_STATUSES = (Status.BARU, Status.DIVERIFIKASI)
+
+
+def statuses_of(selection: str | None) -> list[str] | None:
+    """The statuses a filter names: a class ("open", "closed"), one status, or None for all."""
+    if not selection:
+        return None
+    members = [str(s) for s, cls in STATUS_CLASS.items() if cls == selection]
+    return members or [selection]
+
+
+def statuses_sql(statuses) -> str:
+    """SQL text of a list of statuses, for an ``IN (…)`` written by hand: 'baru', 'diverifikasi', …"""
+    return ", ".join(f"'{Status(s).value}'" for s in statuses)
 
 
 # Overdue (docs/rules.md, SLA rule): open and past the due time. The one definition, in the three
@@ -122,8 +179,7 @@ def overdue_q(now=None) -> Q:
 
 
 def overdue_sql(table: str) -> str:
-    statuses = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
-    return f"({table}.status IN ({statuses}) AND {table}.due_at < now())"
+    return f"({table}.status IN ({statuses_sql(OPEN_STATUSES)}) AND {table}.due_at < now())"
 
 
 class ComplaintQuerySet(models.QuerySet):
@@ -283,6 +339,12 @@ class Complaint(models.Model):
     def __str__(self):
         return self.tracking_code
 
+    def get_absolute_url(self) -> str:
+        """The public tracking page, /lacak/<code>/: the one builder of it (the reporter's private link
+        is this page with the key in the fragment, disclosure.reporter.private_url; an absolute link
+        in a message is geo.links.site_url of it)."""
+        return reverse("track", args=[self.tracking_code])
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
@@ -414,6 +476,18 @@ class StaffRole(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()})"
+
+
+# What a response template may say in braces (complaints.replies fills them).
+PLACEHOLDERS = ("code", "kelurahan", "due")
+BRACED = re.compile(r"\{([^{}]*)\}")
+
+
+def unknown_placeholders(text: str) -> list[str]:
+    """The {names} in ``text`` that are not placeholders, in order, once each."""
+    found = [name for name in BRACED.findall(text or "") if name not in PLACEHOLDERS]
+    return list(dict.fromkeys("{" + name + "}" for name in found))
+
 
 
 class ResponseTemplate(models.Model):

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complaints.changes import WorkflowInvalid, change_save, complaint_locked
 from complaints.models import Complaint, EventKind
-from complaints.workflow import WorkflowInvalid, _locked, _save
 
 # What stands in the public text where words were hidden.
 REDACTED = "[…]"
@@ -27,7 +27,7 @@ def complaint_redact(*, complaint: Complaint, actor, text: str, reason: str, ver
     if not text:
         raise WorkflowInvalid("text", _("Give the words to hide, exactly as they appear in the description."))
     with transaction.atomic():
-        current = _locked(complaint, version)
+        current = complaint_locked(complaint, version)
         shown = current.description if current.public_description is None else current.public_description
         redacted, found = re.subn(re.escape(text), REDACTED, shown, flags=re.IGNORECASE)
         if not found:
@@ -36,7 +36,7 @@ def complaint_redact(*, complaint: Complaint, actor, text: str, reason: str, ver
             )
         current.public_description = redacted
         note = _("Hidden from the public: “%(text)s”. Reason: %(reason)s") % {"text": text, "reason": reason}
-        _save(current, timezone.now(), EventKind.MODERATED, actor=actor, note=note, public=False)
+        change_save(current, timezone.now(), EventKind.MODERATED, actor=actor, note=note, public=False)
     return current
 
 
@@ -46,7 +46,7 @@ def photo_hide(
     """Hide one of the complaint's photos from the public (or, with ``hidden=False``, show it again)."""
     reason = _reason(reason)
     with transaction.atomic():
-        current = _locked(complaint, version)
+        current = complaint_locked(complaint, version)
         photo = current.photos.filter(pk=photo_id).first()
         if photo is None:
             raise WorkflowInvalid("photo", _("This complaint has no photo with that id."))
@@ -54,7 +54,7 @@ def photo_hide(
         photo.save(update_fields=["hidden"])
         what = _("Photo %(id)d hidden from the public.") if hidden else _("Photo %(id)d shown to the public again.")
         note = f"{what % {'id': photo.pk}} " + _("Reason: %(reason)s") % {"reason": reason}
-        _save(current, timezone.now(), EventKind.MODERATED, actor=actor, note=note, public=False)
+        change_save(current, timezone.now(), EventKind.MODERATED, actor=actor, note=note, public=False)
     return current
 
 

@@ -15,9 +15,11 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from complaints.models import Complaint, Photo, PhotoKind
 from geo.spatial import WGS84, is_lon_lat
 
-MAX_BYTES = 10 * 1024 * 1024
+MAX_MB = 10
+MAX_BYTES = MAX_MB * 1024 * 1024
 MAX_SIDE = 2048
 THUMB_SIDE = 320
 # Decoding more pixels than this is refused: a small file can claim a huge canvas (a decompression bomb).
@@ -39,14 +41,18 @@ class CleanPhoto:
     gps: Point | None
 
 
+def too_large() -> str:
+    return _("The photo is larger than %(mb)s MB.") % {"mb": MAX_MB}
+
+
 def photo_clean(upload) -> CleanPhoto:
     """Check and re-encode an uploaded file (a Django UploadedFile or any binary file object)."""
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_BYTES:
-        raise PhotoRefused(_("The photo is larger than 10 MB."))
+        raise PhotoRefused(too_large())
     data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise PhotoRefused(_("The photo is larger than 10 MB."))
+        raise PhotoRefused(too_large())
     image = _open(data)
     gps = _gps(image)
     image = ImageOps.exif_transpose(image)
@@ -62,6 +68,11 @@ def photo_clean(upload) -> CleanPhoto:
     )
 
 
+def photo_attach(complaint: Complaint, photo: CleanPhoto, kind: PhotoKind) -> Photo:
+    """Store a cleaned photo with the complaint (inside the caller's transaction)."""
+    return Photo.objects.create(complaint=complaint, kind=kind, image=photo.image, thumbnail=photo.thumbnail)
+
+
 def photo_location(upload) -> Point | None:
     """The GPS position a photo carries, if any; nothing is stored."""
     return _gps(_open(upload.read(MAX_BYTES + 1)))
@@ -69,7 +80,9 @@ def photo_location(upload) -> Point | None:
 
 def _open(data: bytes) -> Image.Image:
     not_image = _("The file is not a photo: send a JPEG, PNG or WebP image.")
-    too_big = _("The photo has too many pixels (at most 50 megapixels).")
+    too_big = _("The photo has too many pixels (at most %(megapixels)s megapixels).") % {
+        "megapixels": MAX_PIXELS // 1_000_000
+    }
     try:
         with Image.open(io.BytesIO(data)) as probe:  # reads the header only
             if probe.format not in FORMATS:

@@ -11,9 +11,8 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from geo.language import english
+from complaints.models import CategoryQuestion
 
 TEXT_MAX = 500
 
@@ -22,19 +21,6 @@ class AnswersInvalid(Exception):
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
-
-
-def options(question) -> list[tuple[str, str]]:
-    """(key, label in the active language) of a choice question; yes/no has its own two."""
-    if question.kind == "yesno":
-        return [("true", _("yes")), ("false", _("no"))]
-    found = []
-    for line in question.options.splitlines():
-        parts = [p.strip() for p in line.split("|")]
-        if parts[0]:
-            key, name_id, name_en = (parts + [parts[0]] * 2)[:3]  # a missing label is the key
-            found.append((key, name_en if english() else name_id))
-    return found
 
 
 def _number(value):
@@ -84,7 +70,7 @@ def _one_answer(question, value):
             return date.fromisoformat(str(value)).isoformat()
         except ValueError:
             raise ValueError(_("Give a date as YYYY-MM-DD.")) from None
-    keys = [k for k, _label in options(question)]
+    keys = [k for k, _label in question.choices]
     chosen = value if isinstance(value, list) else [value]
     if kind == "choice" and len(chosen) != 1:
         raise ValueError(_("Choose one of: %(keys)s.") % {"keys": ", ".join(keys)})
@@ -131,21 +117,11 @@ def required_questions_exist(category) -> bool:
 
 def with_required_questions(categories):
     """``categories`` (a queryset) annotated for ``required_questions_exist``, in the same statement."""
-    from complaints.models import CategoryQuestion
-
     return categories.annotate(
         has_required_questions=Exists(CategoryQuestion.objects.filter(category=OuterRef("pk"), required=True))
     )
 
 
-KIND_CHOICES = [
-    ("text", gettext_lazy("text")),
-    ("number", gettext_lazy("number")),
-    ("choice", gettext_lazy("one choice")),
-    ("multiple", gettext_lazy("several choices")),
-    ("yesno", gettext_lazy("yes / no")),
-    ("date", gettext_lazy("date")),
-]
 # Open311 GeoReport v2 datatypes of each kind.
 OPEN311_DATATYPE = {
     "text": "string",

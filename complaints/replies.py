@@ -5,20 +5,12 @@ accepts (ResponseTemplate.clean). Filling replaces exactly those three names, ne
 so a template cannot reach into the complaint's attributes.
 """
 
-import re
 
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-PLACEHOLDERS = ("code", "kelurahan", "due")
-_BRACED = re.compile(r"\{([^{}]*)\}")
-
-
-def unknown_placeholders(text: str) -> list[str]:
-    """The {names} in ``text`` that are not placeholders, in order, once each."""
-    found = [name for name in _BRACED.findall(text or "") if name not in PLACEHOLDERS]
-    return list(dict.fromkeys("{" + name + "}" for name in found))
+from complaints.models import BRACED, ResponseTemplate
 
 
 def values(complaint, language: str) -> dict[str, str]:
@@ -31,14 +23,12 @@ def values(complaint, language: str) -> dict[str, str]:
 
 def fill(text: str, complaint, language: str) -> str:
     known = values(complaint, language)
-    return _BRACED.sub(lambda m: known.get(m.group(1), m.group(0)), text)
+    return BRACED.sub(lambda m: known.get(m.group(1), m.group(0)), text)
 
 
 def templates_for(complaint):
     """The templates that fit the complaint: its category's or every category's, its agency's or every
     agency's; the most specific first."""
-    from complaints.models import ResponseTemplate
-
     return (
         ResponseTemplate.objects.filter(Q(category__isnull=True) | Q(category=complaint.category_id))
         .filter(Q(agency__isnull=True) | Q(agency=complaint.agency_id))

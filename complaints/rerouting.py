@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from boundaries.models import Agency, Jurisdiction, Kecamatan, Kelurahan
+from complaints.events import complaints_rerouted
 from complaints.models import OPEN_STATUSES, AssignmentRule, Category, Complaint, ComplaintEvent, EventKind
 from complaints.routing import assignment_sql
-from notifications.outbox import announce_rerouted
 
 
 @dataclass
@@ -154,6 +154,8 @@ def complaints_reroute(*, commit: bool = False) -> RerouteReport:
                     WHERE c.id = r.id AND c.version = r.version
                     RETURNING c.id, c.status, c.routing_reason, c.updated_at
                 ),
+                -- The set form of complaints.events.event_record: one "rerouted" event per moved
+                -- complaint, announced below as one complaints_rerouted.
                 events AS (
                     INSERT INTO {ComplaintEvent._meta.db_table} (complaint_id, at, kind, from_status, to_status, note, public)
                     SELECT id, updated_at, %(kind)s, status, status, routing_reason, false FROM moved
@@ -163,8 +165,8 @@ def complaints_reroute(*, commit: bool = False) -> RerouteReport:
                 {"kind": EventKind.REROUTED},
             )
             report.skipped_changed = cursor.rowcount
-            # The reporters of complaints handed to another agency, and the task forces whose inbox
-            # a complaint enters, hear of it in this transaction.
+            # The moves, announced in this transaction: notifications tells the reporters of complaints
+            # handed to another agency, and the task forces whose inbox a complaint enters.
             cursor.execute(
                 """
                 SELECT id, version + 1, old_agency_id IS DISTINCT FROM agency_id,
@@ -172,7 +174,7 @@ def complaints_reroute(*, commit: bool = False) -> RerouteReport:
                 FROM rerouted
                 """
             )
-            announce_rerouted(cursor.fetchall())
+            complaints_rerouted.send(sender=Complaint, moves=cursor.fetchall())
         report.moved_complaints = _count(cursor, "rerouted")
         for what, (column, model) in _COMPARED.items():
             cursor.execute(

@@ -1,7 +1,7 @@
 """Service-level due times in Indonesian working days.
 
 A working day is a weekday that is not an Indonesian national holiday (the ``holidays`` package).
-Counting happens on the calendar of Pekanbaru (Asia/Jakarta, UTC+7): the due time is the same
+Counting happens on the calendar of Pekanbaru (settings.TIME_ZONE, UTC+7): the due time is the same
 clock time on the N-th working day after the day of filing. Filed on a Friday at 15:00 with a
 one-day SLA, a complaint is due on Monday at 15:00; filed on a Saturday, on Monday too.
 """
@@ -11,8 +11,10 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.conf import settings
 
-PEKANBARU = ZoneInfo("Asia/Jakarta")
+# The city's time zone (settings.TIME_ZONE): every calendar day PEKA counts is a day here.
+PEKANBARU = ZoneInfo(settings.TIME_ZONE)
 
 
 @lru_cache(maxsize=64)
@@ -25,7 +27,7 @@ def is_working_day(day: date) -> bool:
 
 
 def due_at(created_at: datetime, working_days: int) -> datetime:
-    """``created_at`` plus ``working_days`` working days, as an aware datetime in Asia/Jakarta."""
+    """``created_at`` plus ``working_days`` working days, as an aware datetime in the city's time zone."""
     local = created_at.astimezone(PEKANBARU)
     return datetime.combine(_due_day(local.date(), working_days), local.timetz())
 

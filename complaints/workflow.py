@@ -7,8 +7,9 @@
 
 Every change locks the complaint row, checks the version the caller saw (optimistic concurrency:
 a change made against an old version is refused, so no one silently overwrites another's work),
-and writes an event. An event's ``public`` says whether its note may be shown to the public: staff
-notes only when the officer says so, the reporter's own words never (docs/rules.md, privacy rule 7).
+and writes an event (complaints.changes), announced in its transaction (complaints.events). An
+event's ``public`` says whether its note may be shown to the public: staff notes only when the
+officer says so, the reporter's own words never (docs/rules.md, privacy rule 7).
 The citizen's actions are the reporter's: the caller has checked the reporter key (disclosure.reporter).
 """
 
@@ -22,14 +23,14 @@ from django.utils.translation import gettext as _
 
 from boundaries.models import TaskForce
 from complaints import access
-from complaints.intake import photo_attach
+from complaints.assignment import assign_automatically
+from complaints.changes import WorkflowConflict, WorkflowInvalid, change_save, complaint_locked
+from complaints.events import event_record
 from complaints.models import CLOSED_STATUSES, Complaint, ComplaintEvent, EventKind, PhotoKind, Status, Support
 from complaints.onsite import DevicePosition, site_check
-from complaints.photos import CleanPhoto
+from complaints.photos import CleanPhoto, photo_attach
 from complaints.sla import due_at
 from complaints.tracking import normalize_tracking_code
-from geo.errors import Conflict, Invalid
-from notifications.outbox import announce
 
 TRANSITIONS = {
     Status.BARU: {Status.DIVERIFIKASI, Status.DITOLAK, Status.DUPLIKAT},
@@ -41,14 +42,6 @@ TRANSITIONS = {
     # Forwarded to a body outside the city (complaint_forward, not a transition): nothing follows.
     Status.DITERUSKAN: set(),
 }
-
-
-class WorkflowConflict(Conflict):
-    """The change does not fit the complaint as it is now (HTTP 409)."""
-
-
-class WorkflowInvalid(Invalid):
-    """The change lacks something it needs (HTTP 400); ``field`` names what."""
 
 
 def allowed_transitions(complaint: Complaint) -> list[str]:
@@ -77,7 +70,7 @@ def complaint_transition(
     """
     note = note.strip()
     with transaction.atomic():
-        current = _locked(complaint, version)
+        current = complaint_locked(complaint, version)
         if to_status not in TRANSITIONS[Status(current.status)]:
             raise WorkflowConflict(
                 _("A complaint with status “%(from)s” cannot become “%(to)s”. Allowed: %(allowed)s.")
@@ -105,7 +98,7 @@ def complaint_transition(
             current.resolved_on_site = closing["verified_on_site"]
         if to_status in CLOSED_STATUSES:
             current.closed_at = now
-        _save(
+        change_save(
             current,
             now,
             EventKind.STATUS,
@@ -124,20 +117,18 @@ def complaint_forward(
     *, complaint: Complaint, body, actor=None, note: str = "", version: int | None = None
 ) -> Complaint:
     """Hand an open complaint to ``body``, a body outside the city: status ``diteruskan``, no longer
-    the city's to work (closed_at is set, it is never overdue and never resolved), and its forwarding
-    queued in this transaction (forwarding.services). Intake calls it for a complaint routed to a body."""
-    from forwarding.services import forwarding_start
-
+    the city's to work (closed_at is set, it is never overdue and never resolved). Its event, announced
+    in this transaction, queues the forwarding and its job (notifications.forwarding subscribes to it).
+    Intake calls it for a complaint routed to a body."""
     with transaction.atomic():
-        current = _locked(complaint, version)
+        current = complaint_locked(complaint, version)
         if not current.is_open:
             raise WorkflowConflict(_("Only an open complaint can be forwarded."))
         now = timezone.now()
         from_status = current.status
         current.status, current.external_body, current.closed_at = Status.DITERUSKAN, body, now
         note = note.strip() or _("Forwarded to %(body)s.") % {"body": body.name}
-        _save(current, now, EventKind.STATUS, actor=actor, from_status=from_status, note=note, public=True)
-        forwarding_start(current, body)
+        change_save(current, now, EventKind.STATUS, actor=actor, from_status=from_status, note=note, public=True)
     return current
 
 
@@ -159,9 +150,7 @@ def complaint_note(*, complaint: Complaint, actor, note: str, public: bool = Fal
     if not note.strip():
         raise WorkflowInvalid("note", _("Write the note."))
     with transaction.atomic():
-        event = _remark(complaint, EventKind.NOTE, note, actor=actor, public=public)
-        announce(event)
-    return event
+        return _remark(complaint, EventKind.NOTE, note, actor=actor, public=public)
 
 
 def complaint_reassign(
@@ -169,7 +158,7 @@ def complaint_reassign(
 ) -> Complaint:
     """Give an open complaint to another task force of the same agency."""
     with transaction.atomic():
-        current = _locked(complaint, version)
+        current = complaint_locked(complaint, version)
         if not current.is_open:
             raise WorkflowConflict(_("Only an open complaint can be reassigned."))
         if task_force.agency_id != current.agency_id:
@@ -179,7 +168,7 @@ def complaint_reassign(
         current.task_force = task_force
         if moved:
             current.assigned_to = None  # an officer works for their own task force only
-        _save(
+        change_save(
             current,
             timezone.now(),
             EventKind.ASSIGNED,
@@ -188,9 +177,6 @@ def complaint_reassign(
             public=False,
         )
         if moved:
-            # Imported here: complaints.assignment builds on this module's versioned changes.
-            from complaints.assignment import assign_automatically
-
             current = assign_automatically(current) or current
     return current
 
@@ -204,7 +190,7 @@ def complaint_reopen(*, complaint: Complaint, reason: str, window_from=None) -> 
     if not reason:
         raise WorkflowInvalid("reason", _("Say why the problem is not solved."))
     with transaction.atomic():
-        current = _locked(complaint, None)
+        current = complaint_locked(complaint, None)
         if current.status != Status.SELESAI:
             raise WorkflowConflict(_("Only a resolved complaint can be reopened."))
         window = timedelta(days=settings.PEKA_REOPEN_DAYS)
@@ -219,20 +205,20 @@ def complaint_reopen(*, complaint: Complaint, reason: str, window_from=None) -> 
         current.rating_comment = ""
         current.reopen_count += 1
         current.due_at = due_at(now, current.category.sla_working_days)
-        _save(current, now, EventKind.REOPENED, from_status=Status.SELESAI, note=reason, public=False)
+        change_save(current, now, EventKind.REOPENED, from_status=Status.SELESAI, note=reason, public=False)
     return current
 
 
 def complaint_rate(*, complaint: Complaint, rating: int, comment: str = "") -> Complaint:
     """The citizen's 1–5 rating of a closed complaint, once per closing."""
     with transaction.atomic():
-        current = _locked(complaint, None)
+        current = complaint_locked(complaint, None)
         if current.status not in CLOSED_STATUSES:  # open, or forwarded: not the city's work to rate
             raise WorkflowConflict(_("A complaint can be rated once it is closed."))
         if current.rating is not None:
             raise WorkflowConflict(_("This complaint has already been rated."))
         current.rating, current.rating_comment = rating, comment.strip()
-        _save(
+        change_save(
             current,
             timezone.now(),
             EventKind.RATED,
@@ -249,7 +235,8 @@ def complaint_add_information(*, complaint: Complaint, text: str) -> ComplaintEv
         raise WorkflowInvalid("text", _("Write what you want to add."))
     if not complaint.is_open:
         raise WorkflowConflict(_("Information can be added while the complaint is open."))
-    return _remark(complaint, EventKind.ADDED, text, public=False)
+    with transaction.atomic():
+        return _remark(complaint, EventKind.ADDED, text, public=False)
 
 
 def _remark(complaint: Complaint, kind: EventKind, text: str, *, actor=None, public: bool) -> ComplaintEvent:
@@ -258,59 +245,4 @@ def _remark(complaint: Complaint, kind: EventKind, text: str, *, actor=None, pub
     if actor is not None and complaint.held:
         Complaint.objects.filter(pk=complaint.pk).update(held=False)
         complaint.held = False
-    return ComplaintEvent.objects.create(
-        complaint=complaint,
-        actor=actor,
-        kind=kind,
-        from_status=complaint.status,
-        to_status=complaint.status,
-        note=text.strip(),
-        public=public,
-    )
-
-
-def _locked(complaint: Complaint, version: int | None) -> Complaint:
-    """The complaint's row, locked until the transaction ends, at the version the caller saw."""
-    current = Complaint.objects.select_for_update().select_related("category").get(pk=complaint.pk)
-    if version is not None and version != current.version:
-        raise WorkflowConflict(
-            _(
-                "Someone else changed this complaint in the meantime (version %(seen)d, now %(now)d). Reload it and try again."
-            )
-            % {"seen": version, "now": current.version}
-        )
-    return current
-
-
-def _save(
-    complaint: Complaint,
-    now,
-    kind: EventKind,
-    *,
-    actor=None,
-    from_status: str = "",
-    note: str = "",
-    public: bool = True,
-    **event_fields,
-) -> ComplaintEvent:
-    """Save a changed complaint at its next version with its event, and announce the event. A staff
-    member's first act on a complaint held for moderation releases its text and photos (docs/rules.md,
-    moderation rule)."""
-    complaint.version += 1
-    complaint.updated_at = now
-    if actor is not None:
-        complaint.held = False
-    complaint.save()
-    event = ComplaintEvent.objects.create(
-        complaint=complaint,
-        at=now,
-        actor=actor,
-        kind=kind,
-        from_status=from_status or complaint.status,
-        to_status=complaint.status,
-        note=note,
-        public=public,
-        **event_fields,
-    )
-    announce(event)
-    return event
+    return event_record(complaint, kind, actor=actor, note=text.strip(), public=public)

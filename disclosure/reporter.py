@@ -10,7 +10,6 @@ the proof in its session until the browser closes.
 
 import hmac
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, PermissionDenied
 
@@ -25,7 +24,9 @@ def key_opens(complaint: Complaint, key: str | None) -> bool:
 
 
 def private_url(complaint: Complaint, key: str) -> str:
-    return f"{reverse('track', args=[complaint.tracking_code])}#k={key}"
+    """The reporter's private link, /lacak/<code>/#k=<key>: the one builder of it. Relative; an answer
+    makes it absolute with its request, a message with geo.links.site_url."""
+    return f"{complaint.get_absolute_url()}#k={key}"
 
 
 def remember_reporter(request, complaint: Complaint) -> None:

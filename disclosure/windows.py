@@ -2,7 +2,7 @@
 
 A public count over a window that could end at any second can be differenced: the same count with
 ``until`` one second later tells when a complaint was filed. So every public aggregate is taken over
-whole days in Asia/Jakarta, and a sensitive complaint is counted only over whole months that have
+whole days in the city's time zone (settings.TIME_ZONE), and a sensitive complaint is counted only over whole months that have
 ended.
 """
 
@@ -32,5 +32,5 @@ def month_start(moment: datetime) -> datetime:
 
 
 def is_ended_whole_months(since: datetime, until: datetime, *, now: datetime | None = None) -> bool:
-    """Whether [since, until) is a run of whole calendar months (Asia/Jakarta) that has ended."""
+    """Whether [since, until) is a run of whole calendar months (the city's) that has ended."""
     return since == month_start(since) and until == month_start(until) and until <= month_start(now or timezone.now())

@@ -1,9 +1,9 @@
 """Bodies outside the city government that take some complaints (PLN, PDAM Tirta Siak, the
 province, SP4N-LAPOR!), the rules that send complaints to them, and each complaint's forwarding.
 
-A complaint routed to a body is forwarded by the worker (forwarding.tasks), gets status ``diteruskan``
-and keeps its tracking page; the body's answer is kept as ``external_ref`` (docs/rules.md, routing
-rule 3 and the forwarding rule).
+A complaint routed to a body gets status ``diteruskan``, is sent by the worker
+(notifications.forwarding) and keeps its tracking page; the body's answer is kept as
+``external_ref`` (docs/rules.md, routing rule 3 and the forwarding rule).
 """
 
 from django.contrib.gis.db import models

@@ -15,6 +15,7 @@ from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from geo.phones import MAX_TYPED, clean_phone
 from geo.spatial import WGS84, is_lon_lat
 
 # Dates a query may name. Periods are shifted back (the year before, the period before), and Python's
@@ -132,6 +133,22 @@ class GeoJSONPointField(serializers.Field):
 
     def to_representation(self, value):
         return {"type": "Point", "coordinates": [value.x, value.y]}
+
+
+class PhoneField(serializers.CharField):
+    """A phone number as a person types it ("0812 3456 7890", "+62 812-3456-7890"), given to the caller
+    in E.164 ("+6281234567890", geo.phones); one that is no valid number is refused on this field."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", MAX_TYPED)
+        kwargs.setdefault("help_text", "A phone number, e.g. 0812 3456 7890; stored in E.164 (+6281234567890).")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return clean_phone(super().to_internal_value(data))
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.messages, code="phone") from None
 
 
 class BBoxField(forms.CharField):

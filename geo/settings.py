@@ -202,7 +202,9 @@ LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
-# Pekanbaru keeps Western Indonesia Time (UTC+7); due times and "today" are counted there.
+# The city's time zone, written once: Pekanbaru keeps Western Indonesia Time (UTC+7). Due times, "today",
+# the rollups' days and the public windows are counted there (complaints.sla.PEKANBARU is this zone;
+# SQL reads the name from here).
 TIME_ZONE = "Asia/Jakarta"
 
 STATIC_URL = "static/"
@@ -334,7 +336,8 @@ PEKA_OPEN311_JURISDICTION = os.environ.get("PEKA_OPEN311_JURISDICTION", "pekanba
 PEKA_PGBIN = os.environ.get("PEKA_PGBIN", "")
 # What a 503 tells clients to wait (seconds) when the database cannot be reached.
 PEKA_RETRY_AFTER_S = int(os.environ.get("PEKA_RETRY_AFTER_S", "30"))
-# The largest request body taken: a 10 MB photo and the form around it.
+# The largest request body taken: a photo of the largest size taken (complaints.photos.MAX_MB) and the
+# form around it.
 PEKA_MAX_REQUEST_BYTES = int(os.environ.get("PEKA_MAX_REQUEST_BYTES", str(12 * 1024 * 1024)))
 # A JSON body (a complaint, a staff action) is small; above this it is refused with a 413 before parsing.
 PEKA_MAX_JSON_BYTES = int(os.environ.get("PEKA_MAX_JSON_BYTES", str(1024 * 1024)))
@@ -454,9 +457,10 @@ PEKA_NOTIFY_LADDER_CRON = os.environ.get("PEKA_NOTIFY_LADDER_CRON", "*/5 * * * *
 PEKA_NOTIFY_QUESTION_CRON = os.environ.get("PEKA_NOTIFY_QUESTION_CRON", "7 * * * *")
 PEKA_WORKER_STALLED_CRON = os.environ.get("PEKA_WORKER_STALLED_CRON", "* * * * *")
 # Area alerts (alerts/): the daily digest (the job queue reads cron in UTC: 00:00 UTC is 07:00 WIB),
-# and the hourly removal of subscriptions left unconfirmed for 7 days.
+# and the hourly removal of subscriptions left unconfirmed for PEKA_ALERTS_UNCONFIRMED_DAYS days.
 PEKA_ALERTS_DIGEST_CRON = os.environ.get("PEKA_ALERTS_DIGEST_CRON", "0 0 * * *")
 PEKA_ALERTS_PURGE_CRON = os.environ.get("PEKA_ALERTS_PURGE_CRON", "17 * * * *")
+PEKA_ALERTS_UNCONFIRMED_DAYS = int(os.environ.get("PEKA_ALERTS_UNCONFIRMED_DAYS", "7"))
 # A worker that has not sent a heartbeat for this long is taken as dead, and its jobs are run again.
 PEKA_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("PEKA_WORKER_HEARTBEAT_SECONDS", "10"))
 PEKA_WORKER_STALLED_SECONDS = float(os.environ.get("PEKA_WORKER_STALLED_SECONDS", "60"))

@@ -19,6 +19,8 @@ from geo.spatial import WGS84
 # this is refused, and at most this many assets answer.
 BBOX_MAX_DEGREES = 0.05
 BBOX_MAX_ASSETS = 3000
+# Chronic assets: the window planners look at by default (the hotspot page's layer, the export).
+CHRONIC_DAYS = 90
 
 
 def assets_in_bbox(kind: AssetKind, bbox: tuple[float, float, float, float]) -> QuerySet[Asset]:

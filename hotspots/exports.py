@@ -84,7 +84,7 @@ def complaint_rows(query: HotspotQuery) -> Iterator[dict]:
 
 
 def _plain(value):
-    """Times in the city's own time (Asia/Jakarta) with their offset: 2026-12-01T13:05:00+07:00."""
+    """Times in the city's own time (settings.TIME_ZONE) with their offset: 2026-12-01T13:05:00+07:00."""
     return timezone.localtime(value).isoformat() if isinstance(value, datetime) else value
 
 

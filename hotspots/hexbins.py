@@ -6,17 +6,16 @@ the filters, which is what lets two periods be compared. Each complaint's cell a
 is counted when the complaint is written (the rollups' triggers, rollups.sql); a reading sums the
 cells' counts over the window (its whole months from the month rollup when nothing else is filtered,
 its other days from the day rollup) and draws one ST_Hexagon per occupied cell.
-Windows are whole days in Asia/Jakarta (rollups.windows), which is also the disclosure rule.
+Windows are whole days in the city's time zone (rollups.windows), which is also the disclosure rule.
 """
 
 from dataclasses import dataclass
 
-from complaints.models import Complaint
+from complaints.models import Complaint, statuses_of
 from disclosure.public import public_rollup, suppress_below
 from geo.db_router import reading
 from geo.spatial import UTM47N
 from hotspots.query import HotspotQuery
-from rollups.classes import statuses_of
 from rollups.models import HEAT_GRID, AreaDay, CellDay, CellMonth, CellTotal
 from rollups.windows import day_range, month_split
 

@@ -14,7 +14,7 @@ from folium.utilities import JsCode
 
 from disclosure.public import public_count, suppress_below
 from geo.basemap import basemap
-from hotspots.assets import chronic_assets
+from hotspots.assets import CHRONIC_DAYS, chronic_assets
 from hotspots.gistar import gi_star
 from hotspots.hexbins import heat_points, hex_counts, kecamatan_counts
 from hotspots.query import HotspotQuery
@@ -30,7 +30,8 @@ GI_COLOURS = {
     "cold-95": "#67a9cf",
     "cold-99": "#2166ac",
 }
-# Hexagon and kecamatan classes: (lower bound, colour), highest first; "<3" gets the first colour.
+# Hexagon and kecamatan classes: (lower bound, colour), highest first; a suppressed count ("<n") gets
+# the first colour.
 COUNT_COLOURS = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"]
 
 
@@ -134,15 +135,16 @@ def hotspot_map(query: HotspotQuery) -> folium.Map:
     return m
 
 
-CHRONIC_DAYS = 90
-
-
 def _chronic_layer(m, query: HotspotQuery):
-    """Assets (of the chosen category's kinds, else all) reported at least 3 times in 90 days: the
-    poles and TPS that keep failing (hotspots.assets.chronic_assets, public complaints only)."""
+    """Assets (of the chosen category's kinds, else all) reported at least suppress_below() times in
+    CHRONIC_DAYS days: the poles and TPS that keep failing (hotspots.assets.chronic_assets, public
+    complaints only)."""
     kinds = list(query.category.asset_kinds.all()) if query.category else [None]
     rows = [r for kind in kinds for r in chronic_assets(kind, days=CHRONIC_DAYS, minimum=suppress_below())]
-    group = folium.FeatureGroup(name=_("Assets reported 3 or more times in 90 days"), show=bool(rows))
+    group = folium.FeatureGroup(
+        name=_("Assets reported %(times)s or more times in %(days)s days") % {"times": suppress_below(), "days": CHRONIC_DAYS},
+        show=bool(rows),
+    )
     for r in rows:
         folium.CircleMarker(
             [r.asset.location.y, r.asset.location.x],

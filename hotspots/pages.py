@@ -1,5 +1,6 @@
 """/peta-panas/: the hotspot page for the public and for planners."""
 
+from django.conf import settings
 from django.http import QueryDict
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -7,10 +8,12 @@ from django.views.generic import TemplateView
 from rest_framework.exceptions import ValidationError
 
 from boundaries.models import Kecamatan
+from complaints.onsite import MAX_RADIUS_M, RADIUS_M
 from disclosure.public import public_categories, public_count, suppress_below
 from hotspots.hexbins import kecamatan_counts
 from hotspots.maps import GI_COLOURS, hotspot_map, render_parts
 from hotspots.query import HEX_SIZES_M, STATUS_CHOICES, hotspot_query
+from hotspots.report_card import DEFAULT_DAYS
 from hotspots.views import report_card_answer
 
 
@@ -64,6 +67,7 @@ class HotspotPage(TemplateView):
             ]
             + [("chronic-assets", fmt, reverse("asset-chronic-export", args=[fmt])) for fmt in ("geojson", "csv")],
             count_legend=folium_map.count_legend,
+            suppress_below=suppress_below(),
             **render_parts(folium_map, nonce=str(self.request.csp_nonce)),
             **kwargs,
         )
@@ -110,6 +114,13 @@ class ReportCardPage(TemplateView):
             ],
             kecamatan_figures={row["code"]: row for row in answer["kecamatan"]},
             min_resolved=MIN_RESOLVED_TO_RANK,
+            # The figures the method's texts name, from where they are decided.
+            default_days=DEFAULT_DAYS,
+            question_days=settings.PEKA_NOTIFY_QUESTION_DAYS,
+            onsite_radius_m=round(RADIUS_M),
+            onsite_max_radius_m=round(MAX_RADIUS_M),
+            suppress_below=suppress_below(),
+            suppress_below_sensitive=suppress_below(sensitive=True),
             ranking=[
                 (title, ranked)
                 for title, ranked in (

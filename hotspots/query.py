@@ -1,19 +1,20 @@
 """What a hotspot layer or export is about: which complaints, which period, which hexagon size.
 
 Private complaints never enter: the base queryset is ``disclosure.public_complaints()`` and a sensitive
-category cannot even be named in a filter. Windows are whole days in Asia/Jakarta (disclosure.windows).
+category cannot even be named in a filter. Windows are whole days in the city's time zone (disclosure.windows).
 """
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from boundaries.models import Kecamatan
-from complaints.models import Category, Complaint, Status
+from complaints.models import CLOSED, OPEN, Category, Complaint, Status, statuses_of
 from disclosure.public import public_categories, public_complaints
 from disclosure.windows import whole_days
 from geo.rest import CodeRelatedField, QueryDateTimeField, StrictSerializer
@@ -38,12 +39,8 @@ class HotspotQuery:
             qs = qs.filter(category=self.category)
         if self.kecamatan:
             qs = qs.filter(kecamatan=self.kecamatan)
-        if self.status == "open":
-            qs = qs.open()
-        elif self.status == "closed":
-            qs = qs.closed()
-        elif self.status:
-            qs = qs.filter(status=self.status)
+        if (statuses := statuses_of(self.status)) is not None:
+            qs = qs.filter(status__in=statuses)
         return qs
 
     def previous(self) -> "HotspotQuery":
@@ -64,7 +61,7 @@ class HotspotQuery:
         return "hotspots:" + "|".join(parts)
 
 
-STATUS_CHOICES = [("open", _("open")), ("closed", _("closed")), *Status.choices]
+STATUS_CHOICES = [(OPEN, _("open")), (CLOSED, _("closed")), *Status.choices]
 
 
 class HotspotQuerySerializer(StrictSerializer):
@@ -78,10 +75,13 @@ class HotspotQuerySerializer(StrictSerializer):
         slug_field="code", queryset=Kecamatan.objects.all(), required=False, allow_null=True
     )
     since = QueryDateTimeField(
-        required=False, help_text="Start (inclusive), widened to the start of its day in Asia/Jakarta; default: 365 days ago."
+        required=False,
+        help_text=f"Start (inclusive), widened to the start of its day in {settings.TIME_ZONE}; "
+        f"default: {DEFAULT_DAYS} days ago.",
     )
     until = QueryDateTimeField(
-        required=False, help_text="End (exclusive), widened to the end of its day in Asia/Jakarta; default: the end of today."
+        required=False,
+        help_text=f"End (exclusive), widened to the end of its day in {settings.TIME_ZONE}; default: the end of today.",
     )
     size_m = serializers.ChoiceField(choices=HEX_SIZES_M, default=500, help_text="Hexagon size (edge) in metres.")
 

@@ -7,7 +7,7 @@ Definitions (the page's methodology section says the same in plain words):
 * received: complaints filed in the period;
 * resolved: complaints resolved (status ``selesai``) in the period, and of those: the share resolved
   by their due time, the median and 90th percentile of working days to resolve (working days after
-  the day of filing up to the day of resolution, on the Asia/Jakarta calendar, weekends and national
+  the day of filing up to the day of resolution, on the city's calendar (settings.TIME_ZONE), weekends and national
   holidays excluded), the share later reopened, the average citizen rating and how many rated, and
   the share resolved without an "after" photo, the share whose closing was verified on site
   (complaints.onsite: the latest move to ``selesai``) and, beside it, of the reporters who answered
@@ -18,11 +18,11 @@ Definitions (the page's methodology section says the same in plain words):
   counted apart: never resolved, never in the backlog, never overdue;
 * backlog: complaints filed before the period's end and not closed by then; oldest: the age in days
   of the oldest of them at the period's end.
-Periods are whole days in Asia/Jakarta. Private complaints (a sensitive category's) count only in their
+Periods are whole days in the city's time zone. Private complaints (a sensitive category's) count only in their
 agency's row and only when the period is whole months that have ended; a row none of whose counts
-(received, resolved, forwarded, backlog) reaches 3 shows no figures, and in a row that private
-complaints touch every figure built from fewer than 5 is hidden on its own (docs/rules.md, privacy
-rules 3 and 4).
+(received, resolved, forwarded, backlog) reaches suppress_below() shows no figures, and in a row that
+private complaints touch every figure built from fewer than suppress_below(sensitive=True) is hidden on
+its own (docs/rules.md, privacy rules 3 and 4).
 
 Beside the rollups the statement reads two small things: the answers to the "sudah beres?" question
 given about the period's resolutions (an index range of their own table), and the age of each
@@ -75,14 +75,18 @@ class Period:
         return Period(self.since - (self.until - self.since), self.since)
 
 
+# The default period: this many days up to the end of today.
+DEFAULT_DAYS = 30
+
+
 def period_of(since: datetime | None, until: datetime | None, month: str | None = None, *, now: datetime) -> Period:
-    """A month ("2026-10"), a range widened to whole days, or by default the 30 days up to the end of today."""
+    """A month ("2026-10"), a range widened to whole days, or by default the DEFAULT_DAYS days up to the end of today."""
     if month:
         first = datetime.strptime(month, "%Y-%m").replace(tzinfo=PEKANBARU)
         following = (first + timedelta(days=32)).replace(day=1)
         return Period(first, following)
     until = until or now
-    return Period(*whole_days(since or until - timedelta(days=30), until))
+    return Period(*whole_days(since or until - timedelta(days=DEFAULT_DAYS), until))
 
 
 # Each group's dimension in the rollups, and the rows naming its ids (id, code, name). A channel is

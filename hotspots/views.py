@@ -14,13 +14,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from complaints.models import Category, Channel
-from disclosure.public import public_count
+from disclosure.public import public_count, suppress_below
 from geo.rest import QueryDateTimeField, StrictSerializer
 from hotspots.exports import complaint_rows, export_response
 from hotspots.gistar import gi_star
 from hotspots.hexbins import heat_points, hex_counts, kecamatan_counts
 from hotspots.query import HotspotQuerySerializer, hotspot_query
-from hotspots.report_card import FIGURES, period_of, report_card
+from hotspots.report_card import DEFAULT_DAYS, FIGURES, period_of, report_card
 from hotspots.trends import trends
 
 
@@ -44,7 +44,8 @@ class HotspotView(APIView):
 
 
 class Hexbins(HotspotView):
-    """Complaints per hexagon (ST_HexagonGrid, UTM 47N); counts below 3 read "<3"."""
+    """Complaints per hexagon (ST_HexagonGrid, UTM 47N); a count below the suppression threshold reads
+    "<n" (disclosure.public.public_count)."""
 
     def answer(self, query):
         return feature_collection(
@@ -53,9 +54,15 @@ class Hexbins(HotspotView):
 
 
 class Heatmap(APIView):
-    """Weighted points for Leaflet.heat, one per ~100 m cell with at least 3 complaints."""
+    """Weighted points for Leaflet.heat, one per ~100 m cell; a cell below the suppression threshold
+    (disclosure.public.suppress_below()) is left out."""
 
-    @extend_schema(parameters=[HotspotQuerySerializer], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        parameters=[HotspotQuerySerializer],
+        responses={200: OpenApiTypes.OBJECT},
+        description="Weighted points for Leaflet.heat, one per ~100 m cell with at least "
+        f"{suppress_below()} complaints.",
+    )
     def get(self, request):
         points = heat_points(hotspot_query(request.query_params))
         body = {"points": points, "max": max((w for _lat, _lon, w in points), default=0)}
@@ -197,8 +204,13 @@ def report_card_answer(params) -> dict:
 
 class ReportCard(APIView):
     """Every agency's, task force's, kecamatan's, category's and channel's figures for a period (default:
-    the last 30 days), with the period before for comparison. The methodology is on /rapor/."""
+    the last DEFAULT_DAYS days), with the period before for comparison. The methodology is on /rapor/."""
 
-    @extend_schema(parameters=[ReportCardQuerySerializer], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        parameters=[ReportCardQuerySerializer],
+        responses={200: OpenApiTypes.OBJECT},
+        description="Every agency's, task force's, kecamatan's, category's and channel's figures for a period "
+        f"(default: the last {DEFAULT_DAYS} days), with the period before for comparison. The methodology is on /rapor/.",
+    )
     def get(self, request):
         return Response(report_card_answer(request.query_params))

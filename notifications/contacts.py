@@ -5,25 +5,10 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-import phonenumbers
 from django.conf import settings
 
+from notifications import audiences
 from notifications.models import Audience, BlockedContact, Channel, Delivery, OptOut, PushSubscription
-
-
-class InvalidPhone(ValueError):
-    pass
-
-
-def e164(number: str, region: str = "ID") -> str:
-    """A phone number in E.164 ("+6281234567890"); Indonesian "0812…" is read as +62. InvalidPhone if it is none."""
-    try:
-        parsed = phonenumbers.parse(number, region)
-    except phonenumbers.NumberParseException as exc:
-        raise InvalidPhone(str(exc)) from exc
-    if not phonenumbers.is_valid_number(parsed):
-        raise InvalidPhone(number)
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def contact_hash(contact: str) -> str:
@@ -52,28 +37,24 @@ class Contact:
 def contact_of(delivery: Delivery) -> Contact | None:
     """The address ``delivery`` goes to on its channel, read now from where it is kept; None if there is none."""
     address = ""
-    if delivery.audience == Audience.REPORTER:
+    registered = audiences.registered(delivery)
+    if registered is not None:  # an audience of an app above (alerts' followers: "subscription:<id>")
+        address = registered.contact(delivery)
+    elif delivery.audience == Audience.REPORTER:
         complaint = delivery.complaint
+        # Stored in E.164 (geo.phones: at intake, and complaints' migration 0017 for older rows): sent as is.
         address = complaint.reporter_email if delivery.channel == Channel.EMAIL else complaint.reporter_phone
-        if delivery.channel == Channel.WHATSAPP and address:
-            try:
-                address = e164(address)
-            except InvalidPhone:
-                address = ""
     elif delivery.audience == Audience.SUPPORTER:
         address = delivery.supporter.email if delivery.channel == Channel.EMAIL else delivery.supporter.phone
-    elif delivery.audience == Audience.SUBSCRIBER:
-        from alerts.contacts import subscriber_address  # alerts builds on notifications, not the reverse
-
-        address = subscriber_address(delivery)
     elif delivery.user_id:
         if delivery.channel == Channel.EMAIL:
             address = delivery.user.email
         elif delivery.channel == Channel.WHATSAPP:
             preference = getattr(delivery.user, "notify_preference", None)
             address = preference.phone if preference else ""
-    if delivery.channel == Channel.WEBPUSH and (address or delivery.audience != Audience.SUBSCRIBER):
-        # The browsers subscribed for this recipient; the sender finds them by their owner.
+    if delivery.channel == Channel.WEBPUSH and (address or registered is None):
+        # The browsers subscribed for this recipient; the sender finds them by their owner (a
+        # registered audience's contact says "" when it may not be sent to at all).
         owner = f"complaint:{delivery.complaint_id}" if delivery.audience == Audience.REPORTER else delivery.recipient
         address = owner if PushSubscription.objects.filter(owner=owner).exists() else ""
     return Contact(address) if address else None

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from notifications import contacts
+from geo.phones import clean_phone
 from notifications.models import Channel, Kind, StaffPreference
 
 STAFF_KINDS = [(k.value, k.label) for k in (Kind.INBOX, Kind.DIGEST, Kind.ESCALATION)]
@@ -22,13 +22,7 @@ class PreferenceForm(forms.ModelForm):
         fields = ["channels", "phone", "muted"]
 
     def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        if not phone:
-            return ""
-        try:
-            return contacts.e164(phone)
-        except contacts.InvalidPhone as exc:
-            raise forms.ValidationError(_("Enter a phone number of digits, e.g. 0812 3456 7890.")) from exc
+        return clean_phone(self.cleaned_data["phone"])
 
     def clean(self):
         data = super().clean()

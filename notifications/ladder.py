@@ -11,12 +11,11 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
-from complaints.models import Complaint, Status
+from complaints.models import UNWORKED_STATUSES, Complaint
 from complaints.sla import due_at
 from notifications import outbox, rules
 from notifications.models import Delivery, Kind
 
-UNWORKED = (Status.BARU, Status.DIVERIFIKASI)
 # Complaints due longer ago than this have climbed the whole ladder (the longest SLA is far shorter).
 HORIZON = timedelta(days=120)
 
@@ -39,7 +38,7 @@ def escalate(now: datetime) -> int:
     """Queue the ladder's messages due at ``now``; returns how many deliveries were queued."""
     overdue = (
         Complaint.objects.overdue(now)
-        .filter(status__in=UNWORKED, due_at__gt=now - HORIZON)
+        .filter(status__in=UNWORKED_STATUSES, due_at__gt=now - HORIZON)
         .select_related("category")
         .only("id", "reopen_count", "due_at", "agency_id", "category__sla_working_days", "private")
     )

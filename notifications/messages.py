@@ -11,11 +11,15 @@ from django.core import signing
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from complaints.models import Complaint, Status
 from complaints.tracking import reporter_key
 from disclosure.reporter import private_url
+from geo.links import site_url
+from notifications import audiences
 from notifications.models import Audience, Delivery, Kind
 
 UNSUBSCRIBE_SALT = "peka.notifications.unsubscribe"
@@ -43,12 +47,8 @@ class Message:
         return render_to_string("notifications/message.html", {"message": self})
 
 
-def absolute(path: str) -> str:
-    return settings.PEKA_SITE_URL + path
-
-
 def tracking_url(complaint: Complaint) -> str:
-    return absolute(reverse("track", args=[complaint.tracking_code]))
+    return site_url(complaint.get_absolute_url())
 
 
 def reporter_url(complaint: Complaint) -> str:
@@ -56,26 +56,25 @@ def reporter_url(complaint: Complaint) -> str:
     public link is not; the public link for a complaint filed before reporter keys."""
     if not complaint.reporter_key_salt:
         return tracking_url(complaint)
-    return absolute(private_url(complaint, reporter_key(complaint.reporter_key_salt)))
+    return site_url(private_url(complaint, reporter_key(complaint.reporter_key_salt)))
 
 
 def unsubscribe_url(contact_hash: str, kind: str, *, one_click_all: bool) -> str:
     """The link to switch ``kind`` off, or everything; the mail client's one-click POST switches off
     everything when ``one_click_all`` (citizens), else the kind (staff)."""
     token = signing.dumps({"h": contact_hash, "k": kind, "all": one_click_all}, salt=UNSUBSCRIBE_SALT, compress=True)
-    return absolute(reverse("notifications:unsubscribe", args=[token]))
+    return site_url(reverse("notifications:unsubscribe", args=[token]))
 
 
 def answer_url(complaint: Complaint, answer: str) -> str:
     token = signing.dumps({"c": complaint.id, "r": complaint.resolved_at.isoformat(), "a": answer}, salt=ANSWER_SALT)
-    return absolute(reverse("notifications:answer", args=[token]))
+    return site_url(reverse("notifications:answer", args=[token]))
 
 
 def compose(delivery: Delivery, contact_hash: str) -> Message:
-    if delivery.audience == Audience.SUBSCRIBER:
-        from alerts.messages import compose as compose_alert  # alerts builds on notifications, not the reverse
-
-        return compose_alert(delivery)
+    registered = audiences.registered(delivery)
+    if registered is not None:  # an audience of an app above (alerts' followers) says its own
+        return registered.message(delivery)
     with translation.override(delivery.language):
         # Citizens stop everything with one click; staff switch off one kind. The page offers both.
         stop = unsubscribe_url(contact_hash, delivery.kind, one_click_all=delivery.audience != Audience.STAFF)
@@ -90,7 +89,7 @@ def compose(delivery: Delivery, contact_hash: str) -> Message:
         return Message(
             subject=f"[PEKA] {code}: {subject}",
             lines=lines,
-            link={Audience.STAFF: absolute(reverse("satgas")), Audience.REPORTER: reporter_url(complaint)}.get(
+            link={Audience.STAFF: site_url(reverse("satgas")), Audience.REPORTER: reporter_url(complaint)}.get(
                 delivery.audience, tracking_url(complaint)
             ),
             unsubscribe_url=stop,
@@ -135,7 +134,10 @@ def _content(delivery: Delivery, complaint: Complaint) -> tuple[str, list[str], 
     if kind == Kind.QUESTION:
         return (
             _("is it fixed?"),
-            [_("Report %(code)s was marked resolved two weeks ago. Is the problem really fixed?") % {"code": complaint.tracking_code}],
+            [
+                _("Report %(code)s was marked resolved %(days)s days ago. Is the problem really fixed?")
+                % {"code": complaint.tracking_code, "days": settings.PEKA_NOTIFY_QUESTION_DAYS}
+            ],
             "peka_sudah_beres",
         )
     if kind == Kind.ASSIGNED:
@@ -163,9 +165,6 @@ def _content(delivery: Delivery, complaint: Complaint) -> tuple[str, list[str], 
 
 
 def _due(complaint: Complaint) -> str:
-    from django.utils.formats import date_format
-    from django.utils.timezone import localtime
-
     return date_format(localtime(complaint.due_at), "DATETIME_FORMAT")
 
 
@@ -174,7 +173,7 @@ def _digest(delivery: Delivery, stop: str) -> Message:
     return Message(
         subject=_("[PEKA] %(count)d new complaints in your inbox") % {"count": len(codes)},
         lines=[_("%(count)d new complaints arrived in your inbox in the last hour:") % {"count": len(codes)}, ", ".join(codes)],
-        link=absolute(reverse("satgas")),
+        link=site_url(reverse("satgas")),
         unsubscribe_url=stop,
         template="peka_ringkasan",
         parameters=[str(len(codes))],

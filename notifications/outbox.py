@@ -2,7 +2,8 @@
 the change that causes them (procrastinate defers on Django's own connection). A rolled-back change
 leaves nothing to send; a committed one leaves its jobs in the database until a worker delivers them.
 
-``announce`` is the one call the complaint code makes, where it records an event.
+``announce`` and ``announce_rerouted`` hear complaints' events (complaints.events: ``complaint_event``,
+``complaints_rerouted``; connected in notifications.apps), in the transaction that records them.
 """
 
 from datetime import timedelta
@@ -12,35 +13,28 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from complaints.models import ComplaintEvent, EventKind
-from notifications import rules
+from complaints.models import Complaint, ComplaintEvent
+from notifications import rules, sending
 from notifications.models import Delivery, DeliveryStatus, Kind, ReporterChoice
 
 
-def announce(event: ComplaintEvent, *, reporter_notify: bool | None = None) -> list[Delivery]:
-    """Decide who hears of ``event`` and queue their deliveries; call it inside the event's transaction.
-    At filing, ``reporter_notify`` is the reporter's "kabari saya"; the request's language is kept with it."""
+def announce(sender, *, event: ComplaintEvent, reporter_notify: bool | None = None, **signal) -> list[Delivery]:
+    """Decide who hears of ``event`` and queue their deliveries, inside the event's transaction (the
+    receiver of complaints.events.complaint_event). At filing, ``reporter_notify`` is the reporter's
+    "kabari saya"; the request's language is kept with it."""
     choice = None
     if reporter_notify is not None:
         choice = ReporterChoice.objects.create(
             complaint=event.complaint, notify=reporter_notify, language=(get_language() or "id")[:2]
         )
-    if event.kind == EventKind.CREATED:
-        # Followers of the complaint's place hear of it from a job of their own (alerts.tasks), queued
-        # with the filing: matching and their deliveries never slow the filing down.
-        from alerts.tasks import alert_followers  # alerts builds on notifications, not the reverse
-
-        alert_followers.defer(complaint_id=event.complaint_id)
     return enqueue(f"event:{event.id}", rules.for_event(event, choice=choice), complaint=event.complaint, event=event)
 
 
-def announce_rerouted(moves: list[tuple[int, int, bool, bool]]) -> None:
+def announce_rerouted(sender, *, moves: list[tuple[int, int, bool, bool]], **signal) -> None:
     """(complaint id, new version, agency changed, task force changed) of the complaints `manage.py
-    reroute` moved, inside its transaction: the reporters who asked for updates hear of a new agency,
-    and the members of a task force whose inbox a complaint enters hear of it (a digest past the hourly
-    threshold, as for new filings)."""
-    from complaints.models import Complaint
-
+    reroute` moved, inside its transaction (the receiver of complaints.events.complaints_rerouted): the
+    reporters who asked for updates hear of a new agency, and the members of a task force whose inbox a
+    complaint enters hear of it (a digest past the hourly threshold, as for new filings)."""
     moves = [move for move in moves if move[2] or move[3]]
     if not moves:
         return
@@ -106,9 +100,9 @@ def enqueue(cause: str, recipients: list[rules.Recipient], *, complaint=None, ev
 
 def schedule(*deliveries: Delivery, priority: int = 0, at=None) -> None:
     """Defer the jobs that send ``deliveries``, in one statement (each job carries a delivery's id only)."""
-    from notifications.tasks import deliver
-
-    deliver.configure(priority=priority, schedule_at=at).batch_defer(*({"delivery_id": d.id} for d in deliveries))
+    sending.deliver.configure(priority=priority, schedule_at=at).batch_defer(
+        *({"delivery_id": d.id} for d in deliveries)
+    )
 
 
 def retry(delivery: Delivery) -> bool:

@@ -1,12 +1,10 @@
 """Supporters who leave a contact when they press "Dukung" (opt-in) hear of status changes."""
 
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from complaints.models import Complaint
-from geo.rest import StrictSerializer
-from notifications.contacts import InvalidPhone, e164
+from geo.rest import PhoneField, StrictSerializer
 from notifications.models import Supporter
 
 
@@ -14,15 +12,7 @@ class SupporterContactSerializer(StrictSerializer):
     """The optional body of a "Dukung": where to hear of status changes. Private, never public."""
 
     email = serializers.EmailField(required=False, allow_blank=True)
-    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
-
-    def validate_phone(self, value: str) -> str:
-        if not value.strip():
-            return ""
-        try:
-            return e164(value)
-        except InvalidPhone as exc:
-            raise serializers.ValidationError(_("Enter a phone number of digits, e.g. 0812 3456 7890.")) from exc
+    phone = PhoneField(required=False, allow_blank=True)
 
 
 def supporter_contact(data) -> dict:

@@ -1,28 +1,21 @@
-"""The worker's tasks (procrastinate; `manage.py procrastinate worker`). Jobs carry ids only."""
+"""The worker's tasks (procrastinate; `manage.py procrastinate worker`). Jobs carry ids only.
+
+The jobs that send once are declared beside their engines, which defer them (notifications.sending's
+``notifications.deliver``, notifications.forwarding's ``forwarding.forward``); they are imported here,
+where the worker looks for tasks."""
 
 from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
-from procrastinate import JobContext, RetryStrategy
+from procrastinate import JobContext
 from procrastinate.contrib.django import app
 
-from notifications import bounces, ladder, question, sending
+from notifications import bounces, ladder, question
+from notifications.forwarding import forward
+from notifications.sending import QUEUE, deliver
 
-QUEUE = "notifications"
-
-
-@app.task(
-    name="notifications.deliver",
-    queue=QUEUE,
-    retry=RetryStrategy(
-        max_attempts=settings.PEKA_NOTIFY_MAX_ATTEMPTS,
-        exponential_wait=settings.PEKA_NOTIFY_RETRY_BASE_SECONDS,
-        retry_exceptions={sending.SendLater},
-    ),
-)
-def deliver(delivery_id: int) -> str:
-    return sending.deliver(delivery_id)
+__all__ = ["ask_if_fixed", "deliver", "escalate", "forward", "read_bounces", "retry_stalled"]
 
 
 def _moment(timestamp: int) -> datetime:

@@ -77,7 +77,7 @@ def answer(request, token):
                 flash.success(request, _("Your complaint is open again; the task force sees it as new."))
         except (Conflict, Invalid) as exc:
             flash.error(request, str(exc))
-        return redirect("track", code=complaint.tracking_code)
+        return redirect(complaint)
     return render(request, "notifications/answer.html", {"complaint": complaint, "fixed": data["a"] == "yes", "current": current})
 
 

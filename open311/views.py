@@ -20,7 +20,7 @@ from rest_framework.exceptions import ValidationError
 
 from complaints.intake import OutsideCity, complaint_create_validated
 from complaints.models import Category, Channel, Complaint, ComplaintEvent, EventKind, PhotoKind
-from complaints.questions import OPEN311_DATATYPE, options
+from complaints.questions import OPEN311_DATATYPE
 from complaints.routing import responsible_agency_code
 from complaints.tracking import normalize_tracking_code
 from disclosure.public import public_categories, public_complaints, public_description, public_photos
@@ -135,7 +135,7 @@ def _attribute(question) -> dict:
         "datatype_description": str(described.get(question.kind, "")),
         "order": question.order,
         "description": question.prompt,
-        "values": [{"key": key, "name": name} for key, name in options(question)] if question.kind in ("choice", "multiple", "yesno") else [],
+        "values": [{"key": key, "name": name} for key, name in question.choices] if question.kind in ("choice", "multiple", "yesno") else [],
     }
 
 
@@ -241,7 +241,9 @@ def _get_requests(request, fmt) -> HttpResponse:
     if not problems and start >= end:
         problems.append(_("start_date must be before end_date."))
     if not problems and end - start > MAX_RANGE:
-        problems.append(_("start_date and end_date may be at most 90 days apart."))
+        problems.append(
+            _("start_date and end_date may be at most %(days)s days apart.") % {"days": MAX_RANGE.days}
+        )
     status = params.get("status")
     if status and status not in ("open", "closed"):
         problems.append(_("status must be open or closed."))
@@ -368,7 +370,7 @@ def _post_request(request, fmt) -> HttpResponse:
         "service_request_id": complaint.tracking_code,
         "token": complaint.tracking_code,
         "service_notice": _("Follow it at %(url)s")
-        % {"url": request.build_absolute_uri(reverse("track", args=[complaint.tracking_code]))},
+        % {"url": request.build_absolute_uri(complaint.get_absolute_url())},
         "account_id": "",
         # Beyond the spec (clients ignore what they do not know): the reporter's key, given once, for
         # the client to pass on to the citizen it filed for (docs/api.md).

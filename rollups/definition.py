@@ -11,6 +11,7 @@ import hashlib
 import time
 
 from django.db import connections, transaction
+from django.db.migrations.executor import MigrationExecutor
 
 from rollups import sql
 
@@ -52,8 +53,6 @@ def after_migrate(sender, using="default", stdout=None, verbosity=1, plan=None, 
     ``flush`` without one (a flush changes no definition, so it is left alone)."""
     if plan is None or any(backwards for _migration, backwards in plan):
         return
-    from django.db.migrations.executor import MigrationExecutor
-
     executor = MigrationExecutor(connections[using])
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         return  # migrated to an older state on purpose: leave the triggers alone

@@ -8,8 +8,6 @@ stop a boundary or category from being edited. Rows whose counts fall to zero st
 
 from django.db import models
 
-# The time zone whose calendar days every rollup counts in (complaints.sla.PEKANBARU).
-ZONE = "Asia/Jakarta"
 # Grids of the cell rollup: the hexagon sizes in metres (hotspots.query.HEX_SIZES_M) and the heat cell.
 HEAT_GRID = 0
 HEX_GRIDS = (250, 500, 1000)
@@ -24,7 +22,7 @@ CHANNEL_IDS = {"web": 1, "open311": 2, "whatsapp": 3, "staff": 4}
 
 
 class AreaDay(models.Model):
-    """Complaints per day filed (Asia/Jakarta), category, status, privacy and place and routing."""
+    """Complaints per day filed (in the city's time zone), category, status, privacy and place and routing."""
 
     day = models.DateField()
     category_id = models.BigIntegerField()
@@ -110,7 +108,7 @@ class CellDay(CellCounts):
 
 
 class CellMonth(CellCounts):
-    """Public complaints per month filed (Asia/Jakarta; ``month`` is its first day) and cell of one
+    """Public complaints per month filed (in the city's time zone; ``month`` is its first day) and cell of one
     grid, whatever their category, status or kecamatan: CellDay without the dimensions an unfiltered
     read sums away. A year of 250 m cells is then ~12 × the occupied cells instead of one row per
     day, category, status and kecamatan of each (rollups.windows.month_split says which rows a window

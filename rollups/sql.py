@@ -13,6 +13,8 @@ whose sum is zero (an UPDATE that changed nothing a rollup keys on) write nothin
 in key order, so two statements touching the same rows wait for each other instead of deadlocking.
 """
 
+from django.conf import settings
+
 from complaints.models import Complaint, Photo, Status
 from geo.tiles import WEB_MERCATOR, WORLD_HALF, cell_index, cell_side
 from rollups.models import (
@@ -23,7 +25,6 @@ from rollups.models import (
     HEAT_GRID,
     ID_SQUARES_MODULUS,
     TILE_LEVELS,
-    ZONE,
     AreaDay,
     CellDay,
     CellMonth,
@@ -39,6 +40,8 @@ PHOTOS = Photo._meta.db_table
 RESOLVED = Status.SELESAI
 FORWARDED = Status.DITERUSKAN
 AFTER_PHOTO = "after"
+# The time zone whose calendar days every rollup counts in: the city's (settings.TIME_ZONE).
+ZONE = settings.TIME_ZONE
 
 
 def _day(column: str) -> str:
@@ -169,7 +172,7 @@ _WITHOUT_AFTER_PHOTO = (
 
 
 def working_days(filed: str, resolved: str) -> str:
-    """SQL of the working days after the day of filing up to the day of resolution (Asia/Jakarta),
+    """SQL of the working days after the day of filing up to the day of resolution (the city's days),
     weekends and national holidays excluded: the report card's resolution time.
 
     Arithmetic, not a walk over the days: weekdays up to a day are counted from a Monday long ago

@@ -1,4 +1,4 @@
-"""Reading rollups over a window: rollups count whole days (Asia/Jakarta), so a window is first widened
+"""Reading rollups over a window: rollups count whole days (the city's time zone), so a window is first widened
 to whole days (disclosure.windows) and then named by its first day and the day after its last."""
 
 from datetime import date, datetime, timedelta

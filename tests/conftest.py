@@ -3,19 +3,38 @@
 
 import io
 import json
+import time
 from pathlib import Path
 
 import pytest
 from django.contrib.gis.geos import Point
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
 from boundaries.sources import boundary_dir
 from geo.spatial import WGS84, offset_point
+from tests.servers import LiveServer
 
-# The SMTP, Graph API and push-service stand-ins and the worker: one of each for the session.
+# The SMTP, Graph API and push-service stand-ins (one of each for the session) and the worker (a test's own).
 pytest_plugins = ["tests.queue_fixtures"]
+
+# The slow lanes (pytest.ini; `make test-fast` leaves them out): the browser tests by their folder or the
+# Playwright fixtures they use; the worker lane by the fixtures that start a process of the worker or a
+# server (the replica tests' standby PostgreSQL); modules whose tests all start gunicorn or break a
+# database say so with pytestmark.
+BROWSER_FIXTURES = {"page", "context", "browser", "new_context"}
+WORKER_FIXTURES = {"worker", "worker_factory", "standby"}
+E2E = Path(__file__).resolve().parent / "e2e"
+
+
+def pytest_itemcollected(item):
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if E2E in Path(item.path).parents or fixtures & BROWSER_FIXTURES:
+        item.add_marker(pytest.mark.browser)
+    if fixtures & WORKER_FIXTURES:
+        item.add_marker(pytest.mark.worker)
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +43,69 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_city", stdout=io.StringIO())
         call_command("load_agencies", stdout=io.StringIO())
         call_command("load_categories", stdout=io.StringIO())
+        empty_the_job_queue()  # what an earlier run (--reuse-db) left
+
+
+def empty_the_job_queue() -> None:
+    """Delete every job, its events and the workers' records: the flush leaves procrastinate's tables
+    alone (they are not Django's), and a job one test queued would otherwise run in a later test's
+    worker. The record of which periodic task ran for which moment stays (a job's deletion unlinks it),
+    so that a new worker does not run them again for the same moment."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM procrastinate_jobs")
+        cursor.execute("DELETE FROM procrastinate_workers")
+
+
+def others_in_the_database() -> list[tuple]:
+    """The other sessions on the test database (not autovacuum, not a standby's WAL sender)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, client_addr::text, client_port, state, left(query, 200)"
+            " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " AND backend_type = 'client backend'"
+        )
+        return cursor.fetchall()
+
+
+@pytest.fixture
+def _django_db_helper(_django_db_helper, request):
+    """pytest-django's database fixture (it flushes the tables after a transactional test), with what
+    must hold before that flush: the test's live server, workers, gunicorn and browser contexts are
+    stopped (their fixtures are set up after this one, so torn down before it), and so nothing else is
+    connected to the test database. A client still there would take locks while TRUNCATE takes its own,
+    table by table: the deadlock of the browser tests. One still there after a short wait (a stopped
+    process's session ends a moment after the process) fails the test, naming it, instead of deadlocking
+    the flush now and then. The job queue is emptied too (see empty_the_job_queue)."""
+    yield _django_db_helper
+    if connection.in_atomic_block:  # a test in a transaction that is rolled back: nothing to flush
+        return
+    deadline = time.monotonic() + 10
+    while (others := others_in_the_database()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if others:
+        pytest.fail(
+            "still connected to the test database when the test ended (every server, worker and browser "
+            f"context of a test must be stopped by then): {others}",
+            pytrace=False,
+        )
+    empty_the_job_queue()
+
+
+@pytest.fixture
+def live_server(request):
+    """A live server of the test's own (pytest-django's lives for the session, between flushes). When the
+    test ends: every browser context still open is closed (the test's own are closed by then; one left
+    over, say a page a failing test never closed, fails the test), so that no page polls any more; then
+    the server stops and waits for the requests still running. Only then is the database flushed."""
+    browser = request.getfixturevalue("browser") if "browser" in request.fixturenames else None
+    server = LiveServer("localhost")
+    yield server
+    left_open = list(browser.contexts) if browser else []
+    for context in left_open:
+        context.close()
+    server.stop()
+    if left_open:
+        pytest.fail(f"the test left {len(left_open)} browser context(s) open", pytrace=False)
 
 
 @pytest.fixture(autouse=True)

@@ -1,13 +1,19 @@
 """The real parts of every test of the job queue (notifications, alerts, forwarding, the WhatsApp
-line), registered once for the whole suite (tests/conftest.py) so that a session has one of each: an SMTP server on loopback (aiosmtpd) and the worker process
-(`manage.py procrastinate worker`) against the test database. Tests that need the worker commit
-their data (transactional tests), since the worker reads it from its own connection."""
+line), registered once for the whole suite (tests/conftest.py): an SMTP server on loopback (aiosmtpd),
+the Graph API and push service stand-ins (one of each for the session: they never touch the database),
+and the worker process (`manage.py procrastinate worker`) against the test database.
+
+A worker is a test's own: started for it and stopped (and waited for) when it ends, before the flush
+empties the database. A worker kept for the session ran its periodic tasks (the escalation ladder every
+five minutes, ...) and the retries of earlier tests' jobs while later tests flushed their tables, which
+deadlocks now and then, and let one test's jobs reach another's mailbox. Tests that need the worker
+commit their data (transactional tests), since the worker reads it from its own connection."""
 
 import pytest
 from django.db import connection
 
-from bench.standins import GraphApiStandIn, PushServiceStandIn, SmtpStandIn, Worker
 from tests.servers import database_url
+from tests.standins import GraphApiStandIn, PushServiceStandIn, SmtpStandIn, Worker
 
 
 @pytest.fixture(scope="session")
@@ -68,26 +74,40 @@ def worker_env(smtp: SmtpStandIn, graph: GraphApiStandIn, **extra) -> dict:
 
 
 @pytest.fixture(scope="session")
-def worker_factory(django_db_setup, django_db_blocker, smtp, graph):
-    """Start workers against the test database; each is stopped at the end of the session."""
+def spare_workers():
+    """Worker processes spawned ahead (set up and imported, not connected: Worker.spawn), one for each
+    environment asked for so far, so that a test's worker starts at once instead of in seconds."""
+    spares: dict[tuple, Worker] = {}
+    yield spares
+    for spare in spares.values():
+        spare.remove()
+
+
+@pytest.fixture
+def worker_factory(transactional_db, smtp, graph, spare_workers):
+    """Start workers against the test database: ``worker_factory(**env)``. Each is stopped when the test
+    ends, before the flush (a stop lets the job under way finish, then waits for the process to exit)."""
     started = []
 
     def start(**extra) -> Worker:
-        with django_db_blocker.unblock():
-            url = database_url(connection.settings_dict)
-        worker = Worker(url, env=worker_env(smtp, graph, **extra)).start()
+        url, env = database_url(connection.settings_dict), worker_env(smtp, graph, **extra)
+        key = (url, tuple(sorted(env.items())))
+        spare = spare_workers.pop(key, None)
+        worker = (spare if spare and spare.process.poll() is None else Worker(url, env=env).spawn()).go()
         started.append(worker)
+        spare_workers[key] = Worker(url, env=env).spawn()  # the next one, getting ready meanwhile
         return worker
 
+    start.running = None
     yield start
-    for worker in started:
+    for worker in reversed(started):
         worker.remove()
 
 
 @pytest.fixture
 def worker(worker_factory, smtp, committed_city):
-    """A running worker (one for the session) and an empty SMTP mailbox."""
+    """A running worker of the test's own and an empty SMTP mailbox (``worker_factory.running`` is the
+    one running: a test that stops or kills it starts the next with ``worker_factory()``)."""
     smtp.clear()
-    if not getattr(worker_factory, "running", None) or worker_factory.running.process.poll() is not None:
-        worker_factory.running = worker_factory()
+    worker_factory.running = worker_factory()
     yield worker_factory.running

@@ -21,6 +21,7 @@ from django.utils import translation
 from tests.conftest import complaint_body
 from tests.servers import Cluster, Gunicorn, call
 
+pytestmark = pytest.mark.faults
 CLIENTS = 6
 UNAVAILABLE = "PEKA cannot reach its database just now. Please try again shortly."
 
@@ -68,10 +69,22 @@ def post(server, key):
     return call(server.port, "POST", "/api/v1/complaints/", complaint_body(), {"Idempotency-Key": key}, timeout=90)
 
 
+def wait_for(what: str, condition, timeout_s: float = 60) -> None:
+    """Wait until ``condition()`` holds (the burst's answers arrive meanwhile)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, f"{what}: not within {timeout_s:.0f} s"
+        time.sleep(0.02)
+
+
 def test_database_stop_and_restart_during_a_burst(cluster, server, capsys):
     processes = workers(server)
     answers = []  # (started at, key, status or the exception's name, Retry-After, body)
     done = threading.Event()
+
+    def answered(status, since: float) -> int:
+        """How many requests sent after ``since`` were answered ``status`` so far."""
+        return sum(1 for began, _, got, _, _ in list(answers) if got == status and began > since)
 
     def client():
         while not done.is_set():
@@ -87,10 +100,12 @@ def test_database_stop_and_restart_during_a_burst(cluster, server, capsys):
     with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
         for _ in range(CLIENTS):
             pool.submit(client)
-        time.sleep(2)
+        began = time.monotonic()
+        wait_for("the burst's first complaints", lambda: answered(201, began) >= 2 * CLIENTS)
         cluster.stop()
         stopped_at = time.monotonic()
-        time.sleep(2)
+        # Requests sent while the database is away: each client has been answered 503 a few times.
+        wait_for("503s while the database is stopped", lambda: answered(503, stopped_at) >= 3 * CLIENTS)
         # Pages and Open311 answer 503 too, each in its own form.
         page = call(server.port, "GET", "/lacak/PKU-ZZZZ-ZZZZ/", headers={"Accept-Language": "en"})
         open311 = call(server.port, "GET", "/open311/v2/requests.json")
@@ -98,7 +113,8 @@ def test_database_stop_and_restart_during_a_burst(cluster, server, capsys):
         restart_began = time.monotonic()
         cluster.start()
         restarted_at = time.monotonic()
-        time.sleep(3)
+        # Back: requests sent after the restart succeed again, enough of them to see that they all do.
+        wait_for("201s after the restart", lambda: answered(201, restarted_at) >= 3 * CLIENTS)
         done.set()
 
     statuses = Counter(status for _, _, status, _, _ in answers)

@@ -23,9 +23,9 @@ from django.db import close_old_connections, connections, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from bench.server import free_port
 from geo import db_router
 from tests.conftest import complaint_body
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PGBIN = Path(os.environ.get("PEKA_PGBIN", "/usr/lib/postgresql/15/bin"))
@@ -238,6 +238,7 @@ def test_outside_a_request_and_inside_a_transaction_reads_use_the_primary(replic
 
 
 @routed
+@pytest.mark.faults
 def test_a_stopped_replica_falls_back_to_the_primary_and_is_used_again(replicated, standby, caplog):
     visitor = Client()
     code = file_complaint(Client())
@@ -271,6 +272,7 @@ def test_a_stopped_replica_falls_back_to_the_primary_and_is_used_again(replicate
 
 
 @routed
+@pytest.mark.faults
 def test_a_replica_connection_lost_mid_request_is_answered_by_the_primary(replicated, standby):
     import psycopg
 

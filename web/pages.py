@@ -18,6 +18,7 @@ from assets.models import AssetKind
 from boundaries.models import Kecamatan, TaskForce
 from complaints import access
 from complaints.models import CLOSED_STATUSES, Category, Complaint, PhotoKind, Role, StaffRole, Status
+from complaints.photos import MAX_MB
 from complaints.tracking import normalize_tracking_code
 from complaints.workflow import (
     WorkflowInvalid,
@@ -75,6 +76,7 @@ class Home(TemplateView):
                 "asset_already": _("This one has already been reported: support it instead of reporting it again."),
             },
             tiles_url=reverse("complaint-tile", args=[0, 0, 0, "geojson"]).replace("/0/0/0.", "/{z}/{x}/{y}."),
+            photo_max_mb=MAX_MB,
             **kwargs,
         )
 
@@ -142,11 +144,11 @@ class Track(TemplateView):
         if action == "key":
             if complaint is not None and key_opens(complaint, request.POST.get("key", "")):
                 remember_reporter(request, complaint)
-                return redirect("track", code=complaint.tracking_code)
+                return redirect(complaint)
             if complaint is None or complaint.private:
                 return self.missing(request)
             messages.error(request, _("This reporter key does not open this complaint."))
-            return redirect("track", code=complaint.tracking_code)
+            return redirect(complaint)
         if complaint is None or not is_reporter(request, complaint):
             if complaint is None or complaint.private:
                 return self.missing(request)
@@ -166,7 +168,7 @@ class Track(TemplateView):
                 messages.success(request, _("Added. The task force sees it with your complaint."))
         except (Conflict, Invalid) as exc:
             messages.error(request, str(exc))
-        return redirect("track", code=complaint.tracking_code)
+        return redirect(complaint)
 
 
 class TaskForceInbox(LoginRequiredMixin, TemplateView):

@@ -29,7 +29,7 @@ from complaints.tracking import key_hash
 from complaints.workflow import WorkflowConflict, complaint_support
 from geo.spatial import WGS84, is_lon_lat
 from notifications.channels import whatsapp as wa
-from notifications.channels.base import Undeliverable
+from notifications.once import Undeliverable
 from notifications.supporters import supporter_add
 from web.public.selectors import nearby_open
 from web.public.serializers import ComplaintCreateSerializer

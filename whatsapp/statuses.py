@@ -8,6 +8,7 @@ also blocks the number, as the same error does when the send itself returns it.
 
 import logging
 
+from geo.phones import InvalidPhone, e164
 from notifications import contacts
 from notifications.channels.whatsapp import NOT_ON_WHATSAPP
 from notifications.models import Channel, Delivery, DeliveryStatus
@@ -41,8 +42,8 @@ def record(statuses: list[dict]) -> int:
                 model.objects.filter(whatsapp_message_id=message_id, status__in=EARLIER[reported]).update(**changes)
         if reported == "failed" and NOT_ON_WHATSAPP in {e.get("code") for e in errors}:
             try:
-                number = contacts.e164("+" + str(status.get("recipient_id", "")).lstrip("+"))
-            except contacts.InvalidPhone:
+                number = e164("+" + str(status.get("recipient_id", "")).lstrip("+"))
+            except InvalidPhone:
                 continue
             contacts.block(contacts.Contact(number), Channel.WHATSAPP, f"WhatsApp {NOT_ON_WHATSAPP} (webhook)")
             blocked += 1

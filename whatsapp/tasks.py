@@ -1,13 +1,16 @@
-"""The WhatsApp line's jobs (procrastinate, the same worker as notifications). Jobs carry ids only."""
+"""The WhatsApp line's jobs (procrastinate, the same worker as notifications). Jobs carry ids only.
+The reply job (``whatsapp.reply``) is declared beside its sender, whatsapp.replies, which defers it;
+imported here, where the worker looks for tasks."""
 
 from django.conf import settings
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
-from notifications.sending import SendLater
-from whatsapp import conversation, replies
+from whatsapp import conversation
+from whatsapp.replies import QUEUE
+from whatsapp.replies import send as reply
 
-QUEUE = "whatsapp"
+__all__ = ["forget", "handle", "reply"]
 
 
 # A failed attempt changed nothing (the message is marked handled in the transaction of its change),
@@ -15,19 +18,6 @@ QUEUE = "whatsapp"
 @app.task(name="whatsapp.handle", queue=QUEUE, retry=RetryStrategy(max_attempts=5, exponential_wait=2))
 def handle(inbound_id: int) -> str:
     return conversation.handle(inbound_id)
-
-
-@app.task(
-    name="whatsapp.reply",
-    queue=QUEUE,
-    retry=RetryStrategy(
-        max_attempts=settings.PEKA_NOTIFY_MAX_ATTEMPTS,
-        exponential_wait=settings.PEKA_NOTIFY_RETRY_BASE_SECONDS,
-        retry_exceptions={SendLater},
-    ),
-)
-def reply(reply_id: int) -> str:
-    return replies.send(reply_id)
 
 
 @app.periodic(cron=settings.PEKA_WHATSAPP_FORGET_CRON, periodic_id="whatsapp-forget")

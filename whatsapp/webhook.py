@@ -19,9 +19,11 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 
-from notifications.contacts import InvalidPhone, contact_hash, e164
+from geo.phones import InvalidPhone, e164
+from notifications.contacts import contact_hash
 from whatsapp import statuses
 from whatsapp.models import InboundMessage
+from whatsapp.tasks import handle
 
 log = logging.getLogger("peka.whatsapp")
 
@@ -62,8 +64,6 @@ def webhook(request):
 
 def receive(messages: list) -> int:
     """Store each message not seen before and defer its job, in one transaction; returns how many were new."""
-    from whatsapp.tasks import handle
-
     new = 0
     with transaction.atomic():
         for message in messages:

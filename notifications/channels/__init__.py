@@ -2,7 +2,10 @@
 
 from django.conf import settings
 
-from notifications.models import Channel
+from notifications.channels.email import EmailSender
+from notifications.channels.webpush import WebPushSender
+from notifications.channels.whatsapp import WhatsAppSender
+from notifications.models import Channel, PushSubscription
 
 
 def enabled(channel: str) -> bool:
@@ -17,22 +20,14 @@ def enabled(channel: str) -> bool:
 
 def sender(channel: str):
     if channel == Channel.EMAIL:
-        from notifications.channels.email import EmailSender
-
         return EmailSender()
     if channel == Channel.WHATSAPP:
-        from notifications.channels.whatsapp import WhatsAppSender
-
         return WhatsAppSender()
     if channel == Channel.WEBPUSH:
-        from notifications.channels.webpush import WebPushSender
-
         return WebPushSender()
     raise LookupError(channel)
 
 
 def reporter_push(complaint) -> list[str]:
     """Web Push for a reporter who asked for it on a device ("kabari saya di perangkat ini")."""
-    from notifications.models import PushSubscription
-
     return [Channel.WEBPUSH] if PushSubscription.objects.filter(owner=f"complaint:{complaint.id}").exists() else []

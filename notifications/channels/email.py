@@ -6,9 +6,9 @@ import smtplib
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
-from notifications.channels.base import TryLater, Undeliverable
 from notifications.contacts import Contact
 from notifications.messages import Message
+from notifications.once import TryLater, Undeliverable
 
 
 class EmailSender:

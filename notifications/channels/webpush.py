@@ -7,10 +7,10 @@ import json
 from django.conf import settings
 from pywebpush import WebPushException, webpush
 
-from notifications.channels.base import TryLater
 from notifications.contacts import Contact
 from notifications.messages import Message
 from notifications.models import PushSubscription
+from notifications.once import TryLater
 from notifications.vapid import vapid
 
 GONE = {404, 410}

@@ -20,9 +20,9 @@ import urllib.request
 
 from django.conf import settings
 
-from notifications.channels.base import TryLater, Undeliverable
 from notifications.contacts import Contact
 from notifications.messages import Message
+from notifications.once import TryLater, Undeliverable
 
 # "Message undeliverable": the number is not on WhatsApp (or cannot receive). Nothing more goes to it.
 NOT_ON_WHATSAPP = 131026

@@ -11,7 +11,7 @@ from tests.complaints.test_concurrency import fire_together, server  # noqa: F40
 from tests.conftest import complaint_body
 from tests.servers import call
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 PARALLEL = 20
 
 

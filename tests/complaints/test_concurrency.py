@@ -14,6 +14,7 @@ from complaints.models import Complaint, ComplaintEvent, EventKind, Role, Status
 from tests.conftest import complaint_body
 from tests.servers import Gunicorn, call, database_url
 
+pytestmark = pytest.mark.worker  # gunicorn in a subprocess
 KEYS, REPEATS, UNKEYED = 40, 3, 80  # 40 keys × 3 requests + 80 without a key = 200 requests
 
 

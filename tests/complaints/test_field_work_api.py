@@ -310,7 +310,7 @@ def test_filing_for_a_caller_keeps_the_contact_private_and_refuses_bad_input(off
     answer = officer.post("/api/v1/staff/complaints/", body, content_type="application/json")
     assert answer.status_code == 201 and answer.json()["in_your_inbox"] is True
     complaint = Complaint.objects.get(tracking_code=answer.json()["id"])
-    assert complaint.reporter_phone == "0812 1111 2222"
+    assert complaint.reporter_phone == "+6281211112222"  # stored in E.164 (geo.phones)
     public = client.get(f"/api/v1/complaints/{complaint.tracking_code}/").content.decode()
     assert "Pak Budi" not in public and "1111" not in public
 

@@ -116,7 +116,7 @@ def test_detail_tile_is_a_decodable_vector_tile_with_public_fields_only(client, 
         client.get(f"/tiles/complaints/14/{x}/{y}.mvt").content
         + client.get(f"/tiles/complaints/14/{x}/{y}.geojson").content
     )
-    for value in REPORTER.values():
+    for value in (*REPORTER.values(), "6281299991234"):  # the number as typed and as stored
         assert value.encode() not in body
 
 

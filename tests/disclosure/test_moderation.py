@@ -209,7 +209,7 @@ def test_what_leaves_peka_carries_the_redacted_text(client, officer):
     """Area alerts and the forwarding to a body outside the city are public faces too."""
     from alerts.messages import complaint_line
     from forwarding.models import ExternalBody, Forwarding
-    from forwarding.sending import _text, open311_fields
+    from notifications.forwarding import _text, open311_fields
 
     complaint = file_with_photo(client)
     assert staff_post(officer, complaint, "redact", text=NAME, reason="nama orang").status_code == 200

@@ -20,10 +20,10 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 from playwright.sync_api import expect
-from pytest_django.live_server_helper import LiveServer
 
 from geo import urls as geo_urls
 from tests.e2e.conftest import TILE_ROUTE, tile_png
+from tests.servers import LiveServer
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text()

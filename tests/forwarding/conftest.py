@@ -1,9 +1,9 @@
 """The forwarding tests' real parts: the notification tests' SMTP server and
-worker process, and a body's Open311 endpoint on loopback (tests.servers.Open311StandIn)."""
+worker process, and a body's Open311 endpoint on loopback (tests.standins.Open311StandIn)."""
 
 import pytest
 
-from tests.servers import Open311StandIn
+from tests.standins import Open311StandIn
 
 
 @pytest.fixture(scope="session")

@@ -70,7 +70,7 @@ def test_complaint_export_opens_with_the_public_rows_and_columns(client, tmp_pat
     assert COMPLAINT_COLUMNS <= set(frame.columns)
     assert frame["kecamatan"].str.startswith("14.71.").all()
     text = body.decode("utf-8", "replace") if fmt != "gpkg" else frame.to_json()
-    for private in ("Rahasia Pelapor", "0812 0000 1111", "reporter", "Tidak boleh keluar.", "kdrt"):
+    for private in ("Rahasia Pelapor", "0812 0000 1111", "6281200001111", "reporter", "Tidak boleh keluar.", "kdrt"):
         assert private not in text
 
 

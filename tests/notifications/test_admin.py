@@ -3,9 +3,9 @@ its last error; "send again" sends it once."""
 
 import pytest
 
-from bench.standins import drain
 from notifications.models import Delivery, DeliveryStatus
 from tests.notifications.test_email import file
+from tests.standins import drain
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,11 +5,11 @@ takes a complaint themselves is not told what they did."""
 import pytest
 from django.test import Client
 
-from bench.standins import drain
 from boundaries.models import AutoAssign, TaskForce
 from complaints.models import Role
 from notifications.models import Delivery, DeliveryStatus, Kind
 from tests.notifications.test_email import file
+from tests.standins import drain
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from notifications.contacts import InvalidPhone, contact_hash, e164, mask
+from geo.phones import InvalidPhone, e164
+from notifications.contacts import contact_hash, mask
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,11 @@ sent by the real worker process to a real SMTP server on loopback."""
 import pytest
 from django.db import connection, transaction
 
-from bench.standins import drain
 from complaints.models import Complaint, Role, Status
 from complaints.workflow import complaint_transition
 from notifications.models import BlockedContact, Delivery, DeliveryStatus, Kind
 from tests.conftest import complaint_body
+from tests.standins import drain
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from bench.standins import drain
 from complaints.models import Complaint, Role, Status
 from complaints.sla import due_at
 from notifications import rules
 from notifications.tasks import ask_if_fixed, escalate
 from tests.notifications.test_email import WARGA, file, move
+from tests.standins import drain
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

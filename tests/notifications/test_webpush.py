@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from bench.standins import drain
 from complaints.models import Complaint, Role, Status
 from notifications.models import Channel, PushSubscription, StaffPreference
 from tests.notifications.test_email import file, move
+from tests.standins import drain
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

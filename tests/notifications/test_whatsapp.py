@@ -3,11 +3,11 @@ answers as the Graph API does and keeps what it was sent."""
 
 import pytest
 
-from bench.standins import drain
 from complaints.models import Complaint, Status
 from notifications.models import BlockedContact, Delivery, DeliveryStatus, Kind
 from tests.conftest import complaint_body
 from tests.notifications.test_email import move
+from tests.standins import drain
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

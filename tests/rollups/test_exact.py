@@ -205,7 +205,7 @@ def test_the_triggers_follow_the_code_after_every_migrate(loaded):
 
 
 def test_an_initial_load_counts_once_at_the_end_and_rebuilds_the_indexes(tmp_path, settings):
-    from complaints.bulk import initial_load
+    from rollups.maintenance import initial_load
 
     def indexes():
         with connection.cursor() as cursor:
@@ -235,7 +235,7 @@ def test_an_initial_load_checks_every_foreign_key_when_it_adds_them_back(tmp_pat
     when the key is added back: the whole load is undone, the keys are there again, nothing counted."""
     from django.db import IntegrityError
 
-    from complaints.bulk import initial_load
+    from rollups.maintenance import initial_load
 
     def foreign_keys():
         with connection.cursor() as cursor:

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from bench.standins import drain
+from tests.standins import drain
 
 SECRET = "rahasia-aplikasi"
 VERIFY_TOKEN = "token-verifikasi"

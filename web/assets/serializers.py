@@ -1,13 +1,13 @@
 """The assets API's query and answer shapes."""
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from assets.models import Asset, AssetKind
+from disclosure.public import suppress_below
 from geo.rest import CodeRelatedField, StrictSerializer
 from geo.spatial import is_lon_lat
-from hotspots.assets import BBOX_MAX_DEGREES
+from hotspots.assets import BBOX_MAX_DEGREES, CHRONIC_DAYS
 
 
 class KindField(CodeRelatedField):
@@ -39,7 +39,7 @@ class BBoxField(serializers.CharField):
 class AssetQuerySerializer(StrictSerializer):
     kind = KindField(required=False, help_text="Asset kind code, e.g. lampu-jalan or tps.")
     category = serializers.CharField(required=False, help_text="Or a category code: the kinds it is about.")
-    bbox = BBoxField(help_text="min_lon,min_lat,max_lon,max_lat (WGS84), at most 0.05° on a side.")
+    bbox = BBoxField(help_text=f"min_lon,min_lat,max_lon,max_lat (WGS84), at most {BBOX_MAX_DEGREES}° on a side.")
 
     def validate(self, attrs):
         if not attrs.get("kind") and not attrs.get("category"):
@@ -49,12 +49,12 @@ class AssetQuerySerializer(StrictSerializer):
 
 class ChronicQuerySerializer(StrictSerializer):
     kind = KindField(required=False, help_text="Asset kind code; without it, every kind.")
-    days = serializers.IntegerField(min_value=1, max_value=730, default=90)
+    days = serializers.IntegerField(min_value=1, max_value=730, default=CHRONIC_DAYS)
     min = serializers.IntegerField(
-        min_value=settings.PEKA_SUPPRESS_BELOW,
+        min_value=suppress_below(),
         max_value=1000,
-        default=3,
-        help_text="Reported at least this many times (at least 3: smaller counts are never public).",
+        default=suppress_below(),
+        help_text=f"Reported at least this many times (at least {suppress_below()}: smaller counts are never public).",
     )
 
 

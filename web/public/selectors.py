@@ -5,10 +5,9 @@ from django.contrib.gis.geos import Point, Polygon
 from django.core.cache import cache
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet, Sum
 
-from complaints.models import Category, Complaint, Photo
+from complaints.models import OPEN_STATUSES, Category, Complaint, Photo
 from disclosure.public import only_public, public_complaints
 from geo.spatial import METRES_PER_DEGREE, WGS84
-from rollups.classes import OPEN, statuses_of
 from rollups.models import AreaDay
 
 TOTALS_CACHE_SECONDS = 60
@@ -24,7 +23,7 @@ def public_totals() -> dict:
         totals = {
             key: value or 0
             for key, value in rows.aggregate(
-                total=Sum("n"), open=Sum("n", filter=Q(status__in=statuses_of(OPEN)))
+                total=Sum("n"), open=Sum("n", filter=Q(status__in=OPEN_STATUSES))
             ).items()
         }
         cache.set("public-totals", totals, TOTALS_CACHE_SECONDS)

@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-from django.core.validators import RegexValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -12,7 +11,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 from assets.models import Asset
 from complaints.intake import AssetInvalid, asset_check
 from complaints.models import Category, Complaint, Photo
-from complaints.photos import PhotoRefused, photo_clean
+from complaints.photos import MAX_MB, PhotoRefused, photo_clean
 from complaints.questions import AnswersInvalid, clean_answers, with_required_questions
 from disclosure.public import (
     FEATURE_FIELDS,
@@ -21,10 +20,10 @@ from disclosure.public import (
     public_description,
     public_photos,
 )
-from geo.rest import FIELD_NAME_SHOWN, UNKNOWN_NAMED, GeoJSONPointField, StrictSerializer
+from geo.rest import FIELD_NAME_SHOWN, UNKNOWN_NAMED, GeoJSONPointField, PhoneField, StrictSerializer
 
 DESCRIPTION_MAX = 4000
-@extend_schema_field({"type": "string", "format": "binary", "description": "JPEG, PNG or WebP, at most 10 MB."})
+@extend_schema_field({"type": "string", "format": "binary", "description": f"JPEG, PNG or WebP, at most {MAX_MB} MB."})
 class PhotoUploadField(serializers.Field):
     """An uploaded photo, checked and re-encoded on the way in (complaints.photos)."""
 
@@ -41,14 +40,7 @@ class PhotoUploadField(serializers.Field):
 
 class ReporterSerializer(StrictSerializer):
     name = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    phone = serializers.CharField(
-        max_length=32,
-        required=False,
-        allow_blank=True,
-        validators=[
-            RegexValidator(r"^\+?[0-9][0-9 ()-]{5,30}$", _("Enter a phone number of digits, e.g. 0812 3456 7890."))
-        ],
-    )
+    phone = PhoneField(required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
     notify = serializers.BooleanField(
         required=False,

@@ -5,14 +5,14 @@ belongs to exactly one tile per zoom: a tile holds the points with west <= x < e
 south < y <= north, so a point on an edge is drawn once, by one tile.
 
 * From ``DETAIL_ZOOM`` (14) on, a tile has one feature per complaint: ``tracking_code``, ``category``,
-  ``status``, ``created_at`` (the date in Asia/Jakarta) and ``support_count``. No reporter data. A tile
+  ``status``, ``created_at`` (the date in the city's time zone) and ``support_count``. No reporter data. A tile
   holding more than ``FEATURE_CAP`` complaints (the city centre's densest z14 and z15 tiles) is
   counted in cells like a tile below z14: its points would be too many to draw, and too heavy to send.
 * Below it, points are counted in square cells of ``CELL`` extent units (64 of 4096, 64 × 64 cells per
   tile, aligned to the tile so a cell never straddles two tiles). A cell with at least
-  ``suppress_below()`` (3) complaints becomes one point at their mean position with ``count`` and its most
-  frequent ``category``; a cell with one or two is emitted as those complaints themselves (they are
-  public; a count below 3 never is: privacy rule 3 of docs/rules.md). So a tile has at most 2 × 4096 features,
+  ``suppress_below()`` complaints becomes one point at their mean position with ``count`` and its most
+  frequent ``category``; a cell with fewer is emitted as those complaints themselves (they are
+  public; a count below the threshold never is: privacy rule 3 of docs/rules.md). So a tile has at most (suppress_below() − 1) × 4096 features,
   whatever the data.
 
 Tiles and cells are one grid: a point's tile and cell at a zoom are floor((x + WORLD_HALF) / side)
@@ -104,7 +104,7 @@ def _source(complaints: QuerySet[Complaint]) -> tuple[str, list]:
             # As a plain column: a geometry field would be selected as ::bytea, which no index can serve.
             point=ExpressionWrapper(F("location"), output_field=Field()),
             category_code=F("category__code"),
-            created_date=TruncDate("created_at"),  # in the site's time zone, Asia/Jakarta
+            created_date=TruncDate("created_at"),  # in the city's time zone (settings.TIME_ZONE)
         )
         .values("id", "point", "tracking_code", "category_code", "status", "created_date", "support_count")
     )

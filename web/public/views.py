@@ -3,6 +3,7 @@
 import json
 import re
 
+from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.files.storage import default_storage
 from django.db.models import Q
@@ -353,9 +354,13 @@ def photo_file(request, name):
     return response
 
 
-@extend_schema(request=ReopenSerializer, responses=CitizenAnswerSerializer)
+@extend_schema(
+    request=ReopenSerializer,
+    responses=CitizenAnswerSerializer,
+    description=f"Reopen a resolved complaint within {settings.PEKA_REOPEN_DAYS} days, saying why (409 outside the window).",
+)
 class ComplaintReopen(CitizenAction):
-    """Reopen a resolved complaint within 14 days, saying why (409 outside the window)."""
+    """Reopen a resolved complaint within PEKA_REOPEN_DAYS days, saying why (409 outside the window)."""
 
     input_serializer = ReopenSerializer
 

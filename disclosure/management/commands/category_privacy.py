@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count, F
 
-from complaints.models import Category, Complaint, ComplaintEvent, EventKind
+from complaints.events import event_of, events_record
+from complaints.models import Category, Complaint, EventKind
 
 
 class Command(BaseCommand):
@@ -39,12 +40,11 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             changed = list(differing.select_for_update().select_related("category"))
-            ComplaintEvent.objects.bulk_create(
-                ComplaintEvent(
-                    complaint=c,
-                    kind=EventKind.PRIVACY,
-                    from_status=c.status,
-                    to_status=c.status,
+            # Bookkeeping nobody is told of: recorded, not announced (complaints.events).
+            events_record(
+                event_of(
+                    c,
+                    EventKind.PRIVACY,
                     note=("public → private" if c.category.sensitive else "private → public")
                     + f" (category {c.category.code})",
                     public=False,

@@ -9,9 +9,11 @@ The old key stops working. The complaint's history records that a key was issued
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from complaints.models import Complaint, ComplaintEvent, EventKind
+from complaints.events import event_record
+from complaints.models import Complaint, EventKind
 from complaints.tracking import key_hash, new_key_salt, normalize_tracking_code, reporter_key
 from disclosure.reporter import private_url
+from geo.links import site_url
 
 
 class Command(BaseCommand):
@@ -19,7 +21,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("code", help="tracking code")
-        parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="the site's address")
+        parser.add_argument("--base-url", default=None, help="the site's address (default: PEKA_SITE_URL)")
 
     def handle(self, *args, code, base_url, **options):
         complaint = Complaint.objects.filter(tracking_code=normalize_tracking_code(code)).first()
@@ -31,12 +33,11 @@ class Command(BaseCommand):
         key = reporter_key(salt)
         with transaction.atomic():
             Complaint.objects.filter(pk=complaint.pk).update(reporter_key_salt=salt, reporter_key_hash=key_hash(key))
-            ComplaintEvent.objects.create(
-                complaint=complaint,
-                kind=EventKind.NOTE,
-                from_status=complaint.status,
-                to_status=complaint.status,
+            event_record(
+                complaint,
+                EventKind.NOTE,
                 note="A new reporter key was issued; the previous one no longer works.",
                 public=False,
             )
-        self.stdout.write(base_url.rstrip("/") + private_url(complaint, key))
+        link = private_url(complaint, key)
+        self.stdout.write(base_url.rstrip("/") + link if base_url else site_url(link))

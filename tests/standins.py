@@ -1,13 +1,18 @@
 """Local stand-ins for the services PEKA talks to, speaking their real protocols on loopback, and the
-notification worker as production runs it (`manage.py procrastinate worker`). The notification
-tests and benchmarks use them; nothing here is imported by the product.
+notification worker as production runs it (`manage.py procrastinate worker`). The tests use them, and
+the benchmarks import them from here (bench/notifications.py, bench/intake_notifications.py); nothing
+here is imported by the product.
 
 * SmtpStandIn: an SMTP server (aiosmtpd) that keeps every message it accepts; it can refuse
   recipients (a bounce, 550), defer them (451), or hold a message before answering (a send a worker dies in).
 * GraphApiStandIn: the WhatsApp Cloud API's messages endpoint and media API (HTTP), keeping each request.
 * PushServiceStandIn: a Web Push service that verifies the VAPID signature (RFC 8292) and decrypts
   the message (RFC 8291) with keys of subscriptions it issued, as a browser would.
+* Open311StandIn: a body's Open311 GeoReport v2 endpoint (the forwarding tests).
 * Worker: the worker process against a given database, stopped (or killed) by its PID.
+
+The HTTP stand-ins listen on a port the system gives them when they start (never one chosen beforehand,
+which another process could take first); read ``port`` or ``url`` after ``start()``.
 """
 
 import base64
@@ -24,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,7 +42,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, utils
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from bench.server import free_port, stop_process
+from tests.servers import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -134,7 +140,11 @@ def drain(timeout_s: float = 60, task_name: str = "notifications.deliver") -> No
 
 @dataclass
 class Worker:
-    """`manage.py procrastinate worker` against ``database_url``, with ``env`` on top of ours."""
+    """`manage.py procrastinate worker` against ``database_url``, with ``env`` on top of ours.
+
+    ``start()`` runs it; or in two steps, ``spawn()`` (the process sets Django up and imports the
+    project, without connecting: tests/worker_process.py) and later ``go()`` (it runs the command and
+    connects), so that the slow part is done before a test needs the worker."""
 
     database_url: str
     env: dict = field(default_factory=dict)
@@ -142,18 +152,25 @@ class Worker:
     process: subprocess.Popen | None = None
     log: Path | None = None
 
-    def start(self) -> "Worker":
+    def spawn(self) -> "Worker":
         self.log = Path(tempfile.mkstemp(prefix="peka-worker-", suffix=".log")[1])
-        env = {
-            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-            "DATABASE_URL": self.database_url,
-            "DJANGO_SETTINGS_MODULE": "geo.settings",
-            **self.env,
-        }
-        command = [sys.executable, "manage.py", "procrastinate", "worker", f"--concurrency={self.concurrency}"]
+        # Not pytest's own variables (PYTEST_CURRENT_TEST names the test that happened to start it).
+        ours = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE" and not k.startswith("PYTEST_")}
+        env = {**ours, "DATABASE_URL": self.database_url, "DJANGO_SETTINGS_MODULE": "geo.settings", **self.env}
+        command = [sys.executable, "-m", "tests.worker_process"]
         with self.log.open("w") as out:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=out, stderr=subprocess.STDOUT, text=True
+            )
         return self
+
+    def go(self) -> "Worker":
+        self.process.stdin.write(json.dumps(["procrastinate", "worker", f"--concurrency={self.concurrency}"]) + "\n")
+        self.process.stdin.flush()
+        return self
+
+    def start(self) -> "Worker":
+        return self.spawn().go()
 
     def kill(self) -> None:
         """As a crash: SIGKILL, no clean-up, the job it was running left behind."""
@@ -162,6 +179,13 @@ class Worker:
             self.process.wait()
 
     def stop(self) -> None:
+        """SIGTERM: the worker finishes the job under way and exits; returns once it has (a spawned one
+        that never went is ended by closing its stdin)."""
+        if self.process and self.process.stdin and not self.process.stdin.closed:
+            try:
+                self.process.stdin.close()
+            except OSError:
+                pass
         stop_process(self.process)
 
     def log_tail(self) -> str:
@@ -234,12 +258,14 @@ class _GraphHandler(BaseHTTPRequestHandler):
 
 
 class _HttpStandIn:
-    """Serving ``handler`` on loopback in a thread; the handler finds the stand-in as server.standin."""
+    """Serving ``handler`` on loopback in a thread; the handler finds the stand-in as server.standin.
+    Port 0 (the default) takes a free port from the system as the server binds it."""
 
     handler: type[BaseHTTPRequestHandler]
 
     def start(self):
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), self.handler)
+        self.port = self.server.server_address[1]
         self.server.standin = self
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
@@ -258,7 +284,7 @@ class GraphApiStandIn(_HttpStandIn):
 
     token: str = "standin-token"
     phone_id: str = "1234567890"
-    port: int = field(default_factory=free_port)
+    port: int = 0
     requests: list[dict] = field(default_factory=list)
     not_on_whatsapp: set[str] = field(default_factory=set)
     media: dict[str, bytes] = field(default_factory=dict)
@@ -374,7 +400,7 @@ class PushServiceStandIn(_HttpStandIn):
     """A push service: takes POST /push/<name> for the subscriptions it issued, checks the VAPID
     signature, decrypts the message with the subscription's private key and keeps it."""
 
-    port: int = field(default_factory=free_port)
+    port: int = 0
     subscriptions: dict = field(default_factory=dict)  # name -> (private key, auth secret)
     received: list[dict] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
@@ -404,3 +430,60 @@ class PushServiceStandIn(_HttpStandIn):
             self.received.clear()
             self.refused.clear()
         self.gone.clear()
+
+
+class _Open311Handler(BaseHTTPRequestHandler):
+    def do_POST(self):
+        standin = self.server.standin  # an Open311StandIn
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+        fields = dict(urllib.parse.parse_qsl(body, keep_blank_values=True))
+        with standin.lock:
+            standin.requests.append({"path": self.path, "fields": fields})
+            status = standin.failures.pop(0) if standin.failures else None
+            standin.sent += 1
+            number = standin.sent
+        if status:
+            return self._answer(status, [{"code": status, "description": "sementara tidak tersedia"}])
+        if not self.path.endswith("/requests.json"):
+            return self._answer(404, [{"code": 404, "description": "unknown path"}])
+        if fields.get("api_key") != standin.api_key:
+            return self._answer(403, [{"code": 403, "description": "api_key tidak sah"}])
+        self._answer(201, [{"service_request_id": f"{standin.prefix}-{number}", "service_notice": "diterima"}])
+
+    def _answer(self, status: int, payload):
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format, *args):  # quiet
+        pass
+
+
+@dataclass
+class Open311StandIn(_HttpStandIn):
+    """A body's Open311 GeoReport v2 endpoint: POST <base>/requests.json with its api_key answers 201
+    with a service_request_id (``prefix``-n) and keeps every request; ``failures`` lists statuses to
+    answer first (a 503 to retry, a 400 to give up)."""
+
+    api_key: str = "kunci-badan"
+    prefix: str = "LAPOR"
+    port: int = 0
+    requests: list[dict] = field(default_factory=list)
+    failures: list[int] = field(default_factory=list)
+    sent: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    server: ThreadingHTTPServer | None = None
+
+    handler = _Open311Handler
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/open311/v2"
+
+    def clear(self) -> None:
+        with self.lock:
+            self.requests.clear()
+            self.failures.clear()

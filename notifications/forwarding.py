@@ -1,5 +1,14 @@
-"""Sending one forwarding, once: by e-mail to the body's address, or as an Open311 GeoReport v2 POST
-to its endpoint with its API key. The row is locked for the attempt and only a pending one is sent.
+"""Sending complaints to bodies outside the city. forwarding/ keeps the bodies, their routing rules
+and each complaint's Forwarding, below complaints; the sending is here, in the notifications layer,
+as it hears complaints' events and reads the complaint's public face.
+
+* ``forwarded`` hears a complaint moved to ``diteruskan`` (complaints.workflow.complaint_forward, also
+  at filing) and creates its Forwarding with its job, in the change's transaction: a rolled-back
+  change sends nothing.
+* ``forward`` (the worker's ``forwarding.forward`` job, with the forwarding's id only) sends it once
+  (notifications.once): by e-mail to the body's address, or as an Open311 GeoReport v2 POST to its
+  endpoint with its API key; sent, with the body's reference when it gives one; failed for good when
+  the body refuses it (an SMTP 5xx, an HTTP 4xx); otherwise pending again, retried with backoff.
 
 What leaves the city is what the public may read of the complaint (its category, place,
 description, answers, tracking link) and our reference; never the reporter's contact
@@ -16,62 +25,74 @@ import urllib.request
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone, translation
+from procrastinate.contrib.django import app
 
+from complaints.models import ComplaintEvent, EventKind, Status
 from disclosure.public import public_description
-from forwarding.models import Delivery, Forwarding, ForwardingStatus
+from forwarding.models import Delivery, ExternalBody, Forwarding, ForwardingStatus
+from geo.links import site_url
+from notifications import once
+from notifications.once import TryLater, Undeliverable
 
 log = logging.getLogger("peka.forwarding")
 TIMEOUT_S = 15
+QUEUE = "forwarding"
 
 
-class SendLater(Exception):
-    """The attempt failed for now; the job is retried with backoff."""
+def forwarded(sender, *, event: ComplaintEvent, **signal) -> Forwarding | None:
+    """The receiver of complaints.events.complaint_event: a complaint moved to ``diteruskan`` is sent
+    to its body (``complaint.external_body``)."""
+    if event.kind != EventKind.STATUS or event.to_status != Status.DITERUSKAN:
+        return None
+    return forwarding_start(event.complaint, event.complaint.external_body)
 
 
-class Refused(Exception):
-    """The body refused it for good (a 4xx from its endpoint): no retry; visible in the admin."""
+def forwarding_start(complaint, body: ExternalBody) -> Forwarding:
+    """The forwarding of ``complaint`` to ``body`` and its job, inside the caller's transaction (the
+    job is deferred on Django's connection: a rolled-back filing sends nothing)."""
+    assert transaction.get_connection().in_atomic_block, "a forwarding is queued inside the change's transaction"
+    forwarding = Forwarding.objects.create(complaint=complaint, body=body, reference=f"PEKA-{complaint.tracking_code}")
+    forward.defer(forwarding_id=forwarding.id)
+    return forwarding
 
 
-def forward(forwarding_id: int) -> str:
-    """Send the forwarding if it is pending; returns its status. Raises SendLater to be retried."""
+def forwarding_retry(forwarding: Forwarding) -> bool:
+    """Send a failed forwarding again (the admin's action); False if it was not failed."""
     with transaction.atomic():
-        forwarding = (
-            Forwarding.objects.select_for_update(of=("self",))
-            .select_related("body", "complaint__category", "complaint__kecamatan", "complaint__kelurahan")
-            .filter(pk=forwarding_id)
-            .first()
+        updated = Forwarding.objects.filter(pk=forwarding.pk, status=ForwardingStatus.FAILED).update(
+            status=ForwardingStatus.PENDING, attempts=0
         )
-        if forwarding is None or forwarding.status != ForwardingStatus.PENDING:
-            return forwarding.status if forwarding else "gone"
-        forwarding.attempts += 1
-        error = ""
-        try:
-            forwarding.external_ref = SENDERS[forwarding.body.delivery](forwarding) or forwarding.external_ref
-            forwarding.status, forwarding.sent_at = ForwardingStatus.SENT, timezone.now()
-        except Refused as exc:
-            forwarding.status, error = ForwardingStatus.FAILED, str(exc)[:500]
-        except SendLater as exc:
-            error = str(exc)[:500]
-            if forwarding.attempts >= settings.PEKA_NOTIFY_MAX_ATTEMPTS:
-                forwarding.status = ForwardingStatus.FAILED
-        forwarding.last_error = error
-        forwarding.save(update_fields=["status", "attempts", "last_error", "sent_at", "external_ref"])
-    log.info(
-        "forwarding %s (%s): %s after %d attempt(s)",
-        forwarding.id,
-        forwarding.body.code,
-        forwarding.status,
-        forwarding.attempts,
+        if updated:
+            forward.defer(forwarding_id=forwarding.id)
+    return bool(updated)
+
+
+@app.task(name="forwarding.forward", queue=QUEUE, retry=once.RETRY)
+def forward(forwarding_id: int) -> str:
+    """Send the forwarding if it is pending; returns its status. Raises once.SendLater to be retried."""
+    return once.send_once(
+        Forwarding.objects.select_related(
+            "body", "complaint__category", "complaint__kecamatan", "complaint__kelurahan"
+        ),
+        forwarding_id,
+        _attempt,
+        log=log,
+        label=lambda f: f"forwarding {f.id} ({f.body.code})",
+        fields=["external_ref"],
     )
-    if forwarding.status == ForwardingStatus.PENDING:
-        raise SendLater(error)
-    return forwarding.status
+
+
+def _attempt(forwarding: Forwarding) -> once.Outcome:
+    def send():
+        # Open311 answers with the body's reference; an e-mailed body's comes with its reply (staff record it).
+        forwarding.external_ref = SENDERS[forwarding.body.delivery](forwarding) or forwarding.external_ref
+
+    return once.call(send)
 
 
 def tracking_url(forwarding: Forwarding) -> str:
-    return settings.PEKA_SITE_URL + reverse("track", args=[forwarding.complaint.tracking_code])
+    return site_url(forwarding.complaint.get_absolute_url())
 
 
 def _text(forwarding: Forwarding) -> str:
@@ -108,10 +129,10 @@ def send_email(forwarding: Forwarding) -> str:
     except smtplib.SMTPRecipientsRefused as exc:
         code, _reason = next(iter(exc.recipients.values()))
         if 500 <= code < 600:
-            raise Refused(f"SMTP {code}: the body's address was refused") from exc
-        raise SendLater(f"SMTP {code}: deferred") from exc
+            raise Undeliverable(f"SMTP {code}: the body's address was refused") from exc
+        raise TryLater(f"SMTP {code}: deferred") from exc
     except (TimeoutError, smtplib.SMTPException, OSError) as exc:
-        raise SendLater(f"{type(exc).__name__}: {exc}") from exc
+        raise TryLater(f"{type(exc).__name__}: {exc}") from exc
     return ""  # the body's own reference comes with its reply (staff record it)
 
 
@@ -147,13 +168,13 @@ def send_open311(forwarding: Forwarding) -> str:
     except urllib.error.HTTPError as exc:
         detail = exc.read()[:300].decode("utf-8", "replace")
         if 400 <= exc.code < 500 and exc.code not in (408, 429):
-            raise Refused(f"HTTP {exc.code}: {detail}") from exc
-        raise SendLater(f"HTTP {exc.code}: {detail}") from exc
+            raise Undeliverable(f"HTTP {exc.code}: {detail}") from exc
+        raise TryLater(f"HTTP {exc.code}: {detail}") from exc
     except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
-        raise SendLater(f"{type(exc).__name__}: {exc}") from exc
+        raise TryLater(f"{type(exc).__name__}: {exc}") from exc
     first = answer[0] if isinstance(answer, list) and answer else answer
     if not isinstance(first, dict) or not (first.get("service_request_id") or first.get("token")):
-        raise SendLater("the endpoint answered without a service_request_id or token")
+        raise TryLater("the endpoint answered without a service_request_id or token")
     return str(first.get("service_request_id") or f"token:{first['token']}")
 
 
