@@ -17,7 +17,6 @@ description, answers, tracking link) and our reference; never the reporter's con
 
 import json
 import logging
-import smtplib
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -33,6 +32,7 @@ from disclosure.public import public_description
 from forwarding.models import Delivery, ExternalBody, Forwarding, ForwardingStatus
 from geo.links import site_url
 from notifications import once
+from notifications.channels.email import mail_send
 from notifications.once import TryLater, Undeliverable
 
 log = logging.getLogger("peka.forwarding")
@@ -124,15 +124,7 @@ def send_email(forwarding: Forwarding) -> str:
         to=[forwarding.body.email],
         headers={"X-PEKA-Reference": forwarding.reference, "Auto-Submitted": "auto-generated"},
     )
-    try:
-        mail.send(fail_silently=False)
-    except smtplib.SMTPRecipientsRefused as exc:
-        code, _reason = next(iter(exc.recipients.values()))
-        if 500 <= code < 600:
-            raise Undeliverable(f"SMTP {code}: the body's address was refused") from exc
-        raise TryLater(f"SMTP {code}: deferred") from exc
-    except (TimeoutError, smtplib.SMTPException, OSError) as exc:
-        raise TryLater(f"{type(exc).__name__}: {exc}") from exc
+    mail_send(mail)
     return ""  # the body's own reference comes with its reply (staff record it)
 
 

@@ -28,12 +28,18 @@ class EmailSender:
             },
         )
         mail.attach_alternative(message.html, "text/html")
-        try:
-            mail.send(fail_silently=False)
-        except smtplib.SMTPRecipientsRefused as exc:
-            code, _reason = next(iter(exc.recipients.values()))
-            if 500 <= code < 600:
-                raise Undeliverable(f"SMTP {code}: the recipient was refused") from exc
-            raise TryLater(f"SMTP {code}: the recipient was deferred") from exc
-        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
-            raise TryLater(f"{type(exc).__name__}: {exc}") from exc
+        mail_send(mail)
+
+
+def mail_send(mail) -> None:
+    """Hand ``mail`` to the mail server: a permanent refusal of the recipient (SMTP 5xx) is
+    ``Undeliverable``, a deferral, a time-out or a lost connection ``TryLater``."""
+    try:
+        mail.send(fail_silently=False)
+    except smtplib.SMTPRecipientsRefused as exc:
+        code, _reason = next(iter(exc.recipients.values()))
+        if 500 <= code < 600:
+            raise Undeliverable(f"SMTP {code}: the recipient was refused") from exc
+        raise TryLater(f"SMTP {code}: the recipient was deferred") from exc
+    except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+        raise TryLater(f"{type(exc).__name__}: {exc}") from exc
