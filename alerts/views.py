@@ -124,7 +124,7 @@ def unsubscribe(request, token):
 def follow_complaint(request, code):
     """ "Ikuti laporan ini" on a public complaint's tracking page: the supporter opt-in
     (notifications.supporters) without a support, since following a report is not saying "me too";
-    the contact hears of its status changes. Limited like subscribing (PEKA_RATE_LIMIT_SUBSCRIBE)."""
+    once its owner confirms, the contact hears of its status changes. Limited like subscribing (PEKA_RATE_LIMIT_SUBSCRIBE)."""
     complaint = public_complaints().filter(tracking_code=normalize_tracking_code(code)).first()
     if complaint is None:
         raise Http404
@@ -141,7 +141,9 @@ def follow_complaint(request, code):
         messages.error(request, _("Give an e-mail address or a WhatsApp number."))
     else:
         supporter_add(complaint, contact)
-        messages.success(request, _("Done: you will be told when this report's status changes."))
+        messages.success(
+            request, _("Almost done: open the link we sent to confirm. Nothing is sent before that.")
+        )
     return redirect(complaint)
 
 

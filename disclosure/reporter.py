@@ -10,11 +10,12 @@ the proof in its session until the browser closes.
 
 import hmac
 
+from django.core.exceptions import RequestDataTooBig
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, ParseError, PermissionDenied, UnsupportedMediaType
 
 from complaints.models import Complaint
-from complaints.tracking import key_hash
+from complaints.tracking import key_hash, normalize_tracking_code
 
 SESSION_KEY = "reporter_of"
 
@@ -45,6 +46,32 @@ def supporter_of(request, key: str | None) -> str:
     if not request.session.session_key:
         request.session.save()
     return key_hash(f"session:{request.session.session_key}")
+
+
+def action_complaint(request, tracking_code: str) -> Complaint:
+    """The complaint a citizen action names (rate, reopen, add information, push), refused before
+    anything the request sent is read (privacy rule 2): an unknown code is a 404, and so is a private
+    complaint unless the request speaks for its reporter: a session shown the key, or the key in a
+    body that parses. A body that does not parse (malformed JSON, a content type no parser takes,
+    too big) proves nothing and gets the same 404, so no answer tells a private code from an unknown
+    one; only the reporter, or anyone on a public complaint, hears what is wrong with the body."""
+    held = request.session.get(SESSION_KEY, [])  # read for every code alike: the answer's Vary is the same
+    complaint = Complaint.objects.filter(tracking_code=normalize_tracking_code(tracking_code)).first()
+    if complaint is None:
+        raise NotFound()
+    if complaint.private and complaint.tracking_code not in held and not key_opens(complaint, _body_key(request)):
+        raise NotFound()
+    return complaint
+
+
+def _body_key(request) -> str | None:
+    """The ``reporter_key`` of a request's body, or None when there is none or the body does not parse."""
+    try:
+        data = request.data
+    except (ParseError, UnsupportedMediaType, RequestDataTooBig):
+        return None
+    key = data.get("reporter_key") if hasattr(data, "get") else None
+    return key if isinstance(key, str) else None
 
 
 def require_reporter(request, complaint: Complaint, key) -> None:

@@ -51,6 +51,7 @@ PAGES = frozenset(
         "api-docs",
         "notifications:unsubscribe",  # a signed link's page: what it stops
         "notifications:answer",  # a signed link's page: "sudah beres?"
+        "notifications:supporter-confirm",  # a supporter's confirmation link (its token is the proof)
         "notifications:service-worker",
         "inbox-manifest",  # the installable inbox's names and icons; browsers fetch it without cookies
         "notifications:push-key",  # the public VAPID key
@@ -71,6 +72,7 @@ CITIZEN_WRITES = frozenset(
         "track",  # the reporter's forms
         "notifications:unsubscribe",
         "notifications:answer",
+        "notifications:supporter-confirm",  # POST: "yes, tell me of this complaint"
         "notifications:complaint-push",  # a browser asks to be told of a complaint's news
         "whatsapp:webhook",  # Meta's signed delivery statuses and incoming messages (signature checked)
         "alerts:subscription-list",  # POST: follow a place

@@ -31,6 +31,11 @@ def month_start(moment: datetime) -> datetime:
     return day_start(moment).replace(day=1)
 
 
+def is_calendar_month(since: datetime, until: datetime) -> bool:
+    """Whether [since, until) is exactly one calendar month (the city's)."""
+    return since == month_start(since) and until == month_start(since + timedelta(days=32))
+
+
 def is_ended_whole_months(since: datetime, until: datetime, *, now: datetime | None = None) -> bool:
     """Whether [since, until) is a run of whole calendar months (the city's) that has ended."""
     return since == month_start(since) and until == month_start(until) and until <= month_start(now or timezone.now())

@@ -1,8 +1,9 @@
-"""Requests refused before any view reads them: bodies larger than the site takes, and writes a
-browser made on another site's behalf."""
+"""Requests refused before any view reads them: bodies larger than the site takes, control characters
+in an address, and writes a browser made on another site's behalf."""
 
 import json
-from urllib.parse import urlsplit
+import re
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -42,6 +43,26 @@ class RequestSizeLimit:
                 "kb": settings.PEKA_MAX_JSON_BYTES // 1024
             }
             return _json(413, message)
+        return self.get_response(request)
+
+
+# C0 and C1 control characters and DEL. NUL is the one that matters most: PostgreSQL cannot hold it in
+# text, and the driver raises when a query carries one (a 500); no path or query of PEKA needs any.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class ControlCharacterGuard:
+    """400 with a message when the path or the query string holds a control character (NUL, a line
+    break, ESC ...), once for every view, before any of them runs a query with it. The query string
+    is checked as decoded (``%00``), names and values alike."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = unquote(request.META.get("QUERY_STRING", ""), errors="replace")
+        if CONTROL_CHARACTERS.search(request.path) or CONTROL_CHARACTERS.search(query):
+            return _json(400, _("The address holds a control character (such as NUL): remove it and try again."))
         return self.get_response(request)
 
 

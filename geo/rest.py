@@ -3,13 +3,15 @@ date-time queries, GeoJSON points and bounding boxes. They know no domain: an ap
 filters build on them."""
 
 import json
-from datetime import UTC
+from datetime import UTC, datetime
 
 import django_filters
 from django import forms
 from django.contrib.gis.geos import Point, Polygon
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
@@ -33,16 +35,47 @@ def in_query_years(value) -> bool:
     return QUERY_YEARS[0] <= value.year <= QUERY_YEARS[1]
 
 
-class QueryDateTimeField(serializers.DateTimeField):
-    """An ISO 8601 date and time between QUERY_YEARS, for filters and report periods."""
+def query_datetime(value, *, offset_required: bool = False) -> datetime:
+    """A date and time a query names (ISO 8601: "2026-11-01", "2026-11-01T08:00:00+07:00"), aware, in UTC.
 
-    default_error_messages = {"years": _("Give a date between the years {first} and {last}.")}
+    The one parser of dates in queries: the API's filters, the pages and Open311. Anything that is not
+    a moment PEKA can hold is a ValidationError with a message (code "invalid", "offset" or "years"),
+    never an exception from below: an hour of 25 or an offset of ±24:00 make Python's parser raise
+    ValueError, and year 1 or 9999 overflow once shifted by a time zone, so the year is checked on the
+    value as written, before any conversion. Without an offset it is the city's time (TIME_ZONE). The
+    answer is UTC because Python takes offsets up to ±23:59 and PostgreSQL only ±15:59.
+    """
+    parsed = value if isinstance(value, datetime) else None
+    if isinstance(value, str):
+        try:
+            parsed = parse_datetime(value)
+        except ValueError:  # well formed, but a field out of range: hour 25, minute 61, offset +24:00
+            parsed = None
+    if parsed is None:
+        raise ValidationError(
+            _("Give a date and time in ISO 8601, e.g. 2026-11-01 or 2026-11-01T08:00:00+07:00."), code="invalid"
+        )
+    if offset_required and parsed.tzinfo is None:
+        raise ValidationError(_("Give the time with its offset, e.g. 2026-11-01T08:00:00+07:00."), code="offset")
+    if not in_query_years(parsed):
+        raise ValidationError(
+            _("Give a date between the years %(first)d and %(last)d."),
+            code="years",
+            params={"first": QUERY_YEARS[0], "last": QUERY_YEARS[1]},
+        )
+    if parsed.tzinfo is None:
+        parsed = timezone.make_aware(parsed)
+    return parsed.astimezone(UTC)
+
+
+class QueryDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 date and time between QUERY_YEARS, for filters and report periods (query_datetime)."""
 
     def to_internal_value(self, value):
-        parsed = super().to_internal_value(value)
-        if not in_query_years(parsed):
-            self.fail("years", first=QUERY_YEARS[0], last=QUERY_YEARS[1])
-        return parsed
+        try:
+            return query_datetime(value)
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.messages, code=exc.code) from None
 
 
 class CodeRelatedField(serializers.SlugRelatedField):
@@ -181,22 +214,12 @@ class BBoxFilter(django_filters.Filter):
 
 
 class QueryDateTimeFormField(IsoDateTimeField):
-    """An ISO 8601 date and time between QUERY_YEARS, in UTC.
+    """An ISO 8601 date and time between QUERY_YEARS, in UTC (query_datetime), for django-filter."""
 
-    Python takes offsets up to ±24 h, PostgreSQL only ±15:59, so the value is sent as UTC.
-    """
-
-    default_error_messages = {"years": _("Give a date between the years %(first)d and %(last)d.")}
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value is None:
+    def to_python(self, value):
+        if value in self.empty_values:
             return None
-        if not in_query_years(value):
-            raise ValidationError(
-                self.error_messages["years"], code="years", params={"first": QUERY_YEARS[0], "last": QUERY_YEARS[1]}
-            )
-        return value.astimezone(UTC)
+        return query_datetime(value)
 
 
 class QueryDateTimeFilter(django_filters.IsoDateTimeFilter):

@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the locale, so its refusal speaks the visitor's language; before anything reads the query.
+    "geo.middleware.ControlCharacterGuard",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -344,9 +346,13 @@ PEKA_MAX_JSON_BYTES = int(os.environ.get("PEKA_MAX_JSON_BYTES", str(1024 * 1024)
 # Abuse limits, "<requests>/<s|m|h|d>"; 0 switches one off (load tests). Counted per client address
 # (IPv6: per /64) for anonymous intake and support, per API key for Open311 posts.
 PEKA_RATE_LIMIT_INTAKE = env_rate("PEKA_RATE_LIMIT_INTAKE", "20/m")
+# Reading a photo's GPS position before filing (POST /api/v1/photo-location/), per client address.
+PEKA_RATE_LIMIT_PHOTO_LOCATION = env_rate("PEKA_RATE_LIMIT_PHOTO_LOCATION", "20/m")
 PEKA_RATE_LIMIT_SUPPORT = env_rate("PEKA_RATE_LIMIT_SUPPORT", "30/m")
 PEKA_RATE_LIMIT_SUPPORT_DAILY = env_rate("PEKA_RATE_LIMIT_SUPPORT_DAILY", "100/d")
 PEKA_RATE_LIMIT_OPEN311 = env_rate("PEKA_RATE_LIMIT_OPEN311", "120/m")
+# The reporter's actions on a complaint (rate, reopen, add information, push), one count for all four.
+PEKA_RATE_LIMIT_CITIZEN_ACTIONS = env_rate("PEKA_RATE_LIMIT_CITIZEN_ACTIONS", "20/m")
 # Following an area (POST /api/v1/subscriptions/), per client address.
 PEKA_RATE_LIMIT_SUBSCRIBE = env_rate("PEKA_RATE_LIMIT_SUBSCRIBE", "5/h")
 # How many proxies in front of the app append to X-Forwarded-For. 0: the header is never trusted and
@@ -367,12 +373,16 @@ CACHES = {
     },
 }
 
-# Staff sign-in (/masuk/ and the admin): after PEKA_LOGIN_FAILURE_LIMIT failures from one address or
-# for one username, sign-in is refused for PEKA_LOGIN_LOCKOUT_MINUTES, even with the right password.
+# Staff sign-in (/masuk/ and the admin): after PEKA_LOGIN_FAILURE_LIMIT failures for one username from
+# one address, or PEKA_LOGIN_USERNAME_FAILURE_LIMIT for one username from any addresses, that username is
+# refused for PEKA_LOGIN_LOCKOUT_MINUTES, even with the right password. By the pair, not the address:
+# officers share an office's address, and one officer's typos must not pause the others.
 AXES_FAILURE_LIMIT = int(os.environ.get("PEKA_LOGIN_FAILURE_LIMIT", "5"))
+PEKA_LOGIN_USERNAME_FAILURE_LIMIT = int(os.environ.get("PEKA_LOGIN_USERNAME_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PEKA_LOGIN_LOCKOUT_MINUTES", "15")))
-# Either is enough: one address guessing many usernames, or many addresses guessing one staff password.
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# In this order: geo.signin.PairOrUsernameLockout gives each set its own limit (django-axes has one).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "geo.signin.PairOrUsernameLockout"
 AXES_CLIENT_IP_CALLABLE = "geo.ratelimits.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
@@ -456,6 +466,10 @@ PEKA_NOTIFY_QUESTION_DAYS = int(os.environ.get("PEKA_NOTIFY_QUESTION_DAYS", "14"
 PEKA_NOTIFY_LADDER_CRON = os.environ.get("PEKA_NOTIFY_LADDER_CRON", "*/5 * * * *")
 PEKA_NOTIFY_QUESTION_CRON = os.environ.get("PEKA_NOTIFY_QUESTION_CRON", "7 * * * *")
 PEKA_WORKER_STALLED_CRON = os.environ.get("PEKA_WORKER_STALLED_CRON", "* * * * *")
+# A contact left with "Dukung" or "Ikuti laporan ini" hears nothing but its confirmation until its owner
+# confirms; left unconfirmed this many days it is deleted, by the hourly purge.
+PEKA_SUPPORTERS_UNCONFIRMED_DAYS = int(os.environ.get("PEKA_SUPPORTERS_UNCONFIRMED_DAYS", "7"))
+PEKA_SUPPORTERS_PURGE_CRON = os.environ.get("PEKA_SUPPORTERS_PURGE_CRON", "37 * * * *")
 # Area alerts (alerts/): the daily digest (the job queue reads cron in UTC: 00:00 UTC is 07:00 WIB),
 # and the hourly removal of subscriptions left unconfirmed for PEKA_ALERTS_UNCONFIRMED_DAYS days.
 PEKA_ALERTS_DIGEST_CRON = os.environ.get("PEKA_ALERTS_DIGEST_CRON", "0 0 * * *")

@@ -18,11 +18,13 @@ Definitions (the page's methodology section says the same in plain words):
   counted apart: never resolved, never in the backlog, never overdue;
 * backlog: complaints filed before the period's end and not closed by then; oldest: the age in days
   of the oldest of them at the period's end.
-Periods are whole days in the city's time zone. Private complaints (a sensitive category's) count only in their
-agency's row and only when the period is whole months that have ended; a row none of whose counts
-(received, resolved, forwarded, backlog) reaches suppress_below() shows no figures, and in a row that
-private complaints touch every figure built from fewer than suppress_below(sensitive=True) is hidden on
-its own (docs/rules.md, privacy rules 3 and 4).
+Periods are whole days in the city's time zone. Private complaints (a sensitive category's) count only in the
+row of an agency that can hold them (disclosure.aggregates), and that row is published only for one
+calendar month that has ended (for any other period it is left out): its counts are randomly rounded
+to multiples of 5, each on its own, and its shares, rating, median, p90 and oldest come from its public
+complaints only; a private complaint is in no age anywhere. A row none of whose counts (received,
+resolved, forwarded, backlog) reaches suppress_below() shows no figures; a private-bearing row whose
+rounded counts are all 0 likewise (docs/rules.md, privacy rules 3, 4 and 10).
 
 Beside the rollups the statement reads two small things: the answers to the "sudah beres?" question
 given about the period's resolutions (an index range of their own table), and the age of each
@@ -37,8 +39,9 @@ from django.utils import timezone
 
 from complaints.models import Complaint
 from complaints.sla import PEKANBARU
+from disclosure.aggregates import is_publishable_month, private_bearing_agencies_sql, rounded_count
 from disclosure.public import suppress_below, suppressed_label
-from disclosure.windows import is_ended_whole_months, whole_days
+from disclosure.windows import is_calendar_month, month_start, whole_days
 from geo.db_router import reading
 from rollups.models import CHANNEL_IDS, FlowDay, ResolutionDay
 from rollups.sql import dimension_values
@@ -71,7 +74,16 @@ class Period:
     until: datetime
 
     @property
+    def is_month(self) -> bool:
+        """Whether the period is one calendar month of the city's."""
+        return is_calendar_month(self.since, self.until)
+
+    @property
     def previous(self) -> "Period":
+        """The period of the same length before; for a calendar month, the month before (which is
+        itself a month, so a private-bearing row can be compared with it)."""
+        if self.is_month:
+            return Period(month_start(self.since - timedelta(days=1)), self.since)
         return Period(self.since - (self.until - self.since), self.since)
 
 
@@ -99,42 +111,62 @@ _NAMES = {
     "category": "SELECT id, code, name_id FROM complaints_category",
     "channel": f"VALUES {_CHANNELS}",
 }
-# Private complaints count in their agency's row only, and only when the period allows it.
-_COUNTED = "(NOT {t}.private OR ({t}.dim = 'agency' AND %(with_private)s))"
+
+
+# Private complaints count only in the row of an agency that can hold them (disclosure.aggregates),
+# and only when the period is one ended calendar month.
+def _counted(row: str, group: str | None = None) -> str:
+    """The condition on a row (alias ``row``, its group's dim and dim_id under ``group``) to count it."""
+    group = group or row
+    return (
+        f"(NOT {row}.private OR ({group}.dim = 'agency' AND %(with_private)s"
+        f" AND {group}.dim_id IN (SELECT id FROM bearing)))"
+    )
+
+
 _GROUP_COLUMNS = "agency_id, task_force_id, kecamatan_id, category_id, channel, private"
 
 _SQL = f"""
-WITH flows AS (
+WITH bearing AS ({private_bearing_agencies_sql()[0]}),
+flows AS (
     SELECT f.dim, f.dim_id,
-           bool_or(f.private) FILTER (WHERE f.received <> 0 OR f.closed <> 0) AS has_private,
            coalesce(sum(f.received) FILTER (WHERE f.day >= %(since)s), 0) AS received,
-           coalesce(sum(f.assigned) FILTER (WHERE f.day >= %(since)s), 0) AS assigned,
+           -- The assigned share is of public complaints only (disclosure.aggregates).
+           sum(f.received) FILTER (WHERE f.day >= %(since)s AND NOT f.private) AS received_public,
+           sum(f.assigned) FILTER (WHERE f.day >= %(since)s AND NOT f.private) AS assigned,
            coalesce(sum(f.forwarded) FILTER (WHERE f.day >= %(since)s), 0) AS forwarded,
            coalesce(sum(f.received - f.closed), 0) AS backlog
     FROM {FlowDay._meta.db_table} f
-    WHERE f.day < %(until)s AND {_COUNTED.format(t="f")}
+    WHERE f.day < %(until)s AND {_counted("f")}
     GROUP BY f.dim, f.dim_id
 ),
 histogram AS (
-    SELECT r.dim, r.dim_id, r.days, bool_or(r.private) AS has_private, sum(r.n) AS n,
+    SELECT r.dim, r.dim_id, r.days, r.private, sum(r.n) AS n,
            sum(r.within_sla) AS within_sla, sum(r.reopened) AS reopened, sum(r.rated) AS rated,
            sum(r.rating_sum) AS rating_sum, sum(r.without_after_photo) AS without_after_photo,
            sum(r.on_site) AS on_site
     FROM {ResolutionDay._meta.db_table} r
-    WHERE r.day >= %(since)s AND r.day < %(until)s AND {_COUNTED.format(t="r")}
-    GROUP BY r.dim, r.dim_id, r.days HAVING sum(r.n) <> 0
+    WHERE r.day >= %(since)s AND r.day < %(until)s AND {_counted("r")}
+    GROUP BY r.dim, r.dim_id, r.days, r.private HAVING sum(r.n) <> 0
 ),
 resolved AS (
-    SELECT dim, dim_id, bool_or(has_private) AS has_private, sum(n) AS resolved, sum(within_sla) AS within_sla,
-           sum(reopened) AS reopened, sum(rated) AS rated, sum(rating_sum) AS rating_sum,
-           sum(without_after_photo) AS without_after_photo, sum(on_site) AS on_site,
-           array_agg(days ORDER BY days) AS days, array_agg(n ORDER BY days) AS counts
+    -- Counts of all the row's complaints; every share, rating and the working-day histogram (the
+    -- median and p90) of its public complaints only (disclosure.aggregates).
+    SELECT dim, dim_id, sum(n) AS resolved, sum(rated) AS rated,
+           sum(n) FILTER (WHERE NOT private) AS resolved_public,
+           sum(within_sla) FILTER (WHERE NOT private) AS within_sla,
+           sum(reopened) FILTER (WHERE NOT private) AS reopened,
+           sum(rated) FILTER (WHERE NOT private) AS rated_public,
+           sum(rating_sum) FILTER (WHERE NOT private) AS rating_sum,
+           sum(without_after_photo) FILTER (WHERE NOT private) AS without_after_photo,
+           sum(on_site) FILTER (WHERE NOT private) AS on_site,
+           array_agg(days ORDER BY days) FILTER (WHERE NOT private) AS days,
+           array_agg(n ORDER BY days) FILTER (WHERE NOT private) AS counts
     FROM histogram GROUP BY dim, dim_id
 ),
 answers AS (
     -- Each complaint's latest answer about a resolution in the period.
-    SELECT g.dim, g.dim_id, bool_or(a.private) AS has_private, count(*) AS answered,
-           avg(a.fixed::int) AS answered_fixed
+    SELECT g.dim, g.dim_id, count(*) AS answered, avg(a.fixed::int) FILTER (WHERE NOT a.private) AS answered_fixed
     FROM (
         SELECT DISTINCT ON (qa.complaint_id) qa.fixed, c.*
         FROM notifications_questionanswer qa JOIN complaints_complaint c ON c.id = qa.complaint_id
@@ -142,7 +174,7 @@ answers AS (
         ORDER BY qa.complaint_id, qa.resolved_at DESC
     ) a
     CROSS JOIN LATERAL (VALUES {dimension_values("a")}) g(dim, dim_id)
-    WHERE g.dim_id IS NOT NULL AND (NOT a.private OR (g.dim = 'agency' AND %(with_private)s))
+    WHERE g.dim_id IS NOT NULL AND {_counted("a", "g")}
     GROUP BY g.dim, g.dim_id
 ),
 oldest AS (
@@ -161,7 +193,8 @@ oldest AS (
         GROUP BY {_GROUP_COLUMNS}
     ) c
     CROSS JOIN LATERAL (VALUES {dimension_values("c")}) g(dim, dim_id)
-    WHERE g.dim_id IS NOT NULL AND (NOT c.private OR (g.dim = 'agency' AND %(with_private)s))
+    -- No private complaint in any age: its age would date it to the second (disclosure.aggregates).
+    WHERE g.dim_id IS NOT NULL AND NOT c.private
     GROUP BY g.dim, g.dim_id
 ),
 names AS (
@@ -170,18 +203,17 @@ names AS (
 SELECT dim AS grp, names.code, names.name,
        coalesce(flows.received, 0)::int AS received, coalesce(resolved.resolved, 0)::int AS resolved,
        coalesce(flows.forwarded, 0)::int AS forwarded,
-       resolved.within_sla::float / nullif(resolved.resolved, 0) AS within_sla,
+       resolved.within_sla::float / nullif(resolved.resolved_public, 0) AS within_sla,
        resolved.days, resolved.counts,
        coalesce(flows.backlog, 0)::int AS backlog, oldest.oldest_days,
-       resolved.reopened::float / nullif(resolved.resolved, 0) AS reopen_rate,
-       resolved.rating_sum::float / nullif(resolved.rated, 0) AS rating,
+       resolved.reopened::float / nullif(resolved.resolved_public, 0) AS reopen_rate,
+       resolved.rating_sum::float / nullif(resolved.rated_public, 0) AS rating,
        coalesce(resolved.rated, 0)::int AS rated,
-       resolved.without_after_photo::float / nullif(resolved.resolved, 0) AS without_after_photo,
-       resolved.on_site::float / nullif(resolved.resolved, 0) AS verified_on_site,
+       resolved.without_after_photo::float / nullif(resolved.resolved_public, 0) AS without_after_photo,
+       resolved.on_site::float / nullif(resolved.resolved_public, 0) AS verified_on_site,
        coalesce(answers.answered, 0)::int AS answered, answers.answered_fixed,
-       flows.assigned::float / nullif(flows.received, 0) AS assigned,
-       coalesce(flows.has_private, false) OR coalesce(resolved.has_private, false)
-           OR coalesce(answers.has_private, false) AS has_private
+       flows.assigned::float / nullif(flows.received_public, 0) AS assigned,
+       dim = 'agency' AND dim_id IN (SELECT id FROM bearing) AS bearing
 FROM flows
 FULL JOIN resolved USING (dim, dim_id)
 FULL JOIN answers USING (dim, dim_id)
@@ -189,6 +221,8 @@ LEFT JOIN oldest USING (dim, dim_id)
 JOIN names ON names.named = dim AND names.id = dim_id
 WHERE coalesce(flows.received, 0) <> 0 OR coalesce(flows.backlog, 0) <> 0 OR coalesce(flows.forwarded, 0) <> 0
    OR coalesce(resolved.resolved, 0) <> 0 OR coalesce(answers.answered, 0) <> 0
+   -- A private-bearing row is there even when empty: its absence would say "none at all".
+   OR (dim = 'agency' AND dim_id IN (SELECT id FROM bearing))
 ORDER BY 1, 2
 """
 
@@ -196,31 +230,24 @@ ORDER BY 1, 2
 # A card is kept for a few minutes: a popular page then costs one computation per period and process
 # in that time. Periods are whole days, so every visitor of a day shares the default one.
 CARD_CACHE_SECONDS = 5 * 60
-# The count each derived figure is built from (a count is built from itself).
-_BUILT_FROM = {
-    "within_sla": "resolved",
-    "median_days": "resolved",
-    "p90_days": "resolved",
-    "reopen_rate": "resolved",
-    "without_after_photo": "resolved",
-    "verified_on_site": "resolved",
-    "answered_fixed": "answered",
-    "assigned": "received",
-    "rating": "rated",
-    "oldest_days": "backlog",
-}
+# The counts among FIGURES: in a private-bearing row each is rounded (disclosure.aggregates); the
+# other figures are shares, days and a rating, of public complaints only there.
+_COUNTS = ("received", "resolved", "forwarded", "backlog", "rated", "answered")
+# The counts that say how many complaints a row involves.
+_INVOLVED = ("received", "resolved", "forwarded", "backlog")
 
 
 def report_card(period: Period) -> dict[str, list[dict]]:
     """Rows per group ("agency", "task_force", "kecamatan", "category"), each a dict of FIGURES, over
     ``period`` widened to whole days; the same period's answer is reused for CARD_CACHE_SECONDS."""
     period = Period(*whole_days(period.since, period.until))
-    with_private = is_ended_whole_months(period.since, period.until, now=timezone.now())
+    with_private = is_publishable_month(period.since, period.until, now=timezone.now())
     key = f"report-card:{period.since.isoformat()}:{period.until.isoformat()}:{with_private}"
     if (cached := cache.get(key)) is not None:
         return cached
     since, until = day_range(period.since, period.until)
     params = {
+        **private_bearing_agencies_sql()[1],
         "since": since,
         "until": until,
         "since_at": period.since,
@@ -233,13 +260,19 @@ def report_card(period: Period) -> dict[str, list[dict]]:
         rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     card = {group: [] for group in GROUPS}
     for row in rows:
+        group = row.pop("grp")
+        if row.pop("bearing"):
+            if not with_private:
+                continue  # a private-bearing row is published for one ended month only
+            for figure in _COUNTS:
+                row[figure] = rounded_count(row[figure], f"{group}:{row['code']}:{period.since.date()}:{figure}")
+            bearing = True
+        else:
+            bearing = False
         days, counts = row.pop("days") or [], row.pop("counts") or []
         row["median_days"] = _percentile(days, counts, 0.5)
         row["p90_days"] = _percentile(days, counts, 0.9)
-        # A row is shown when one of its counts reaches the threshold: a lower bound of the
-        # complaints it involves (one may be received, resolved and in the backlog at once).
-        row["involved"] = max(row["received"], row["resolved"], row["forwarded"], row["backlog"])
-        card[row.pop("grp")].append(_public(row))
+        card[group].append(_public(row, bearing=bearing))
     cache.set(key, card, CARD_CACHE_SECONDS)
     return card
 
@@ -265,21 +298,18 @@ def _percentile(values: list[int], counts: list[int], q: float) -> float | None:
     return float(low + (at(below + 1) - low) * fraction) if fraction else float(low)
 
 
-def _public(row: dict) -> dict:
-    """Round the figures; a row built from too few complaints shows none of them, and where private
-    complaints contribute, each figure built from too few is hidden on its own."""
-    private = row.pop("has_private")
-    involved = row.pop("involved")
+def _public(row: dict, *, bearing: bool) -> dict:
+    """Round the figures; a row built from too few complaints shows none of them. A row is shown when
+    one of its counts reaches the threshold: a lower bound of the complaints it involves (one may be
+    received, resolved and in the backlog at once). A private-bearing row's counts are already
+    rounded to multiples of 5: it is hidden only when they are all 0, a fact of the published
+    figures alone."""
+    involved = max(row[c] for c in _INVOLVED)
     out = {"code": row["code"], "name": row["name"]}
-    if involved < suppress_below(sensitive=private):
-        return {**out, **{f: None for f in FIGURES}, "suppressed": suppressed_label(sensitive=private)}
+    if involved < (1 if bearing else suppress_below()):
+        return {**out, **{f: None for f in FIGURES}, "suppressed": suppressed_label(sensitive=bearing)}
     for figure in FIGURES:
         value = row[figure]
         out[figure] = value if value is None or isinstance(value, int) else round(float(value), 3)
-    if private:
-        minimum = suppress_below(sensitive=True)
-        for figure in FIGURES:
-            if 0 < row[_BUILT_FROM.get(figure, figure)] < minimum:
-                out[figure] = None
     out["suppressed"] = None
     return out

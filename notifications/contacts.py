@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from notifications import audiences
-from notifications.models import Audience, BlockedContact, Channel, Delivery, OptOut, PushSubscription
+from notifications.models import Audience, BlockedContact, Channel, Delivery, Kind, OptOut, PushSubscription
 
 
 def contact_hash(contact: str) -> str:
@@ -45,7 +45,11 @@ def contact_of(delivery: Delivery) -> Contact | None:
         # Stored in E.164 (geo.phones: at intake, and complaints' migration 0017 for older rows): sent as is.
         address = complaint.reporter_email if delivery.channel == Channel.EMAIL else complaint.reporter_phone
     elif delivery.audience == Audience.SUPPORTER:
-        address = delivery.supporter.email if delivery.channel == Channel.EMAIL else delivery.supporter.phone
+        supporter = delivery.supporter
+        # Double opt-in (notifications.supporters): nothing but the confirmation until its owner said
+        # yes, and the confirmation no more once they did.
+        if supporter is not None and (supporter.confirmed_at is None) == (delivery.kind == Kind.SUPPORT_CONFIRM):
+            address = supporter.email if delivery.channel == Channel.EMAIL else supporter.phone
     elif delivery.user_id:
         if delivery.channel == Channel.EMAIL:
             address = delivery.user.email

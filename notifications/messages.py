@@ -80,6 +80,8 @@ def compose(delivery: Delivery, contact_hash: str) -> Message:
         stop = unsubscribe_url(contact_hash, delivery.kind, one_click_all=delivery.audience != Audience.STAFF)
         if delivery.kind == Kind.DIGEST:
             return _digest(delivery, stop)
+        if delivery.kind == Kind.SUPPORT_CONFIRM:
+            return _support_confirmation(delivery, stop)
         complaint = delivery.complaint
         code = complaint.tracking_code
         subject, lines, template = _content(delivery, complaint)
@@ -161,6 +163,34 @@ def _content(delivery: Delivery, complaint: Complaint) -> tuple[str, list[str], 
         [_("Complaint %(code)s (%(category)s) passed its due time (%(due)s) and is still %(status)s.")
          % {"code": complaint.tracking_code, "category": category, "due": _due(complaint), "status": complaint.get_status_display()}],
         "peka_terlambat",
+    )
+
+
+def supporter_confirm_url(token: str) -> str:
+    return site_url(reverse("notifications:supporter-confirm", args=[token]))
+
+
+def _support_confirmation(delivery: Delivery, stop: str) -> Message:
+    """The one message a supporter's contact gets before its owner says yes (notifications.supporters)."""
+    complaint = delivery.complaint
+    confirm = supporter_confirm_url(delivery.supporter.confirm_token or "")
+    return Message(
+        subject=_("[PEKA] Confirm: follow report %(code)s") % {"code": complaint.tracking_code},
+        lines=[
+            _("Someone asked PEKA to tell this address when the status of report %(code)s changes.")
+            % {"code": complaint.tracking_code},
+            _(
+                "Nothing is sent until you confirm. If it was not you, ignore this message: the request is deleted "
+                "in %(days)s days."
+            )
+            % {"days": settings.PEKA_SUPPORTERS_UNCONFIRMED_DAYS},
+        ],
+        link=confirm,
+        unsubscribe_url=stop,
+        template="peka_ikuti_konfirmasi",
+        parameters=[complaint.tracking_code],
+        language=delivery.language,
+        answers=[(_("Yes, tell me of its status"), confirm)],
     )
 
 

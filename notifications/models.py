@@ -5,6 +5,8 @@ Contacts are never copied here: a delivery names its recipient (the reporter of 
 supporter, a staff user) and the worker reads the contact when it sends.
 """
 
+import secrets
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -35,6 +37,7 @@ class Kind(models.TextChoices):
     ALERT_CONFIRM = "alert-confirm", _("confirmation of an area subscription")
     ALERT = "alert", _("new complaint in a followed area")
     ALERT_DIGEST = "alert-digest", _("daily digest of a followed area")
+    SUPPORT_CONFIRM = "support-confirm", _("confirmation of following a complaint")
 
 
 class Audience(models.TextChoices):
@@ -63,9 +66,7 @@ class Delivery(models.Model):
     # "alert-digest:<day>", "alert-confirm:<subscription>".
     cause = models.CharField(max_length=80)
     event = models.ForeignKey(ComplaintEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    complaint = models.ForeignKey(
-        Complaint, on_delete=models.PROTECT, null=True, blank=True, related_name="deliveries"
-    )
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, null=True, blank=True, related_name="deliveries")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     audience = models.CharField(_("audience"), max_length=16, choices=Audience.choices)
     # The recipient: "reporter", "supporter:<id>", "user:<id>" or "subscription:<id>" (alerts).
@@ -125,14 +126,47 @@ class QuestionAnswer(models.Model):
         indexes = [models.Index(fields=["resolved_at"], name="question_answer_resolved")]
 
 
+def new_confirm_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class SupporterQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(confirmed_at__isnull=False)
+
+    def unconfirmed_before(self, moment):
+        return self.filter(confirmed_at__isnull=True, created_at__lt=moment)
+
+
 class Supporter(models.Model):
-    """A citizen who pressed "Dukung" and left a contact to hear of status changes (opt-in)."""
+    """A contact following one complaint's status changes: left with a "Dukung" or "Ikuti laporan ini"
+    (notifications.supporters). One contact (an e-mail or a number, never both) per row, once per
+    complaint (``contact_hash``, notifications.contacts.contact_hash of the normalised address); it
+    hears nothing but its confirmation until its owner opens the link (``confirm_token``, emptied once
+    used: double opt-in), and is deleted if that does not happen within PEKA_SUPPORTERS_UNCONFIRMED_DAYS."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="notify_supporters")
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=20, blank=True)  # E.164
+    contact_hash = models.CharField(max_length=64)
     language = models.CharField(max_length=8, default="id")
     created_at = models.DateTimeField(default=timezone.now)
+    confirm_token = models.CharField(max_length=64, null=True, unique=True, default=new_confirm_token, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SupporterQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "contact_hash"], name="supporter_contact_once"),
+            models.CheckConstraint(
+                condition=(models.Q(email="") & ~models.Q(phone="")) | (~models.Q(email="") & models.Q(phone="")),
+                name="supporter_one_contact",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["created_at"], name="supporter_unconfirmed", condition=models.Q(confirmed_at=None))
+        ]
 
 
 class StaffPreference(models.Model):

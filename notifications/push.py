@@ -14,14 +14,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from complaints.models import Complaint
-from complaints.tracking import normalize_tracking_code
-from disclosure.reporter import require_reporter
+from disclosure.reporter import action_complaint, require_reporter
+from geo.ratelimits import RateLimit
 from geo.rest import StrictSerializer
 from notifications.models import Channel, PushSubscription, StaffPreference
 from notifications.vapid import public_key
@@ -65,14 +64,22 @@ class PushKey(APIView):
         return Response({"public_key": public_key()})
 
 
+class ComplaintPushLimit(RateLimit):
+    """The reporter's actions' limit, PEKA_RATE_LIMIT_CITIZEN_ACTIONS per client address, counted in the
+    same scope as web.limits.CitizenActionLimit (which this app, below web, cannot import)."""
+
+    scope = "citizen-actions"
+    setting = "PEKA_RATE_LIMIT_CITIZEN_ACTIONS"
+
+
 class ComplaintPush(APIView):
     """ "Kabari saya di perangkat ini": this browser hears of the complaint's updates."""
 
+    throttle_classes = [ComplaintPushLimit]
+
     @extend_schema(request=SubscriptionSerializer, responses={201: STORED})
     def post(self, request, tracking_code):
-        complaint = Complaint.objects.filter(tracking_code=normalize_tracking_code(tracking_code)).first()
-        if complaint is None:
-            raise NotFound()
+        complaint = action_complaint(request, tracking_code)  # before the body: a private code reads as unknown
         if not isinstance(request.data, dict):
             raise ValidationError(_("Send the subscription as a JSON object."))
         data = dict(request.data)

@@ -87,7 +87,7 @@ def supporters(complaint: Complaint) -> list[Recipient]:
     if complaint.private:
         return []
     out = []
-    for supporter in complaint.notify_supporters.all():
+    for supporter in complaint.notify_supporters.confirmed():  # double opt-in: notifications.supporters
         for channel, address in ((Channel.EMAIL, supporter.email), (Channel.WHATSAPP, supporter.phone)):
             if address and channels.enabled(channel):
                 out.append(

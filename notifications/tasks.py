@@ -11,7 +11,7 @@ from django.conf import settings
 from procrastinate import JobContext
 from procrastinate.contrib.django import app
 
-from notifications import bounces, ladder, question
+from notifications import bounces, ladder, question, supporters
 from notifications.forwarding import forward
 from notifications.sending import QUEUE, deliver
 
@@ -34,6 +34,13 @@ def escalate(timestamp: int) -> int:
 def ask_if_fixed(timestamp: int) -> int:
     """The "sudah beres?" question (notifications.question) at the periodic task's moment."""
     return question.ask(_moment(timestamp))
+
+
+@app.periodic(cron=settings.PEKA_SUPPORTERS_PURGE_CRON, periodic_id="supporter-purge")
+@app.task(name="notifications.purge_unconfirmed_supporters", queue=QUEUE)
+def purge_unconfirmed_supporters(timestamp: int) -> int:
+    """Supporters' contacts never confirmed are deleted after PEKA_SUPPORTERS_UNCONFIRMED_DAYS days."""
+    return supporters.supporters_purge(_moment(timestamp))
 
 
 @app.periodic(cron=settings.PEKA_BOUNCE_CRON, periodic_id="bounces")

@@ -4,6 +4,7 @@ Links carry a signed token (django.core.signing) and nothing in clear. A GET onl
 change is a POST (a mail client's link preview must not unsubscribe or reopen anyone).
 """
 
+from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -11,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -19,10 +21,10 @@ from complaints import access
 from complaints.models import Complaint, Status
 from complaints.workflow import WorkflowInvalid, complaint_rate, complaint_reopen
 from geo.errors import Conflict, Invalid, form_text
-from notifications import question
+from notifications import question, supporters
 from notifications.forms import PreferenceForm
 from notifications.messages import ANSWER_SALT, UNSUBSCRIBE_SALT
-from notifications.models import Channel, Delivery, Kind, OptOut, StaffPreference
+from notifications.models import Channel, Delivery, Kind, OptOut, StaffPreference, Supporter
 
 # A link stays good for a year; an unsubscribe link for as long as the secret key does.
 ANSWER_MAX_AGE = 365 * 24 * 3600
@@ -42,6 +44,24 @@ def unsubscribe(request, token):
         OptOut.objects.get_or_create(contact_hash=data["h"], kind=kind if request.POST.get("scope") == "kind" else "")
         return render(request, "notifications/unsubscribe.html", {"done": True})
     return render(request, "notifications/unsubscribe.html", {"done": False, "kind": Kind(kind).label if kind else ""})
+
+
+@csrf_exempt  # the token in the link is the proof, as for unsubscribing
+def supporter_confirm(request, token):
+    """The supporter's confirmation link (double opt-in, notifications.supporters): a GET shows the
+    question, the POST of its button confirms, once (a link preview must not say yes for anyone)."""
+    supporter = Supporter.objects.select_related("complaint").filter(confirm_token=token).first()
+    done = False
+    if request.method == "POST" and supporter is not None:
+        supporter, done = supporters.supporter_confirm(token), True
+    response = render(
+        request,
+        "notifications/supporter_confirm.html",
+        {"supporter": supporter, "done": done, "unconfirmed_days": settings.PEKA_SUPPORTERS_UNCONFIRMED_DAYS},
+        status=200 if supporter else 404,
+    )
+    add_never_cache_headers(response)
+    return response
 
 
 def answer(request, token):

@@ -6,14 +6,14 @@ baru/diverifikasi/dikerjakan and ``closed`` for the rest.
 """
 
 import re
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.exceptions import ValidationError
@@ -25,7 +25,7 @@ from complaints.routing import responsible_agency_code
 from complaints.tracking import normalize_tracking_code
 from disclosure.public import public_categories, public_complaints, public_description, public_photos
 from geo.ratelimits import RateLimit, retry_after_seconds, too_many_message
-from geo.rest import QUERY_YEARS, in_query_years
+from geo.rest import QUERY_YEARS, query_datetime
 from open311.models import ApiKey
 from open311.render import FORMATS, error, respond, respond_object
 from web.public.serializers import ComplaintCreateSerializer
@@ -272,21 +272,23 @@ def _get_requests(request, fmt) -> HttpResponse:
 
 
 def _datetime(value, name, problems):
+    """Open311's dates carry their offset (W3C); parsed by geo.rest.query_datetime, as every query's."""
     if not value:
         return None
-    parsed = parse_datetime(value)
-    if parsed is None or parsed.tzinfo is None:
-        problems.append(
-            _("%(name)s must be a W3C date and time with its offset, e.g. 2026-11-01T00:00:00+07:00.") % {"name": name}
-        )
+    try:
+        return query_datetime(value, offset_required=True)
+    except DjangoValidationError as exc:
+        if exc.code == "years":
+            problems.append(
+                _("%(name)s must lie between the years %(first)d and %(last)d.")
+                % {"name": name, "first": QUERY_YEARS[0], "last": QUERY_YEARS[1]}
+            )
+        else:
+            problems.append(
+                _("%(name)s must be a W3C date and time with its offset, e.g. 2026-11-01T00:00:00+07:00.")
+                % {"name": name}
+            )
         return None
-    if not in_query_years(parsed):
-        problems.append(
-            _("%(name)s must lie between the years %(first)d and %(last)d.")
-            % {"name": name, "first": QUERY_YEARS[0], "last": QUERY_YEARS[1]}
-        )
-        return None
-    return parsed.astimezone(UTC)  # PostgreSQL takes offsets up to ±15:59, Python up to ±24 h
 
 
 def _positive(value, default, name, problems, *, cap: int) -> int:

@@ -23,3 +23,20 @@ class SupportDailyLimit(RateLimit):
 
     scope = "support-daily"
     setting = "PEKA_RATE_LIMIT_SUPPORT_DAILY"
+
+
+class CitizenActionLimit(RateLimit):
+    """The reporter's actions (rate, reopen, add information, push): PEKA_RATE_LIMIT_CITIZEN_ACTIONS per
+    client address, one count for all of them, so tracking codes and reporter keys cannot be tried
+    quickly. notifications.push.ComplaintPushLimit counts in the same scope (notifications sits below web)."""
+
+    scope = "citizen-actions"
+    setting = "PEKA_RATE_LIMIT_CITIZEN_ACTIONS"
+
+
+class PhotoLocationLimit(RateLimit):
+    """Reading a photo's GPS position (POST /api/v1/photo-location/): PEKA_RATE_LIMIT_PHOTO_LOCATION per
+    client address. Anyone may send a photo there, and each one is read from its header."""
+
+    scope = "photo-location"
+    setting = "PEKA_RATE_LIMIT_PHOTO_LOCATION"

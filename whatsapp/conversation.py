@@ -139,7 +139,8 @@ def _interactive(c: Conversation, content: dict) -> list[Outgoing] | None:
             c.file_anyway = True
             return None
         if counted:
-            supporter_add(complaint, {"phone": c.phone})
+            # The number's owner pressed "Dukung" from it: their yes, no confirmation needed.
+            supporter_add(complaint, {"phone": c.phone}, confirmed=True)
         c.delete()
         return [Outgoing(prompts.supported(complaint))]
     elif kind == "button_reply" and chosen == prompts.FILE_ANYWAY:

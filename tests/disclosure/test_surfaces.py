@@ -56,6 +56,7 @@ EXAMPLES = {
     "api-docs": ["/api/docs/"],
     "notifications:unsubscribe": ["/notifikasi/berhenti/not-a-token/"],
     "notifications:answer": ["/notifikasi/beres/not-a-token/"],
+    "notifications:supporter-confirm": ["/notifikasi/ikuti/not-a-token/"],
     "notifications:service-worker": ["/sw.js"],
     "inbox-manifest": ["/satgas/manifest.webmanifest"],
     "notifications:push-key": ["/api/v1/push/key/"],

@@ -173,10 +173,20 @@ def test_a_supporter_who_left_a_contact_hears_of_status_changes(worker, smtp, po
     complaint = file(post_complaint, email="", notify=False)
     support = f"/api/v1/complaints/{complaint.tracking_code}/support/"
     assert client.post(support, {"email": "tetangga@contoh.id"}, content_type="application/json").status_code == 200
+    # Double opt-in (notifications.supporters): first the confirmation alone, nothing else until it is opened.
     move(admin_client, complaint, Status.DIVERIFIKASI)
     drain()
-    [mail] = smtp.wait_for(1)
+    [confirmation] = smtp.wait_for(1)
+    assert confirmation["To"] == "tetangga@contoh.id" and "Konfirmasi" in confirmation["Subject"]
+    assert "/notifikasi/berhenti/" in confirmation["List-Unsubscribe"]
+    text = confirmation.get_body(("plain",)).get_content()
+    link = "/notifikasi/ikuti/" + text.split("/notifikasi/ikuti/", 1)[1].split()[0]
+    assert client.post(link).status_code == 200
+    move(admin_client, complaint, Status.DIKERJAKAN)
+    drain()
+    mail = smtp.wait_for(2)[1]
     assert mail["To"] == "tetangga@contoh.id" and complaint.tracking_code in mail["Subject"]
+    assert "/notifikasi/berhenti/" in mail["List-Unsubscribe"]
     assert "tetangga" not in client.get(f"/api/v1/complaints/{complaint.tracking_code}/").content.decode()
 
 

@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -31,10 +32,10 @@ from complaints.routing import route_complaint
 from complaints.tracking import normalize_tracking_code
 from complaints.workflow import complaint_add_information, complaint_rate, complaint_reopen, complaint_support
 from disclosure.public import public_complaints, public_photo_q
-from disclosure.reporter import private_url, require_reporter, supporter_of
+from disclosure.reporter import action_complaint, is_reporter, private_url, require_reporter, supporter_of
 from geo.spatial import WGS84
 from notifications.supporters import SupporterContactSerializer, supporter_add
-from web.limits import IntakeLimit, SupportDailyLimit, SupportLimit
+from web.limits import CitizenActionLimit, IntakeLimit, PhotoLocationLimit, SupportDailyLimit, SupportLimit
 from web.public.filters import ComplaintFilter
 from web.public.geojson import feature_collection_json, features_json
 from web.public.selectors import nearby_open
@@ -145,9 +146,26 @@ class ComplaintListCreate(generics.ListAPIView):
         complaint, created = complaint_create_validated(incoming.validated_data, idempotency_key=key)
         if not created:
             # The key is given once: a replay says so, and the reporter asks staff for a new private link.
-            return _feature_response(
-                complaint, status=status.HTTP_201_CREATED, headers={"Idempotent-Replayed": "true"}, reporter_key=None
+            # Only the tracking code, unless the request speaks for the reporter (disclosure.reporter):
+            # an Idempotency-Key and a body are no proof of having filed them, and a private complaint's
+            # state (status, place) is for its reporter and staff alone (privacy rule 2).
+            replayed = {"Idempotent-Replayed": "true"}
+            if is_reporter(request, complaint):
+                return _feature_response(complaint, status=status.HTTP_201_CREATED, headers=replayed, reporter_key=None)
+            response = Response(
+                {
+                    "id": complaint.tracking_code,
+                    "reporter_key": None,
+                    "detail": _(
+                        "This complaint was already filed with this Idempotency-Key: here is its tracking code. "
+                        "The reporter key was given only in the first answer."
+                    ),
+                },
+                status=status.HTTP_201_CREATED,
+                headers=replayed,
             )
+            add_never_cache_headers(response)
+            return response
         return _feature_response(
             complaint,
             status=status.HTTP_201_CREATED,
@@ -242,14 +260,14 @@ class Locate(APIView):
 
 class CitizenAction(APIView):
     """An action only the reporter may take: it needs the complaint's reporter key. Without it a
-    private complaint answers as if it did not exist (404), a public one 403; nothing changes."""
+    private complaint answers as if it did not exist (404, whatever the body), a public one 403;
+    nothing changes. Limited per client address (PEKA_RATE_LIMIT_CITIZEN_ACTIONS)."""
 
     input_serializer: type[serializers.Serializer]
+    throttle_classes = [CitizenActionLimit]
 
     def post(self, request, tracking_code):
-        complaint = Complaint.objects.filter(tracking_code=normalize_tracking_code(tracking_code)).first()
-        if complaint is None:
-            raise NotFound()
+        complaint = action_complaint(request, tracking_code)  # before the body: a private code reads as unknown
         require_reporter(request, complaint, request.data.get("reporter_key") if hasattr(request.data, "get") else None)
         incoming = self.input_serializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -313,6 +331,8 @@ class NearbyComplaints(APIView):
 
 class PhotoLocation(APIView):
     """The GPS position a photo carries, to offer it as the pin; the photo is not stored."""
+
+    throttle_classes = [PhotoLocationLimit]
 
     @extend_schema(
         request={"multipart/form-data": PhotoLocationSerializer},
