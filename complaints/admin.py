@@ -4,7 +4,18 @@ from boundaries import admin as boundaries_admin
 from boundaries.admin import MapAdmin
 from boundaries.models import Jurisdiction, TaskForce
 from complaints.admin_forms import CategoryForm, ComplaintForm, JurisdictionForm, TaskForceForm
-from complaints.models import Category, CategoryQuestion, Complaint, ComplaintEvent, ResponseTemplate, StaffRole
+from complaints.models import (
+    Category,
+    CategoryQuestion,
+    Complaint,
+    ComplaintEvent,
+    ContactView,
+    ResponseTemplate,
+    StaffRole,
+)
+
+# The reporter's contact: left out of an anonymous reporter's complaint (complaints.reporter_contact).
+REPORTER_CONTACT_FIELDS = ["reporter_name", "reporter_phone", "reporter_email"]
 
 
 class QuestionInline(admin.StackedInline):
@@ -53,6 +64,43 @@ class EventInline(admin.TabularInline):
         return False
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A log: read, never written or deleted by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ContactViewInline(admin.TabularInline):
+    """Who read the reporter's contact ("tampilkan kontak"), newest first."""
+
+    model = ContactView
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["at", "actor"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ContactView)
+class ContactViewAdmin(ReadOnlyAdmin):
+    list_display = ["at", "complaint", "actor"]
+    list_filter = ["complaint__agency"]
+    search_fields = ["complaint__tracking_code", "actor__username"]
+    list_select_related = ["complaint", "actor"]
+    date_hierarchy = "at"
+
+
 @admin.register(Complaint)
 class ComplaintAdmin(MapAdmin):
     form = ComplaintForm
@@ -90,8 +138,14 @@ class ComplaintAdmin(MapAdmin):
         "assigned_to",
         "public_description",
         "held",
+        "reporter_anonymous",
     ]
-    inlines = [EventInline]
+    inlines = [EventInline, ContactViewInline]
+
+    def get_exclude(self, request, obj=None):
+        """An anonymous reporter's contact is shown to nobody on the staff, here neither."""
+        excluded = list(super().get_exclude(request, obj) or [])
+        return excluded + REPORTER_CONTACT_FIELDS if obj is not None and obj.reporter_anonymous else excluded
 
 
 @admin.register(StaffRole)

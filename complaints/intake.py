@@ -59,6 +59,8 @@ class Reporter:
     email: str = ""
     # "Kabari saya": updates after the receipt (the receipt goes to any contact given).
     notify: bool = False
+    # "Rahasiakan identitas saya": no staff member sees the contact; PEKA's messages still use it.
+    anonymous: bool = False
 
 
 def complaint_create(
@@ -169,8 +171,8 @@ def _replayed(earlier: Complaint, *, category, description, location, reporter, 
         and earlier.description == description
         and earlier.answers == answers
         and (earlier.reported_location or earlier.location).equals_exact(location, tolerance=1e-9)
-        and (earlier.reporter_name, earlier.reporter_phone, earlier.reporter_email)
-        == (reporter.name, reporter.phone, reporter.email)
+        and (earlier.reporter_name, earlier.reporter_phone, earlier.reporter_email, earlier.reporter_anonymous)
+        == (reporter.name, reporter.phone, reporter.email, reporter.anonymous)
     )
     if not same:
         raise IdempotencyKeyReused()
@@ -201,7 +203,7 @@ def complaint_create_validated(
         category=data["category"],
         description=data["description"],
         location=data["location"],
-        reporter=Reporter(**data.get("reporter", {})),
+        reporter=Reporter(**data.get("reporter", {}), anonymous=data.get("anonymous", False)),
         photo=data.get("photo"),
         idempotency_key=idempotency_key,
         answers=data.get("answers"),
@@ -231,6 +233,7 @@ def _routed_complaint(
         reporter_name=reporter.name,
         reporter_phone=reporter.phone,
         reporter_email=reporter.email,
+        reporter_anonymous=reporter.anonymous,
         created_at=created_at,
         updated_at=created_at,
         due_at=due_at(created_at, category.sla_working_days),

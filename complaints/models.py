@@ -283,10 +283,14 @@ class Complaint(models.Model):
     # The reporter key's salt and SHA-256 (complaints.tracking); the key itself is never stored.
     reporter_key_salt = models.CharField(max_length=32, blank=True, editable=False)
     reporter_key_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
-    # Reporter contact: private. Never serialised by a public endpoint (tests guard this).
+    # Reporter contact: private. Never serialised by a public endpoint (tests guard this); staff read it
+    # only through complaints.reporter_contact, which logs each reading (privacy rule 11).
     reporter_name = models.CharField(_("reporter name"), max_length=120, blank=True)
     reporter_phone = models.CharField(_("reporter phone"), max_length=32, blank=True)
     reporter_email = models.EmailField(_("reporter e-mail"), blank=True)
+    # "Rahasiakan identitas saya": no staff member sees the contact (complaints.contacts refuses it,
+    # the admin leaves it out); PEKA's own messages still reach the reporter through it.
+    reporter_anonymous = models.BooleanField(_("reporter anonymous"), default=False, db_default=False, editable=False)
     area_rule = models.CharField(max_length=24, choices=AreaRule.choices)
     assignment_rule = models.CharField(max_length=24, choices=AssignmentRule.choices)
     routing_reason = models.TextField(_("routing reason"))
@@ -348,6 +352,12 @@ class Complaint(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def has_reporter_contact(self) -> bool:
+        """Whether the reporter left a name, phone or e-mail (staff read them only through
+        complaints.contacts, which logs each reading)."""
+        return bool(self.reporter_name or self.reporter_phone or self.reporter_email)
 
     @property
     def is_overdue(self) -> bool:
@@ -430,6 +440,27 @@ class ComplaintEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("complaint event")
         verbose_name_plural = _("complaint events")
+
+
+class ContactView(models.Model):
+    """One reading of a reporter's contact by a staff member ("tampilkan kontak", complaints.contacts):
+    who, when, which complaint. Contacts are read on a need-to-know basis, and the agency's supervisors
+    and the city admins see who read them."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="contact_views")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("staff member")
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("reporter contact view")
+        verbose_name_plural = _("reporter contact views")
+        indexes = [models.Index(fields=["complaint", "-at"], name="contactview_complaint_at")]
+
+    def __str__(self):
+        return f"{self.complaint} · {self.actor} · {self.at:%Y-%m-%d %H:%M}"
 
 
 class Support(models.Model):

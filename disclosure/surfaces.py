@@ -89,6 +89,7 @@ STAFF = frozenset(
         "staff-complaint-detail",
         "staff-transition",
         "staff-note",
+        "staff-contact",  # the reporter's contact, each reading logged (complaints.reporter_contact)
         "staff-reassign",
         "staff-assign",
         "staff-assign-many",

@@ -27,6 +27,9 @@ urlpatterns = [
     path(
         "staff/complaints/<str:tracking_code>/transition/", staff_api.StaffTransition.as_view(), name="staff-transition"
     ),
+    path(
+        "staff/complaints/<str:tracking_code>/contact/", staff_api.StaffReporterContact.as_view(), name="staff-contact"
+    ),
     path("staff/complaints/<str:tracking_code>/notes/", staff_api.StaffNote.as_view(), name="staff-note"),
     path("staff/complaints/<str:tracking_code>/replies/", staff_api.StaffReplies.as_view(), name="staff-replies"),
     path("staff/complaints/<str:tracking_code>/reassign/", staff_api.StaffReassign.as_view(), name="staff-reassign"),

@@ -354,6 +354,8 @@
     }
     if (Object.keys(reporter).length && $("reporter-notify").checked) reporter.notify = true;
     if (Object.keys(reporter).length) form.append("reporter", JSON.stringify(reporter));
+    // "Rahasiakan identitas saya": the officers never see the contact; PEKA's messages still use it.
+    if ($("reporter-anonymous").checked) form.append("anonymous", "true");
     const given = answers();
     if (Object.keys(given).length) form.append("answers", JSON.stringify(given));
     if ($("photo").files[0]) form.append("photo", $("photo").files[0]);

@@ -1,5 +1,5 @@
 // The task-force inbox, phone first: the map of open complaints above a list (overdue first); opening one
-// centres the map on it and shows the report photo, the reporter (tap to call), "Navigasi", the history
+// centres the map on it and shows the report photo, the reporter ("Tampilkan kontak", then tap to call), "Navigasi", the history
 // and the workflow actions in one fixed order, an "after" photo with "Resolve", and reassignment for
 // supervisors. Talks only to /api/v1/staff/ with the session cookie.
 (function () {
@@ -119,14 +119,49 @@
     map.setView([lat, lon], Math.max(map.getZoom(), 16), { animate: false });
   }
 
-  function reporter(p) {
-    if (!(p.reporter_name || p.reporter_phone || p.reporter_email)) return [];
+  // The reporter's contact is never in the list or the detail: it is asked for ("Tampilkan kontak"),
+  // and the server logs who asked. An anonymous reporter's is shown to nobody.
+  function contactLine(contact) {
     const line = document.createElement("p");
     line.className = "reporter row";
-    if (p.reporter_name) line.append(text("span", p.reporter_name));
-    if (p.reporter_phone) line.append(link(labels.call.replace("%(phone)s", p.reporter_phone), "tel:" + p.reporter_phone.replace(/[^+\d]/g, ""), "button secondary"));
-    if (p.reporter_email) line.append(link(p.reporter_email, "mailto:" + p.reporter_email, "button secondary"));
-    return [text("h3", labels.reporter), line];
+    if (contact.name) line.append(text("span", contact.name));
+    if (contact.phone) line.append(link(labels.call.replace("%(phone)s", contact.phone), "tel:" + contact.phone.replace(/[^+\d]/g, ""), "button secondary"));
+    if (contact.email) line.append(link(contact.email, "mailto:" + contact.email, "button secondary"));
+    return line;
+  }
+
+  function reporter(feature) {
+    const p = feature.properties;
+    const out = [];
+    if (p.reporter_anonymous) out.push(text("h3", labels.reporter), text("p", labels.anonymous, "note"));
+    else if (p.reporter_contact) {
+      const line = document.createElement("p");
+      line.className = "reporter row";
+      const button = text("button", labels.show_contact, "secondary");
+      button.type = "button";
+      const message = text("p", "", "error");
+      message.setAttribute("role", "alert");
+      button.addEventListener("click", async () => {
+        button.disabled = true;
+        const answer = await api(root.dataset.complaintsUrl + encodeURIComponent(feature.id) + "/contact/", { method: "POST" });
+        button.disabled = false;
+        if (answer.ok) { line.replaceWith(contactLine(answer.body)); message.textContent = ""; } else { message.textContent = errorMessage(answer.body); }
+      });
+      line.append(button, text("span", labels.contact_logged, "note"));
+      out.push(text("h3", labels.reporter), line, message);
+    }
+    // Who read the contact: for the agency's supervisors and the city admins (null for anyone else).
+    if (Array.isArray(p.contact_views) && (p.contact_views.length || p.reporter_contact)) {
+      out.push(text("h4", labels.contact_views));
+      if (!p.contact_views.length) out.push(text("p", labels.contact_views_none, "note"));
+      else {
+        const views = document.createElement("ol");
+        views.className = "contact-views";
+        for (const v of p.contact_views) views.append(text("li", when(v.at) + " · " + v.actor));
+        out.push(views);
+      }
+    }
+    return out;
   }
 
   function navigation(feature) {
@@ -263,7 +298,7 @@
       text("p", p.kecamatan.name + (p.kelurahan ? ", " + p.kelurahan.name : "") + (taskForce ? " · " + taskForce.name : "")),
       navigation(feature),
       text("p", (p.is_overdue ? labels.overdue + " · " : labels.due + " ") + when(p.due_at), p.is_overdue ? "due overdue" : "due"),
-      ...reporter(p));
+      ...reporter(feature));
     if (p.allowed_transitions.length) detail.append(actions(feature));
     detail.append(...reassign(feature));
     if (hooks.detail) detail.append(...hooks.detail(feature));

@@ -123,10 +123,12 @@ def test_reassign_stays_inside_the_agency(clients, complaints):
     assert event.note.startswith("DLHK-TENGAH → DLHK-UTARA")
 
 
-def test_staff_detail_carries_reporter_and_history(clients, file_complaint):
+def test_staff_detail_carries_history_and_the_reporter_on_asking(clients, file_complaint):
     complaint = file_complaint(*SUKAJADI, category="sampah", reporter={"name": "Budi", "phone": "0812 1111 2222"})
     body = clients["satgas_dlhk"].get(f"/api/v1/staff/complaints/{complaint.tracking_code}/").json()["properties"]
-    assert (body["reporter_name"], body["reporter_phone"]) == ("Budi", "+6281211112222")  # stored in E.164
+    assert body["reporter_contact"] is True and "reporter_phone" not in body  # "tampilkan kontak" (logged)
+    contact = clients["satgas_dlhk"].post(f"/api/v1/staff/complaints/{complaint.tracking_code}/contact/").json()
+    assert (contact["name"], contact["phone"]) == ("Budi", "+6281211112222")  # stored in E.164
     assert [e["kind"] for e in body["events"]] == ["created"]
     assert body["allowed_transitions"] == ["ditolak", "diverifikasi", "duplikat"]
 

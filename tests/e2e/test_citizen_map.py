@@ -60,7 +60,7 @@ def test_report_with_photo_in_sukajadi(page, live_server, committed_city, tmp_pa
     complaint = Complaint.objects.get(tracking_code=code)
     assert complaint.kecamatan.code == "14.71.01"
     assert complaint.category.code == "lampu-jalan"
-    assert complaint.reporter_phone == "0812 3456 7890"
+    assert complaint.reporter_phone == "+6281234567890"  # stored in E.164 (geo.phones)
     stored = Image.open(io.BytesIO(complaint.photos.get().image.read()))
     assert dict(stored.getexif()) == {}
     link = page.locator("#done-link")
@@ -307,3 +307,16 @@ def test_a_popup_near_the_corner_keeps_clear_of_the_zoom_buttons(page, live_serv
         " return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; }"
     )
     assert not overlap
+
+
+def test_a_reporter_can_keep_their_identity_from_the_officers(page, live_server, committed_city):
+    open_map(page, live_server)
+    drop_pin(page, *SUKAJADI)
+    page.get_by_label("Lampu jalan mati").check()
+    page.get_by_label("Apa masalahnya? (wajib)").fill("Lampu jalan mati di depan rumah saya.")
+    page.get_by_label("E-mail").last.fill("rahasia@contoh.id")
+    page.get_by_label("Rahasiakan identitas saya", exact=False).check()
+    page.get_by_role("button", name="Kirim laporan").click()
+    expect(page.locator("#step-done")).to_be_visible()
+    complaint = Complaint.objects.get(tracking_code=page.locator("#done-code").inner_text())
+    assert (complaint.reporter_anonymous, complaint.reporter_email) == (True, "rahasia@contoh.id")

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
 from complaints.intake import photo_attach
-from complaints.models import Complaint, Photo, PhotoKind, Role, Status
+from complaints.models import Complaint, ContactView, Photo, PhotoKind, Role, Status
 from complaints.photos import photo_clean
 from tests.conftest import jpeg_with_gps
 
@@ -107,7 +107,11 @@ def test_detail_shows_the_photo_calls_navigates_and_resolves_with_an_after_photo
     page.get_by_role("button", name=fresh.tracking_code).click()
     detail = page.locator("#detail")
     expect(detail.get_by_role("img", name="Foto yang dikirim bersama laporan")).to_be_visible()
+    # The contact is not in the detail: "Tampilkan kontak" asks for it, and the reading is logged.
+    expect(detail.get_by_role("link", name="Telepon 0812-3456-7890")).to_have_count(0)
+    detail.get_by_role("button", name="Tampilkan kontak").click()
     expect(detail.get_by_role("link", name="Telepon 0812-3456-7890")).to_have_attribute("href", "tel:081234567890")
+    assert ContactView.objects.filter(complaint=fresh, actor__username="satgas.tengah").count() == 1
     lon, lat = fresh.location.x, fresh.location.y
     expect(detail.get_by_role("link", name="Navigasi")).to_have_attribute("href", f"geo:{lat},{lon}?q={lat},{lon}")
     # The map is centred on the complaint.
@@ -159,3 +163,36 @@ def test_overdue_and_task_force_filters_and_a_supervisor_reassigns(page, live_se
     page.wait_for_function("() => document.querySelectorAll('#list .item').length === 0")
     elsewhere.refresh_from_db()
     assert elsewhere.task_force.code == "DLHK-TENGAH"
+
+
+def test_a_phone_shows_the_contact_on_asking_and_a_supervisor_sees_who_asked(page, live_server, inbox, staff_user):
+    fresh, late, elsewhere = inbox
+    Complaint.objects.filter(pk=fresh.pk).update(
+        reporter_name="Bu Ani", reporter_phone="+6281234567890", reporter_email="ani@contoh.id"
+    )
+    Complaint.objects.filter(pk=late.pk).update(reporter_phone="+6281299998888", reporter_anonymous=True)
+    page.set_viewport_size({"width": 360, "height": 780})
+    sign_in(page, live_server)
+    detail = page.locator("#detail")
+    page.get_by_role("button", name=late.tracking_code).click()
+    expect(detail).to_contain_text("Pelapor meminta identitasnya dirahasiakan")
+    expect(detail.get_by_role("button", name="Tampilkan kontak")).to_have_count(0)
+    detail.get_by_role("button", name="Tutup").click()  # on a phone the detail covers the list
+    page.get_by_role("button", name=fresh.tracking_code).click()
+    button = detail.get_by_role("button", name="Tampilkan kontak")
+    expect(button).to_be_visible()
+    expect(detail).to_contain_text("Setiap penampilan kontak dicatat.")
+    button.click()
+    expect(detail.get_by_role("link", name="Telepon +6281234567890")).to_have_attribute("href", "tel:+6281234567890")
+    expect(detail.get_by_role("link", name="ani@contoh.id")).to_have_attribute("href", "mailto:ani@contoh.id")
+    expect(detail).to_contain_text("Bu Ani")
+    # Nothing is wider than the phone.
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+
+    page.context.clear_cookies()
+    staff_user("supervisor.dlhk", Role.SUPERVISOR, agency="DLHK", password=PASSWORD)
+    sign_in(page, live_server, "supervisor.dlhk")
+    page.get_by_role("button", name=fresh.tracking_code).click()
+    expect(detail).to_contain_text("Yang menampilkan kontak pelapor")
+    expect(detail.locator(".contact-views li")).to_have_count(1)
+    expect(detail.locator(".contact-views li")).to_contain_text("satgas.tengah")

@@ -60,6 +60,11 @@ class ComplaintCreateSerializer(StrictSerializer):
     )
     location = GeoJSONPointField()
     reporter = ReporterSerializer(required=False, help_text="Private contact details; never public.")
+    anonymous = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Rahasiakan identitas saya: no officer sees the contact; PEKA's own messages still reach it.",
+    )
     answers = serializers.DictField(
         required=False,
         help_text="Answers to the category's questions, {question code: answer} (GET /open311/v2/services/<code>.json lists them).",

@@ -29,6 +29,7 @@ from complaints import access, assignment, idempotency, moderation, replies, wor
 from complaints.intake import complaint_create_validated
 from complaints.models import Channel, Complaint, ComplaintEvent, Status, overdue_q
 from complaints.onsite import DevicePosition
+from complaints.reporter_contact import contact_reveal, contact_views
 from complaints.tracking import normalize_tracking_code
 from disclosure.public import public_description
 from disclosure.reporter import private_url
@@ -75,8 +76,10 @@ class StaffPhotoSerializer(PhotoSerializer):
 
 
 class StaffComplaintSerializer(ComplaintSerializer):
-    """The public fields and what staff need besides: the reporter, the workflow state, the original
-    text and every photo (with what the public reads beside them), the officer."""
+    """The public fields and what staff need besides: the workflow state, the original text and every
+    photo (with what the public reads beside them), the officer. Never the reporter's contact: only
+    whether there is one (``reporter_contact``; false when the reporter asked to stay anonymous), read
+    through POST …/contact/, which logs each reading (complaints.reporter_contact)."""
 
     duplicate_of = serializers.SlugRelatedField(slug_field="tracking_code", read_only=True)
     allowed_transitions = serializers.SerializerMethodField()
@@ -87,15 +90,16 @@ class StaffComplaintSerializer(ComplaintSerializer):
     asset = serializers.SerializerMethodField()
     reported_location = GeometryField(read_only=True, allow_null=True)
     external_body = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    reporter_contact = serializers.SerializerMethodField()
+    reporter_anonymous = serializers.BooleanField(read_only=True)
 
     class Meta(ComplaintSerializer.Meta):
         fields = [
             *ComplaintSerializer.Meta.fields,
             "allowed_transitions",
             "answers",
-            "reporter_name",
-            "reporter_phone",
-            "reporter_email",
+            "reporter_contact",
+            "reporter_anonymous",
             "closed_at",
             "reopen_count",
             "rating",
@@ -114,6 +118,10 @@ class StaffComplaintSerializer(ComplaintSerializer):
         a = complaint.asset
         return {"id": a.id, "ref": a.ref, "kind": a.kind.code, "owner": a.owner} if a else None
 
+    def get_reporter_contact(self, complaint) -> bool:
+        """Whether "tampilkan kontak" has anything to show this staff member."""
+        return complaint.has_reporter_contact and not complaint.reporter_anonymous
+
     def get_allowed_transitions(self, complaint) -> list[str]:
         return workflow.allowed_transitions(complaint)
 
@@ -125,9 +133,25 @@ class StaffComplaintDetailSerializer(StaffComplaintSerializer):
     events = EventSerializer(many=True, read_only=True)
     asset_history = serializers.SerializerMethodField()
     forwarding = serializers.SerializerMethodField()
+    contact_views = serializers.SerializerMethodField()
 
     class Meta(StaffComplaintSerializer.Meta):
-        fields = [*StaffComplaintSerializer.Meta.fields, "events", "asset_history", "forwarding"]
+        fields = [*StaffComplaintSerializer.Meta.fields, "events", "asset_history", "forwarding", "contact_views"]
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "nullable": True,
+            "items": {"type": "object", "properties": {"actor": {"type": "string"}, "at": {"type": "string"}}},
+            "description": "Who read the reporter's contact, newest first; null unless you supervise the agency.",
+        }
+    )
+    def get_contact_views(self, complaint) -> list[dict] | None:
+        views = contact_views(self.context["request"].user, complaint)
+        if views is None:
+            return None
+        at = serializers.DateTimeField()
+        return [{"actor": v.actor.get_username(), "at": at.to_representation(v.at)} for v in views]
 
     def get_asset_history(self, complaint) -> list[dict]:
         """The other complaints on the same asset that this staff member may see, newest first."""
@@ -285,6 +309,23 @@ class StaffComplaintDetail(StaffScoped, APIView):
     def get(self, request, tracking_code):
         complaint = self.scoped_complaint(tracking_code)
         return Response(StaffComplaintDetailSerializer(complaint, context={"request": request}).data)
+
+
+class ReporterContactSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    phone = serializers.CharField()
+    email = serializers.CharField()
+
+
+class StaffReporterContact(StaffScoped, APIView):
+    """The reporter's name, phone and e-mail, each reading logged (who, when): "tampilkan
+    kontak". 403 when the reporter asked to stay anonymous, for every role."""
+
+    @extend_schema(request=None, responses=ReporterContactSerializer)
+    def post(self, request, tracking_code):
+        complaint = self.scoped_complaint(tracking_code)
+        contact = contact_reveal(complaint=complaint, actor=request.user)
+        return Response(ReporterContactSerializer(contact).data)
 
 
 class TransitionSerializer(StrictSerializer):
