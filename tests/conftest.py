@@ -3,6 +3,7 @@
 
 import io
 import json
+import os
 import time
 from pathlib import Path
 
@@ -10,8 +11,8 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
-from django.test import Client
+from django.db import connection, transaction
+from django.test import Client, override_settings
 
 from boundaries.sources import boundary_dir
 from geo.spatial import WGS84, offset_point
@@ -24,7 +25,7 @@ pytest_plugins = ["tests.queue_fixtures"]
 # Playwright fixtures they use; the worker lane by the fixtures that start a process of the worker or a
 # server (the replica tests' standby PostgreSQL); modules whose tests all start gunicorn or break a
 # database say so with pytestmark.
-BROWSER_FIXTURES = {"page", "context", "browser", "new_context"}
+BROWSER_FIXTURES = {"browser"}  # Playwright's: under page, context and new_context too
 WORKER_FIXTURES = {"worker", "worker_factory", "standby"}
 E2E = Path(__file__).resolve().parent / "e2e"
 
@@ -37,13 +38,70 @@ def pytest_itemcollected(item):
         item.add_marker(pytest.mark.worker)
 
 
+def database_order(item) -> int:
+    """pytest-django's order: tests in a rolled-back transaction (0) before transactional ones (1), which
+    flush the tables (the city loaded for the session with them), before those without the database (2)."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    transactional = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+    transactional = transactional or bool(marker and marker.args and marker.args[0])
+    if transactional or "transactional_db" in fixtures or "live_server" in fixtures:
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """pytest-django sorts the tests into that order first thing, but pytest then regroups the tests by
+    the values of session-scoped parameters (Playwright's browser_name: any test whose closure reaches the
+    page fixture), which can pull transactional tests in among the others: those then found the city
+    flushed. Sorted again, last (a stable sort: pytest's grouping stays within each part)."""
+    items.sort(key=database_order)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database (kept between runs: --reuse-db) emptied of whatever an interrupted run left, then
+    the city and its configuration loaded, and kept as a snapshot for committed_city."""
     with django_db_blocker.unblock():
-        call_command("load_city", stdout=io.StringIO())
-        call_command("load_agencies", stdout=io.StringIO())
-        call_command("load_categories", stdout=io.StringIO())
-        empty_the_job_queue()  # what an earlier run (--reuse-db) left
+        call_command("flush", interactive=False, verbosity=0)
+        empty_the_job_queue()
+        for command in CITY_COMMANDS:
+            call_command(command, stdout=io.StringIO())
+        city_snapshot[:] = snapshot_of_the_filled_tables()
+
+
+CITY_COMMANDS = ("load_city", "load_agencies", "load_categories")
+city_snapshot: list[tuple[str, bytes]] = []  # (table, its rows in COPY's binary format)
+
+
+def snapshot_of_the_filled_tables() -> list[tuple[str, bytes]]:
+    """Every Django table with rows, copied out. Empty when the database user may not switch off the
+    foreign keys while copying back in (not a superuser): committed_city then runs the commands again."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        if not cursor.fetchone()[0]:
+            return []
+        snapshot = []
+        for table in sorted(connection.introspection.django_table_names(only_existing=True, include_views=False)):
+            cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")')
+            if cursor.fetchone()[0]:
+                with cursor.cursor.copy(f'COPY "{table}" TO STDOUT (FORMAT BINARY)') as copy:
+                    snapshot.append((table, b"".join(bytes(block) for block in copy)))
+        return snapshot
+
+
+def restore_the_city() -> None:
+    """The snapshot copied back into the tables the flush emptied (those the flush fills again itself,
+    content types and permissions, are left as they are). The same rows, ids included, in a fraction of
+    the time the commands take."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")  # no foreign-key order to follow
+        for table, rows in city_snapshot:
+            cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")')
+            if not cursor.fetchone()[0]:
+                with cursor.cursor.copy(f'COPY "{table}" FROM STDIN (FORMAT BINARY)') as copy:
+                    copy.write(rows)
 
 
 def empty_the_job_queue() -> None:
@@ -56,15 +114,44 @@ def empty_the_job_queue() -> None:
         cursor.execute("DELETE FROM procrastinate_workers")
 
 
+def our_tcp_ports() -> set[int]:
+    """The local ports of this process's TCP sockets (Linux: its socket descriptors, looked up in
+    /proc/net/tcp and tcp6)."""
+    inodes = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    ports = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if fields[9] in inodes:
+                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
+
+
 def others_in_the_database() -> list[tuple]:
-    """The other sessions on the test database (not autovacuum, not a standby's WAL sender)."""
+    """The sessions on the test database that could take a lock during the flush: any of another process
+    (a worker, gunicorn: they must be gone), and this process's other connections unless idle (Django
+    keeps one per thread and per async context; an idle one holds no lock). Autovacuum and a standby's
+    WAL sender are no clients."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pid, application_name, client_addr::text, client_port, state, left(query, 200)"
             " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
             " AND backend_type = 'client backend'"
         )
-        return cursor.fetchall()
+        sessions = cursor.fetchall()
+    ours = our_tcp_ports() if sessions else set()
+    return [s for s in sessions if s[3] not in ours or s[4] != "idle"]
 
 
 @pytest.fixture
@@ -106,6 +193,15 @@ def live_server(request):
     server.stop()
     if left_open:
         pytest.fail(f"the test left {len(left_open)} browser context(s) open", pytrace=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Passwords hashed with MD5 in the tests (in this process, the live server's included): Django's
+    PBKDF2, a million rounds, costs half a second of CPU for each staff user made with a password and
+    for each sign-in, and no test is about the hasher."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -227,8 +323,12 @@ def committed_city(transactional_db, django_db_blocker):
     transactional test may have flushed them)."""
     from boundaries.models import Kecamatan
 
-    if not Kecamatan.objects.exists():
-        for command in ("load_city", "load_agencies", "load_categories"):
+    if Kecamatan.objects.exists():
+        return
+    if city_snapshot:
+        restore_the_city()
+    else:
+        for command in CITY_COMMANDS:
             call_command(command, stdout=io.StringIO())
 
 

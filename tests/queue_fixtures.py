@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 
 from tests.servers import database_url
-from tests.standins import GraphApiStandIn, PushServiceStandIn, SmtpStandIn, Worker
+from tests.standins import GraphApiStandIn, PushServiceStandIn, SmtpStandIn, Worker, WorkerZygote, worker_environment
 
 
 @pytest.fixture(scope="session")
@@ -74,17 +74,17 @@ def worker_env(smtp: SmtpStandIn, graph: GraphApiStandIn, **extra) -> dict:
 
 
 @pytest.fixture(scope="session")
-def spare_workers():
-    """Worker processes spawned ahead (set up and imported, not connected: Worker.spawn), one for each
-    environment asked for so far, so that a test's worker starts at once instead of in seconds."""
-    spares: dict[tuple, Worker] = {}
-    yield spares
-    for spare in spares.values():
-        spare.remove()
+def worker_zygotes():
+    """For each worker environment asked for, a process that has imported the project once and forks
+    the workers (tests/worker_process.py): a test's worker starts at once instead of in seconds."""
+    zygotes: dict[tuple, WorkerZygote] = {}
+    yield zygotes
+    for zygote in zygotes.values():
+        zygote.close()
 
 
 @pytest.fixture
-def worker_factory(transactional_db, smtp, graph, spare_workers):
+def worker_factory(transactional_db, smtp, graph, worker_zygotes):
     """Start workers against the test database: ``worker_factory(**env)``. Each is stopped when the test
     ends, before the flush (a stop lets the job under way finish, then waits for the process to exit)."""
     started = []
@@ -92,10 +92,10 @@ def worker_factory(transactional_db, smtp, graph, spare_workers):
     def start(**extra) -> Worker:
         url, env = database_url(connection.settings_dict), worker_env(smtp, graph, **extra)
         key = (url, tuple(sorted(env.items())))
-        spare = spare_workers.pop(key, None)
-        worker = (spare if spare and spare.process.poll() is None else Worker(url, env=env).spawn()).go()
+        if key not in worker_zygotes:
+            worker_zygotes[key] = WorkerZygote(worker_environment(url, env))
+        worker = Worker(url, env=env).start(zygote=worker_zygotes[key])
         started.append(worker)
-        spare_workers[key] = Worker(url, env=env).spawn()  # the next one, getting ready meanwhile
         return worker
 
     start.running = None

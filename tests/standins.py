@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import secrets
+import select
 import signal
 import subprocess
 import sys
@@ -138,39 +139,100 @@ def drain(timeout_s: float = 60, task_name: str = "notifications.deliver") -> No
     raise TimeoutError(f"{task_name} jobs still waiting after {timeout_s} s")
 
 
+class ForkedProcess:
+    """A worker forked by a WorkerZygote (not our child: followed through a pidfd), with the part of
+    subprocess.Popen's interface that Worker and stop_process use. Its exit status is not ours to read:
+    ``returncode`` is None while it runs, then -1."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode = None
+        self._pidfd = os.pidfd_open(pid)
+
+    def poll(self):
+        if self.returncode is None and select.select([self._pidfd], [], [], 0)[0]:
+            self.returncode = -1
+            os.close(self._pidfd)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None):
+        if self.returncode is None:
+            if not select.select([self._pidfd], [], [], timeout)[0]:
+                raise subprocess.TimeoutExpired(f"worker {self.pid}", timeout)
+            self.poll()
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            signal.pidfd_send_signal(self._pidfd, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+class WorkerZygote:
+    """One process per environment that sets Django up and imports the project once, without connecting
+    (tests/worker_process.py), and forks a worker at each ``fork()``: a worker that runs at once
+    instead of after seconds of imports. ``close()`` ends it (its workers are stopped on their own)."""
+
+    def __init__(self, env: dict):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.worker_process"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def fork(self, args: list[str], log: Path) -> ForkedProcess:
+        if self.process.poll() is not None:
+            raise RuntimeError(f"the worker zygote exited with {self.process.returncode} (its output is above)")
+        self.process.stdin.write(json.dumps({"args": args, "log": str(log)}) + "\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline()  # once its imports are done, the first time
+        if not answer.strip():
+            raise RuntimeError(f"the worker zygote exited with {self.process.wait()} (its output is above)")
+        return ForkedProcess(int(answer))
+
+    def close(self) -> None:
+        try:
+            self.process.stdin.close()
+        except OSError:
+            pass
+        stop_process(self.process, timeout_s=10)
+
+
+def worker_environment(database_url: str, env: dict) -> dict:
+    """A worker's environment: ours (not pytest's own variables, nor the browser tests' permission to
+    call the ORM from an event loop) with the database and ``env`` on top."""
+    ours = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE" and not k.startswith("PYTEST_")}
+    return {**ours, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "geo.settings", **env}
+
+
 @dataclass
 class Worker:
-    """`manage.py procrastinate worker` against ``database_url``, with ``env`` on top of ours.
-
-    ``start()`` runs it; or in two steps, ``spawn()`` (the process sets Django up and imports the
-    project, without connecting: tests/worker_process.py) and later ``go()`` (it runs the command and
-    connects), so that the slow part is done before a test needs the worker."""
+    """`manage.py procrastinate worker` against ``database_url``, with ``env`` on top of ours; started
+    as a process of its own, or forked from ``zygote`` (a WorkerZygote with the same environment)."""
 
     database_url: str
     env: dict = field(default_factory=dict)
     concurrency: int = 1
-    process: subprocess.Popen | None = None
+    process: subprocess.Popen | ForkedProcess | None = None
     log: Path | None = None
 
-    def spawn(self) -> "Worker":
+    def start(self, zygote: WorkerZygote | None = None) -> "Worker":
         self.log = Path(tempfile.mkstemp(prefix="peka-worker-", suffix=".log")[1])
-        # Not pytest's own variables (PYTEST_CURRENT_TEST names the test that happened to start it).
-        ours = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE" and not k.startswith("PYTEST_")}
-        env = {**ours, "DATABASE_URL": self.database_url, "DJANGO_SETTINGS_MODULE": "geo.settings", **self.env}
-        command = [sys.executable, "-m", "tests.worker_process"]
+        args = ["procrastinate", "worker", f"--concurrency={self.concurrency}"]
+        if zygote:
+            self.process = zygote.fork(args, self.log)
+            return self
+        env = worker_environment(self.database_url, self.env)
         with self.log.open("w") as out:
             self.process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=out, stderr=subprocess.STDOUT, text=True
+                [sys.executable, "manage.py", *args], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
             )
         return self
-
-    def go(self) -> "Worker":
-        self.process.stdin.write(json.dumps(["procrastinate", "worker", f"--concurrency={self.concurrency}"]) + "\n")
-        self.process.stdin.flush()
-        return self
-
-    def start(self) -> "Worker":
-        return self.spawn().go()
 
     def kill(self) -> None:
         """As a crash: SIGKILL, no clean-up, the job it was running left behind."""
@@ -179,13 +241,7 @@ class Worker:
             self.process.wait()
 
     def stop(self) -> None:
-        """SIGTERM: the worker finishes the job under way and exits; returns once it has (a spawned one
-        that never went is ended by closing its stdin)."""
-        if self.process and self.process.stdin and not self.process.stdin.closed:
-            try:
-                self.process.stdin.close()
-            except OSError:
-                pass
+        """SIGTERM: the worker finishes the job under way and exits; returns once it has."""
         stop_process(self.process)
 
     def log_tail(self) -> str:
